@@ -1,0 +1,51 @@
+# HostPolicy: two commands do everything on a fresh machine.
+#   make run    set up .venv and serve the app on http://127.0.0.1:8000 (SQLite)
+#   make test   set up .venv with the test tools and run the whole suite
+# Both are idempotent: they install only what is missing.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: WeasyPrint's Pango/HarfBuzz for the PDF; Chromium and poppler for the tests.
+RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b shared-mime-info
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+
+.PHONY: run test bench setup setup-dev check lint migrate clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.requirements: requirements.txt | $(PY)
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.requirements
+
+setup: $(VENV)/.requirements
+	@scripts/ensure-debs.sh $(RUN_DEBS)
+
+setup-dev: $(VENV)/.requirements-dev
+	@scripts/ensure-debs.sh $(TEST_DEBS)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev
+	$(PY) manage.py check_clauses
+	$(PY) -m pytest
+
+bench: setup-dev
+	$(PY) -m generator.bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

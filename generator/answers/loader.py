@@ -1,0 +1,286 @@
+"""Read an answers document (YAML or JSON), validate it, and build the typed model.
+
+Every failure is reported as a list of `AnswerError`s, each naming the path of the offending field
+(`processors[2].country`) and saying what is expected. Nothing here raises on bad input: callers
+(the CLI, the wizard's upload, stored drafts) show the list and stop before any policy is made.
+"""
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+from . import model
+from .durations import KEYWORDS, is_duration
+
+SCHEMA_PATH = Path(__file__).with_name("answers.schema.json")
+MAX_BYTES = 1_000_000  # a real answers file is a few kilobytes
+
+_EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
+_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AnswerError:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    answers: model.Answers | None
+    errors: tuple[AnswerError, ...]
+    document: dict | None = None  # the normalised document (aliases resolved), when it parsed
+
+    @property
+    def ok(self):
+        return self.answers is not None and not self.errors
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases, so a few lines of anchors cannot expand to gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in answers files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+@lru_cache(maxsize=1)
+def schema():
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def format_path(parts):
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def _nearest(value, choices):
+    return difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.6)
+
+
+def _did_you_mean(value, choices):
+    near = _nearest(value, choices)
+    return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+
+
+def _normalise(value):
+    """YAML gives dates and non-string keys; the schema speaks JSON."""
+    if isinstance(value, dict):
+        return {str(k): _normalise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_normalise(v) for v in value]
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def parse_text(raw):
+    """bytes/str -> (document or None, [AnswerError])."""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > MAX_BYTES:
+        return None, [AnswerError("(document)", f"the file is {len(raw) / 1_000_000:.1f} MB; answers files may be at most 1 MB")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [AnswerError("(document)", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start})")]
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return None, [AnswerError("(document)", "the file is empty")]
+    try:
+        if text.lstrip().startswith("{"):
+            doc = json.loads(text)
+        else:
+            doc = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+    except json.JSONDecodeError as exc:
+        return None, [AnswerError("(document)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [AnswerError("(document)", f"not valid YAML: {problem}{where}")]
+    except RecursionError:
+        return None, [AnswerError("(document)", "the document is nested too deeply")]
+    if not isinstance(doc, dict):
+        return None, [AnswerError("(document)", "expected a mapping of fields (format, business, services, ...)")]
+    return _normalise(doc), []
+
+
+def _format_checker(countries):
+    """Formats the schema names; countries come from the catalogue, for the nearest-code hint."""
+    checker = jsonschema.FormatChecker(formats=("date",))
+    checks = {
+        "hp-duration": is_duration,
+        "hp-email": lambda v: bool(_EMAIL.match(v)),
+        "hp-url": lambda v: bool(_URL.match(v)),
+        "hp-country": lambda v: v in countries or v == "EEA",
+    }
+    for name, check in checks.items():
+        checker.checks(name)(lambda value, check=check: not isinstance(value, str) or check(value))
+    return checker
+
+
+_TYPE_WORDS = {
+    "string": "text", "integer": "a whole number", "boolean": "true or false", "array": "a list",
+    "object": "a mapping of fields", "null": "nothing", "number": "a number",
+}
+
+
+def _schema_message(error, countries):
+    value = error.instance
+    kind = error.validator
+    if kind == "required":
+        missing = error.message.split("'")[1]
+        return list(error.absolute_path) + [missing], "this field is required"
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in value if k not in allowed]
+        field = extras[0] if extras else "?"
+        return list(error.absolute_path) + [field], f"unknown field{_did_you_mean(field, allowed)}"
+    if kind == "enum":
+        options = error.validator_value
+        shown = ", ".join(str(o) for o in options)
+        return error.absolute_path, f"{value!r} is not one of: {shown}{_did_you_mean(value, options)}"
+    if kind == "const":
+        return error.absolute_path, f"expected {error.validator_value!r}, got {value!r}"
+    if kind == "type":
+        expected = error.validator_value
+        expected = [expected] if isinstance(expected, str) else expected
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        return error.absolute_path, f"expected {words}, got {value!r}"
+    if kind == "format":
+        fmt = error.validator_value
+        if fmt == "hp-country":
+            return error.absolute_path, f"{value!r} is not an ISO 3166-1 alpha-2 code{_did_you_mean(value, countries)}"
+        if fmt == "hp-duration":
+            return error.absolute_path, (
+                f"{value!r} is not a duration: use ISO 8601 (P6Y, P12W, P30D, PT30M) or one of {', '.join(KEYWORDS)}"
+            )
+        if fmt == "hp-email":
+            return error.absolute_path, f"{value!r} is not an email address"
+        if fmt == "hp-url":
+            return error.absolute_path, f"{value!r} is not a web address starting with https:// or http://"
+        if fmt == "date":
+            return error.absolute_path, f"{value!r} is not a date in the form YYYY-MM-DD"
+    if kind == "minItems":
+        return error.absolute_path, "must not be empty" if error.validator_value == 1 else error.message
+    if kind == "uniqueItems":
+        return error.absolute_path, "has the same value twice"
+    if kind in ("minimum", "maximum"):
+        return error.absolute_path, f"{value!r} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}"
+    if kind == "minLength":
+        return error.absolute_path, "must not be empty"
+    if kind == "maxLength":
+        return error.absolute_path, f"is longer than {error.validator_value} characters"
+    if kind == "pattern":
+        return error.absolute_path, f"{value!r} is not an id (lowercase letters, digits and _)"
+    if kind == "anyOf" and "processors" in error.absolute_path:
+        return error.absolute_path, "give a catalogue id, or name, purpose, country and data for a custom processor"
+    if kind == "anyOf":
+        # Nullable fields: report the error of the non-null branch, which says what is expected.
+        best = jsonschema.exceptions.best_match(error.context)
+        if best is not None:
+            return _schema_message(best, countries)
+    return error.absolute_path, error.message
+
+
+def _schema_errors(doc, countries):
+    validator = jsonschema.Draft202012Validator(schema(), format_checker=_format_checker(countries))
+    errors = []
+    for error in sorted(validator.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+        path, message = _schema_message(error, countries)
+        errors.append(AnswerError(format_path(list(path)), message))
+    return errors
+
+
+def _catalogue_errors(doc, catalogues):
+    """Unknown catalogue ids, with the nearest known ids; resolves processor aliases in place."""
+    errors = []
+    known_data = set(catalogues.data_categories)
+    custom_data = set()
+    for i, item in enumerate(doc["data"]):
+        if item["id"] in known_data:
+            continue
+        if item.get("name"):
+            custom_data.add(item["id"])
+            continue
+        errors.append(AnswerError(
+            f"data[{i}].id",
+            f"unknown data category {item['id']!r}{_did_you_mean(item['id'], known_data)} "
+            "(a custom category needs a name)",
+        ))
+    usable_data = known_data | custom_data
+    for i, item in enumerate(doc["data"]):
+        for j, purpose in enumerate(item.get("purposes", ())):
+            if purpose not in catalogues.purposes:
+                errors.append(AnswerError(f"data[{i}].purposes[{j}]", f"unknown purpose {purpose!r}{_did_you_mean(purpose, catalogues.purposes)}"))
+    for i, override in enumerate(doc.get("purposes", ())):
+        if override["data"] not in usable_data:
+            errors.append(AnswerError(f"purposes[{i}].data", f"{override['data']!r} is not a data category of this document{_did_you_mean(override['data'], usable_data)}"))
+        if override["purpose"] not in catalogues.purposes:
+            errors.append(AnswerError(f"purposes[{i}].purpose", f"unknown purpose {override['purpose']!r}{_did_you_mean(override['purpose'], catalogues.purposes)}"))
+    for i, proc in enumerate(doc["processors"]):
+        if "id" in proc:
+            resolved = catalogues.resolve_processor_id(proc["id"])
+            if resolved is None:
+                known = list(catalogues.processors) + list(catalogues.processor_aliases)
+                errors.append(AnswerError(f"processors[{i}].id", f"unknown processor {proc['id']!r}{_did_you_mean(proc['id'], known)}"))
+            else:
+                proc["id"] = resolved
+        for j, data_id in enumerate(proc.get("data", ())):
+            if data_id not in usable_data:
+                errors.append(AnswerError(f"processors[{i}].data[{j}]", f"unknown data category {data_id!r}{_did_you_mean(data_id, usable_data)}"))
+    return errors
+
+
+def load_document(doc, catalogues=None):
+    """Validate an already-parsed document (a dict) and build the model."""
+    if catalogues is None:
+        from generator.library import get_catalogues
+
+        catalogues = get_catalogues()
+    doc = _normalise(doc)
+    errors = _schema_errors(doc, catalogues.countries)
+    if errors:
+        return LoadResult(None, tuple(errors))
+    errors = _catalogue_errors(doc, catalogues)
+    if errors:
+        return LoadResult(None, tuple(errors))
+    return LoadResult(model.from_dict(doc, known_data_ids=catalogues.data_categories), (), doc)
+
+
+def load_answers(raw, catalogues=None):
+    """Bytes or text of a YAML/JSON answers file -> LoadResult."""
+    doc, errors = parse_text(raw)
+    if errors:
+        return LoadResult(None, tuple(errors))
+    return load_document(doc, catalogues)
+
+
+def load_answers_file(path, catalogues=None):
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return LoadResult(None, (AnswerError("(document)", f"the file is {size / 1_000_000:.1f} MB; answers files may be at most 1 MB"),))
+        raw = path.read_bytes()
+    except OSError as exc:
+        return LoadResult(None, (AnswerError("(document)", f"cannot read {path}: {exc.strerror}"),))
+    return load_answers(raw, catalogues)

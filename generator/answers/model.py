@@ -1,0 +1,341 @@
+"""The answers document as typed, immutable Python objects.
+
+The rest of the code reads answers through these classes, never through raw dicts, so a renamed or
+mistyped field fails loudly in one place. `from_dict` expects a document that has already passed
+the JSON Schema (see loader.py); `to_dict` gives back the canonical document for YAML export.
+"""
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+
+from .durations import Duration
+
+FORMAT = "privacy-policy-answers/1"
+
+LAWS = ("eu", "uk", "ch", "us_ca", "br", "ca", "ru", "au")
+LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
+COOKIE_PURPOSES = ("strictly_necessary", "preferences", "analytics", "marketing")
+SERVICES = (
+    "shared_hosting", "vps", "dedicated_servers", "domains", "ssl_certificates", "email_hosting",
+    "website_builder", "managed_wordpress", "backups", "reseller_hosting", "colocation",
+)
+SAFEGUARDS = ("adequacy", "scc", "dpf", "bcr", "consent", "contract")
+REQUEST_CHANNELS = ("email", "control_panel", "web_form", "phone", "post")
+SECURITY_MEASURES = (
+    "tls", "password_hashing", "encryption_at_rest", "access_control", "mfa_for_staff",
+    "staff_training", "background_checks", "backups", "vulnerability_management",
+)
+EMAIL_MARKETING = ("none", "opt_in", "soft_opt_in")
+NOTIFY_BY = ("email", "website", "control_panel")
+PAPER_SIZES = ("A4", "Letter")
+LANGUAGES = ("en",)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str | None = None
+    email: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Business:
+    legal_name: str
+    websites: tuple[str, ...]
+    address: str
+    country: str
+    contact_email: str
+    trading_name: str | None = None
+    company_number: str | None = None
+    contact_url: str | None = None
+    phone: str | None = None
+    dpo: Contact | None = None
+    eu_representative: Contact | None = None
+    uk_representative: Contact | None = None
+    ch_representative: Contact | None = None
+
+    @property
+    def display_name(self):
+        return self.trading_name or self.legal_name
+
+
+@dataclass(frozen=True)
+class Roles:
+    processor_for_customers: bool = False
+
+
+@dataclass(frozen=True)
+class DataItem:
+    """A data category the business collects: a catalogue id, optionally overridden, or custom."""
+
+    id: str
+    name: str | None = None
+    examples: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    legal_basis: str | None = None
+    retention: Duration | None = None
+    retention_after: Duration | None = None
+    retention_starts: str | None = None
+    retention_reason: str | None = None
+    call_recording: bool | None = None
+    custom: bool = False
+
+
+@dataclass(frozen=True)
+class PurposeOverride:
+    data: str
+    purpose: str
+    legal_basis: str | None = None
+
+
+@dataclass(frozen=True)
+class Cookie:
+    name: str
+    purpose: str
+    duration: Duration
+    provider: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ProcessorRef:
+    """A recipient: a catalogue id, or an inline custom entry with the catalogue's fields."""
+
+    id: str | None = None
+    name: str | None = None
+    entity: str | None = None
+    group: str | None = None
+    description: str | None = None
+    purpose: str | None = None
+    country: str | None = None
+    data: tuple[str, ...] = ()
+    privacy_url: str | None = None
+    safeguard: str | None = None
+    transfer_countries: tuple[str, ...] = ()
+    cookies: tuple[Cookie, ...] = ()
+
+    @property
+    def is_custom(self):
+        return self.id is None
+
+
+@dataclass(frozen=True)
+class Cookies:
+    banner: bool = False
+    items: tuple[Cookie, ...] = ()
+
+
+@dataclass(frozen=True)
+class Transfers:
+    safeguards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AutomatedDecisions:
+    order_fraud_screening: bool = False
+
+
+@dataclass(frozen=True)
+class Marketing:
+    email: str = "none"
+    remarketing: bool = False
+    sells_personal_data: bool = False
+
+
+@dataclass(frozen=True)
+class Rights:
+    response_days: int = 30
+    request_channels: tuple[str, ...] = ("email",)
+
+
+@dataclass(frozen=True)
+class Security:
+    measures: tuple[str, ...] = ()
+    breach_notice_hours: int | None = None
+
+
+@dataclass(frozen=True)
+class Children:
+    min_age: int = 16
+
+
+@dataclass(frozen=True)
+class Changes:
+    notice_days: int = 30
+    notify_by: tuple[str, ...] = ("email", "website")
+
+
+@dataclass(frozen=True)
+class PolicyMeta:
+    effective_date: date | None = None  # None: the day the policy is generated
+    language: str = "en"
+    paper: str = "A4"
+
+
+@dataclass(frozen=True)
+class Answers:
+    business: Business
+    roles: Roles
+    services: tuple[str, ...]
+    data: tuple[DataItem, ...]
+    processors: tuple[ProcessorRef, ...]
+    cookies: Cookies
+    storage_locations: tuple[str, ...]
+    jurisdictions: tuple[str, ...]
+    format: str = FORMAT
+    control_panel_url: str | None = None
+    purposes: tuple[PurposeOverride, ...] = ()
+    transfers: Transfers = field(default_factory=Transfers)
+    automated_decisions: AutomatedDecisions = field(default_factory=AutomatedDecisions)
+    marketing: Marketing = field(default_factory=Marketing)
+    rights: Rights = field(default_factory=Rights)
+    security: Security = field(default_factory=Security)
+    children: Children = field(default_factory=Children)
+    changes: Changes = field(default_factory=Changes)
+    policy: PolicyMeta = field(default_factory=PolicyMeta)
+
+    def data_ids(self):
+        return tuple(item.id for item in self.data)
+
+
+# -- conversion ------------------------------------------------------------------------------
+
+def _contact(value):
+    return Contact(**value) if value else None
+
+
+def _cookie(value):
+    return Cookie(
+        name=value["name"], purpose=value["purpose"], duration=Duration(value["duration"]),
+        provider=value.get("provider"), description=value.get("description"),
+    )
+
+
+def _duration(value):
+    return Duration(value) if value else None
+
+
+def _data_item(value, known_data_ids):
+    # retention_after is either a period ("P30D") or, as the spec's example shows, the event that
+    # starts the clock ("service termination"); keep both meanings without renaming the field.
+    after = value.get("retention_after")
+    starts = value.get("retention_starts")
+    from .durations import is_duration
+
+    if after is not None and not is_duration(after):
+        starts, after = starts or after, None
+    return DataItem(
+        id=value["id"],
+        name=value.get("name"),
+        examples=tuple(value.get("examples", ())),
+        purposes=tuple(value.get("purposes", ())),
+        legal_basis=value.get("legal_basis"),
+        retention=_duration(value.get("retention")),
+        retention_after=_duration(after),
+        retention_starts=starts,
+        retention_reason=value.get("retention_reason"),
+        call_recording=value.get("call_recording"),
+        custom=value["id"] not in known_data_ids,
+    )
+
+
+def _processor(value):
+    return ProcessorRef(
+        id=value.get("id"),
+        name=value.get("name"),
+        entity=value.get("entity"),
+        group=value.get("group"),
+        description=value.get("description"),
+        purpose=value.get("purpose"),
+        country=value.get("country"),
+        data=tuple(value.get("data", ())),
+        privacy_url=value.get("privacy_url"),
+        safeguard=value.get("safeguard"),
+        transfer_countries=tuple(value.get("transfer_countries", ())),
+        cookies=tuple(_cookie(c) for c in value.get("cookies", ())),
+    )
+
+
+def from_dict(doc, known_data_ids=()):
+    """Build Answers from a schema-valid document (catalogue aliases already resolved)."""
+    b = doc["business"]
+    business = Business(
+        legal_name=b["legal_name"], websites=tuple(b["websites"]), address=b["address"],
+        country=b["country"], contact_email=b["contact_email"], trading_name=b.get("trading_name"),
+        company_number=b.get("company_number"), contact_url=b.get("contact_url"), phone=b.get("phone"),
+        dpo=_contact(b.get("dpo")), eu_representative=_contact(b.get("eu_representative")),
+        uk_representative=_contact(b.get("uk_representative")),
+        ch_representative=_contact(b.get("ch_representative")),
+    )
+    cookies = doc["cookies"]
+    policy = doc.get("policy", {})
+    effective = policy.get("effective_date")
+    if isinstance(effective, str):
+        effective = date.fromisoformat(effective)
+    rights = doc.get("rights", {})
+    security = doc.get("security", {})
+    changes = doc.get("changes", {})
+    marketing = doc.get("marketing", {})
+    return Answers(
+        format=doc["format"],
+        business=business,
+        roles=Roles(**doc["roles"]),
+        services=tuple(doc["services"]),
+        control_panel_url=doc.get("control_panel_url"),
+        data=tuple(_data_item(d, known_data_ids) for d in doc["data"]),
+        purposes=tuple(PurposeOverride(**p) for p in doc.get("purposes", ())),
+        processors=tuple(_processor(p) for p in doc["processors"]),
+        cookies=Cookies(banner=cookies.get("banner", False), items=tuple(_cookie(c) for c in cookies.get("items", ()))),
+        storage_locations=tuple(doc["storage_locations"]),
+        transfers=Transfers(safeguards=tuple(doc.get("transfers", {}).get("safeguards", ()))),
+        jurisdictions=tuple(doc["jurisdictions"]),
+        automated_decisions=AutomatedDecisions(**doc.get("automated_decisions", {})),
+        marketing=Marketing(**{k: v for k, v in marketing.items()}),
+        rights=Rights(
+            response_days=rights.get("response_days", 30),
+            request_channels=tuple(rights.get("request_channels", ("email",))),
+        ),
+        security=Security(
+            measures=tuple(security.get("measures", ())), breach_notice_hours=security.get("breach_notice_hours")
+        ),
+        children=Children(**doc.get("children", {})),
+        changes=Changes(
+            notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
+        ),
+        policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
+    )
+
+
+def to_dict(value):
+    """The canonical document: dataclasses to plain data, empty optionals left out."""
+    if isinstance(value, Duration):
+        return value.text
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [to_dict(v) for v in value]
+    if is_dataclass(value):
+        out = {}
+        for f in fields(value):
+            if f.name == "custom":
+                continue
+            v = getattr(value, f.name)
+            if v is None or v == ():
+                continue
+            out[f.name] = to_dict(v)
+        return out
+    return value
+
+
+def field_paths(cls=Answers, prefix=""):
+    """Every dotted field path of the model, for the clause lint ("business.legal_name")."""
+    import typing
+
+    paths = set()
+    hints = typing.get_type_hints(cls)
+    for f in fields(cls):
+        path = prefix + f.name
+        paths.add(path)
+        for arg in (hints[f.name], *typing.get_args(hints[f.name])):
+            if is_dataclass(arg) and arg not in (Duration,):
+                paths |= field_paths(arg, path + ".")
+    return paths

@@ -1,0 +1,218 @@
+"""Catalogues: the reviewed facts about data categories, purposes, services, processors,
+authorities and countries, read from clauses/catalogues/.
+
+The loader is strict only where the code depends on a shape; the full review of the facts is the
+clause lint (check_clauses), which reports every problem at once instead of stopping at the first.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.answers.durations import Duration
+
+CLAUSES_DIR = Path(__file__).resolve().parent.parent.parent / "clauses"
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    eea: bool
+    eu_adequacy: bool
+
+
+@dataclass(frozen=True)
+class CatalogueCookie:
+    name: str
+    purpose: str
+    duration: Duration
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Processor:
+    id: str
+    name: str
+    group: str
+    entity: str
+    country: str
+    description: str
+    purposes: tuple[str, ...]
+    data: tuple[str, ...]
+    privacy_url: str
+    aliases: tuple[str, ...] = ()
+    transfer_countries: tuple[str, ...] = ()
+    safeguard: str | None = None
+    cookies: tuple[CatalogueCookie, ...] = ()
+    evidence: tuple[str, ...] = ()
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    id: str
+    name: str
+    description: str
+    examples: tuple[str, ...]
+    source: str
+    purposes: tuple[str, ...]
+    legal_basis: str
+    retention: Duration | None = None
+    retention_after: Duration | None = None
+    retention_starts: str | None = None
+    retention_reason: str | None = None
+    ccpa_categories: tuple[str, ...] = ()
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Purpose:
+    id: str
+    name: str
+    description: str
+    legal_basis: str
+    legitimate_interest: str | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    description: str = ""
+    suggests_data: tuple[str, ...] = ()
+    suggests_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Authority:
+    id: str
+    law: str
+    country: str
+    name: str
+    url: str
+    local_name: str | None = None
+    role: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Catalogues:
+    countries: dict = field(default_factory=dict)       # code -> Country
+    data_categories: dict = field(default_factory=dict)  # id -> DataCategory
+    purposes: dict = field(default_factory=dict)         # id -> Purpose
+    services: dict = field(default_factory=dict)         # id -> Service
+    processors: dict = field(default_factory=dict)       # id -> Processor
+    processor_aliases: dict = field(default_factory=dict)  # alias -> id
+    authorities: tuple = ()                              # Authority, in file order
+    problems: tuple = ()                                 # shape problems found while loading
+
+    def resolve_processor_id(self, ident):
+        if ident in self.processors:
+            return ident
+        return self.processor_aliases.get(ident)
+
+    def country_name(self, code):
+        if code == "EEA":
+            return "the European Economic Area"
+        country = self.countries.get(code)
+        return country.name if country else code
+
+    def authorities_for(self, law):
+        return [a for a in self.authorities if a.law == law]
+
+
+def _read_yaml(path):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _tuple(value):
+    return tuple(value or ())
+
+
+def _dur(value):
+    return Duration(str(value)) if value else None
+
+
+def _build(cls, entry, problems, where, **converters):
+    """Construct a catalogue dataclass, turning a missing or unknown key into a problem."""
+    try:
+        kwargs = {k: converters[k](v) if k in converters else v for k, v in entry.items()}
+        return cls(**kwargs)
+    except TypeError as exc:
+        problems.append(f"{where}: {exc}")
+        return None
+
+
+def load_catalogues(root=CLAUSES_DIR):
+    root = Path(root)
+    cat_dir = root / "catalogues"
+    problems = []
+
+    countries = {
+        c["code"]: Country(**c) for c in _read_yaml(cat_dir / "countries.yaml")["countries"]
+    }
+
+    def entries(name):
+        path = cat_dir / name
+        return _read_yaml(path) or [] if path.exists() else []
+
+    data_categories = {}
+    for entry in entries("data_categories.yaml"):
+        entry = dict(entry)
+        entry.setdefault("description", "")
+        item = _build(
+            DataCategory, entry, problems, f"data_categories.yaml:{entry.get('id')}",
+            examples=_tuple, purposes=_tuple, ccpa_categories=_tuple,
+            retention=_dur, retention_after=_dur,
+        )
+        if item:
+            data_categories[item.id] = item
+
+    purposes = {}
+    for entry in entries("purposes.yaml"):
+        item = _build(Purpose, entry, problems, f"purposes.yaml:{entry.get('id')}")
+        if item:
+            purposes[item.id] = item
+
+    services = {}
+    for entry in entries("services.yaml"):
+        item = _build(
+            Service, entry, problems, f"services.yaml:{entry.get('id')}",
+            suggests_data=_tuple, suggests_groups=_tuple,
+        )
+        if item:
+            services[item.id] = item
+
+    processors, aliases = {}, {}
+    for path in sorted((cat_dir / "processors").glob("*.yaml")):
+        for entry in _read_yaml(path) or []:
+            entry = dict(entry, source_file=path.name)
+            item = _build(
+                Processor, entry, problems, f"processors/{path.name}:{entry.get('id')}",
+                aliases=_tuple, purposes=_tuple, data=_tuple, transfer_countries=_tuple, evidence=_tuple,
+                cookies=lambda cs: tuple(
+                    CatalogueCookie(c["name"], c["purpose"], Duration(str(c["duration"])), c.get("description"))
+                    for c in cs or ()
+                ),
+            )
+            if not item:
+                continue
+            if item.id in processors:
+                problems.append(f"processors/{path.name}:{item.id}: duplicate id")
+            processors[item.id] = item
+            for alias in item.aliases:
+                aliases[alias] = item.id
+
+    authorities = tuple(
+        a for a in (
+            _build(Authority, entry, problems, f"authorities.yaml:{entry.get('id')}")
+            for entry in entries("authorities.yaml")
+        ) if a
+    )
+
+    return Catalogues(
+        countries=countries, data_categories=data_categories, purposes=purposes, services=services,
+        processors=processors, processor_aliases=aliases, authorities=authorities, problems=tuple(problems),
+    )

@@ -1,0 +1,2 @@
+"""Wizard URLs (filled in by the wizard module)."""
+urlpatterns = []
