@@ -2,6 +2,7 @@
 from functools import lru_cache
 
 from .catalogues import CLAUSES_DIR, Catalogues, load_catalogues
+from .clauses import Library, load_library
 
 
 @lru_cache(maxsize=1)
@@ -9,4 +10,9 @@ def get_catalogues() -> Catalogues:
     return load_catalogues(CLAUSES_DIR)
 
 
-__all__ = ["CLAUSES_DIR", "Catalogues", "get_catalogues", "load_catalogues"]
+@lru_cache(maxsize=1)
+def get_library() -> Library:
+    return load_library(CLAUSES_DIR)
+
+
+__all__ = ["CLAUSES_DIR", "Catalogues", "Library", "get_catalogues", "get_library", "load_catalogues", "load_library"]

@@ -105,6 +105,7 @@ class Catalogues:
     processors: dict = field(default_factory=dict)       # id -> Processor
     processor_aliases: dict = field(default_factory=dict)  # alias -> id
     authorities: tuple = ()                              # Authority, in file order
+    vocabulary: dict = field(default_factory=dict)       # words for ids, labels, table headings
     problems: tuple = ()                                 # shape problems found while loading
 
     def resolve_processor_id(self, ident):
@@ -117,6 +118,12 @@ class Catalogues:
             return "the European Economic Area"
         country = self.countries.get(code)
         return country.name if country else code
+
+    def words(self, group, key=None, **values):
+        """Printed words for a vocabulary id: words('safeguards', 'scc')."""
+        entry = self.vocabulary.get(group, {})
+        text = entry if key is None else entry.get(key, key)
+        return text.format(**values) if values and isinstance(text, str) else text
 
     def authorities_for(self, law):
         return [a for a in self.authorities if a.law == law]
@@ -212,7 +219,10 @@ def load_catalogues(root=CLAUSES_DIR):
         ) if a
     )
 
+    vocabulary = _read_yaml(cat_dir / "vocabulary.yaml") if (cat_dir / "vocabulary.yaml").exists() else {}
+
     return Catalogues(
+        vocabulary=vocabulary,
         countries=countries, data_categories=data_categories, purposes=purposes, services=services,
         processors=processors, processor_aliases=aliases, authorities=authorities, problems=tuple(problems),
     )

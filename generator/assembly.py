@@ -1,0 +1,290 @@
+"""Assembly: answers + clause library + catalogues + a date -> the policy document.
+
+A pure function: the same input gives the same document, byte for byte once rendered. It includes
+exactly the clauses whose laws were chosen and whose conditions hold, fills their placeholders with
+plain text, and builds the generated tables and lists from the catalogues.
+"""
+import re
+
+from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
+from generator.library import conditions
+from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
+from generator.library.placeholders import PlaceholderResolver, channel_words, join_words, long_date
+from generator.resolve import Facts
+
+
+def slugify(text):
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def clause_applies(clause, facts):
+    laws = clause.laws
+    if "all" not in laws and not any(law in facts.answers.jurisdictions for law in laws):
+        return False
+    return conditions.evaluate(clause.when, facts)
+
+
+def _fill(inlines, resolve):
+    """Template inlines -> document inlines; None when a placeholder has no value."""
+    out = []
+    for inline in inlines:
+        if isinstance(inline, Literal):
+            out.append(Text(inline.text, inline.strong))
+        elif isinstance(inline, TrustedLink):
+            out.append(Link(inline.text, inline.href))
+        elif isinstance(inline, Slot):
+            value = resolve(inline.path)
+            if value is None:
+                return None
+            out.append(Text(value, inline.strong))
+    return tuple(out)
+
+
+def _clause_blocks(clause, resolve):
+    blocks = []
+    for template in clause.blocks:
+        if isinstance(template, ParagraphTemplate):
+            inlines = _fill(template.inlines, resolve)
+            if inlines is None:
+                return None
+            blocks.append(Paragraph(inlines, clause.id))
+        elif isinstance(template, ListTemplate):
+            items = [_fill(item, resolve) for item in template.items]
+            if any(item is None for item in items):
+                return None
+            blocks.append(BulletList(tuple(items), clause.id))
+    return blocks
+
+
+# -- generated blocks ------------------------------------------------------------------------
+
+def _t(text, strong=False):
+    return (Text(text, strong),)
+
+
+def period_words(item, words):
+    """"6 years", "for as long as your account is open, then 30 days"."""
+    if item.retention is None:
+        return None
+    first = item.retention.words() if not item.retention.keyword else words("retention", item.retention.keyword)
+    if item.retention_after is not None:
+        return words("retention", "then", first=first, after=item.retention_after.words())
+    return first
+
+
+def data_list(facts, clause_id):
+    items = []
+    for d in facts.data_items:
+        detail = d.description or join_words(list(d.examples))
+        items.append((Text(d.name, strong=True),) + ((Text(f": {detail}"),) if detail else ()))
+    return [BulletList(tuple(items), clause_id)] if items else []
+
+
+def purposes_table(facts, clause_id):
+    cat, words = facts.catalogues, facts.catalogues.words
+    grouped = {}
+    for d in facts.data_items:
+        for purpose_id, basis in d.purposes:
+            grouped.setdefault((purpose_id, basis), []).append(d.name)
+    rows = []
+    for (purpose_id, basis), data_names in grouped.items():
+        purpose = cat.purposes.get(purpose_id)
+        name = purpose.name if purpose else purpose_id
+        cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
+        basis_text = words("legal_bases", basis)
+        if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
+            basis_text = f"{basis_text}: {purpose.legitimate_interest}"
+        rows.append((cell, _t(join_words(data_names)), _t(basis_text)))
+    if not rows:
+        return []
+    return [Table(tuple(words("tables", "purposes")), tuple(rows), clause_id, kind="purposes")]
+
+
+def _privacy_cell(p, words):
+    if not p.privacy_url:
+        return _t(words("not_applicable"))
+    if p.privacy_url_trusted:
+        return (Link(p.privacy_url, p.privacy_url),)
+    return _t(p.privacy_url)  # typed by the user: shown, never linked
+
+
+def _name_cell(p):
+    if p.entity and p.entity != p.name:
+        return (Text(p.name, strong=True), Text(f" ({p.entity})"))
+    return _t(p.name, strong=True)
+
+
+def _home_region(facts):
+    home = facts.answers.business.country
+    return "EEA" if facts.in_region(home, "EEA") else home
+
+
+def transfer_safeguard(facts, country_code, own_safeguard):
+    """The safeguard id for data going to a country, or None when none is needed or named."""
+    if facts.in_region(country_code, _home_region(facts)):
+        return None
+    if own_safeguard:
+        return own_safeguard
+    country = facts.catalogues.countries.get(country_code)
+    if country and country.eu_adequacy:
+        return "adequacy"
+    return next((s for s in facts.answers.transfers.safeguards if s != "adequacy"), None)
+
+
+def _table_country(facts, code):
+    return facts.catalogues.country_name(code).removeprefix("the ")
+
+
+def processors_table(facts, clause_id):
+    words = facts.catalogues.words
+    rows = []
+    for p in facts.processors:
+        countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
+        safeguards = [s for s in (transfer_safeguard(facts, c, p.safeguard) for c in countries) if s]
+        rows.append((
+            _name_cell(p),
+            _t(p.description),
+            _t(join_words([facts.data_name(d) for d in p.data])),
+            _t(join_words([_table_country(facts, c) for c in countries])),
+            _t(join_words([words("safeguards", s) for s in dict.fromkeys(safeguards)]) or words("not_applicable")),
+            _privacy_cell(p, words),
+        ))
+    if not rows:
+        return []
+    return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind="processors")]
+
+
+def _group_table(facts, clause_id, group):
+    words = facts.catalogues.words
+    rows = [
+        (_name_cell(p), _t(p.description), _t(_table_country(facts, p.country)), _privacy_cell(p, words))
+        for p in facts.processors if p.group == group
+    ]
+    if not rows:
+        return []
+    return [Table(tuple(words("tables", "registries")), tuple(rows), clause_id, kind=group)]
+
+
+def cookies_table(facts, clause_id):
+    words = facts.catalogues.words
+    rows = []
+    for c in facts.cookies:
+        purpose = words("cookie_purposes", c.purpose)
+        if c.description:
+            purpose = f"{purpose}: {c.description}"
+        duration = c.duration.words() if not c.duration.keyword else words("retention", c.duration.keyword)
+        provider = words("first_party") if c.first_party and c.provider == facts.answers.business.display_name else c.provider
+        rows.append((_t(c.name, strong=True), _t(provider), _t(purpose), _t(duration)))
+    if not rows:
+        return []
+    return [Table(tuple(words("tables", "cookies")), tuple(rows), clause_id, kind="cookies")]
+
+
+def retention_table(facts, clause_id):
+    words = facts.catalogues.words
+    rows = []
+    for d in facts.data_items:
+        period = period_words(d, words)
+        if period is None:
+            continue
+        rows.append((
+            _t(d.name, strong=True), _t(period), _t(d.retention_starts or words("not_applicable")),
+            _t(d.retention_reason or words("not_applicable")),
+        ))
+    if not rows:
+        return []
+    return [Table(tuple(words("tables", "retention")), tuple(rows), clause_id, kind="retention")]
+
+
+def transfers_list(facts, clause_id):
+    words = facts.catalogues.words
+    by_country = {}
+    for code, who, own_safeguard in facts.destinations():
+        if facts.in_region(code, _home_region(facts)):
+            continue
+        entry = by_country.setdefault(code, {"who": [], "safeguards": []})
+        name = who.name if who else words("our_servers")
+        if name not in entry["who"]:
+            entry["who"].append(name)
+        chosen = transfer_safeguard(facts, code, own_safeguard)
+        if chosen and chosen not in entry["safeguards"]:
+            entry["safeguards"].append(chosen)
+    items = []
+    for code, entry in by_country.items():
+        safeguard = join_words([words("safeguards", s) for s in entry["safeguards"]]) or words("transfer_no_safeguard")
+        items.append(_t(words(
+            "transfer_item", country=facts.catalogues.country_name(code), recipients=join_words(entry["who"]),
+            safeguard=safeguard,
+        )))
+    return [BulletList(tuple(items), clause_id)] if items else []
+
+
+def security_list(facts, clause_id):
+    words = facts.catalogues.words
+    measures = facts.answers.security.measures
+    items = [_t(words("security_measures", m)) for m in measures]
+    return [BulletList(tuple(items), clause_id)] if items else []
+
+
+def rights_channels_list(facts, clause_id):
+    items = [_t(w) for w in channel_words(facts)]
+    return [BulletList(tuple(items), clause_id)] if items else []
+
+
+GENERATED_BLOCKS = {
+    "data_list": data_list,
+    "purposes_table": purposes_table,
+    "processors_table": processors_table,
+    "cookies_table": cookies_table,
+    "retention_table": retention_table,
+    "transfers_list": transfers_list,
+    "security_list": security_list,
+    "rights_channels_list": rights_channels_list,
+    "registries_list": lambda facts, cid: _group_table(facts, cid, "registrars"),
+    "certificate_authorities_list": lambda facts, cid: _group_table(facts, cid, "certificate_authorities"),
+}
+
+
+# -- the document ----------------------------------------------------------------------------
+
+def assemble(answers, library, catalogues, today):
+    """Build the PolicyDocument. `today` stands in for the effective date when none is set."""
+    facts = Facts(answers, catalogues)
+    resolve = PlaceholderResolver(facts, today)
+    sections, used = [], []
+    for section in library.sections:
+        blocks, heading = [], None
+        for clause in section.clauses:
+            if not clause_applies(clause, facts):
+                continue
+            clause_blocks = _clause_blocks(clause, resolve)
+            if clause_blocks is None:
+                continue
+            if clause.block:
+                generated = GENERATED_BLOCKS[clause.block](facts, clause.id)
+                if not generated and not clause_blocks:
+                    continue
+                clause_blocks += generated
+            if not clause_blocks:
+                continue
+            if clause.heading and clause.heading != heading:
+                blocks.append(Heading(clause.heading, clause.id, f"{slugify(section.id)}-{slugify(clause.heading)}"))
+            heading = clause.heading
+            blocks += clause_blocks
+            used.append(clause.id)
+        if blocks:
+            sections.append(Section(section.id, section.title, tuple(blocks), slugify(section.id)))
+    effective = answers.policy.effective_date or today
+    return PolicyDocument(
+        title=catalogues.words("document", "title"),
+        business_name=answers.business.display_name,
+        legal_name=answers.business.legal_name,
+        effective_date=effective,
+        effective_date_text=long_date(effective, answers.policy.language),
+        language=answers.policy.language,
+        paper=answers.policy.paper,
+        websites=answers.business.websites,
+        sections=tuple(sections),
+        laws=answers.jurisdictions,
+        clause_ids=tuple(used),
+    )

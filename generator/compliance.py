@@ -1,0 +1,151 @@
+"""The compliance report: for each chosen law, which required disclosures the policy makes.
+
+An element of clauses/sources/legal-checklist.yaml is *met* only when a clause that names it in
+`meets:` is actually in the generated document, so the report cannot pass by construction: leave
+out the answer a clause needs and its element turns up missing. clauses/compliance.yaml says when
+a conditional element applies, what to advise, and which wizard step fixes it; its `checks` flag
+problems in the answers themselves (indefinite retention, no EU representative, ...).
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
+
+from generator.library import CLAUSES_DIR, get_catalogues, get_library
+from generator.library import conditions
+from generator.resolve import Facts
+
+# answers jurisdiction id -> checklist regimes it brings in
+LAW_REGIMES = {
+    "eu": ("gdpr", "eprivacy"),
+    "uk": ("uk_gdpr", "eprivacy"),
+    "ch": ("fadp",),
+    "us_ca": ("ccpa", "caloppa"),
+    "br": ("lgpd",),
+    "ca": ("pipeda", "quebec_law25"),
+    "ru": ("russia_152fz",),
+    "au": ("australia_app",),
+}
+LAW_LABELS = {
+    "eu": "EU GDPR and ePrivacy", "uk": "UK GDPR and PECR", "ch": "Swiss FADP", "us_ca": "California (CCPA/CPRA, CalOPPA)",
+    "br": "Brazil (LGPD)", "ca": "Canada (PIPEDA, Quebec Law 25)", "ru": "Russia (152-FZ)", "au": "Australia (Privacy Act, APPs)",
+}
+SCORED_LEVELS = ("mandatory", "conditional")
+
+
+@dataclass(frozen=True)
+class ReportItem:
+    law: str
+    element_id: str
+    citation: str
+    requirement: str
+    status: str  # met | missing | problem
+    clause_id: str | None
+    advice: str
+    step: str | None
+    verified: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Report:
+    laws: tuple
+    items: tuple
+
+    @property
+    def gaps(self):
+        return tuple(i for i in self.items if i.status != "met")
+
+    def for_law(self, law):
+        return tuple(i for i in self.items if i.law == law)
+
+    def counts(self, law=None):
+        items = self.for_law(law) if law else self.items
+        return {s: sum(1 for i in items if i.status == s) for s in ("met", "missing", "problem")}
+
+
+@lru_cache(maxsize=1)
+def load_checklist():
+    with open(CLAUSES_DIR / "sources" / "legal-checklist.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=1)
+def load_compliance_map():
+    path = CLAUSES_DIR / "compliance.yaml"
+    if not path.exists():
+        return {"elements": [], "checks": []}
+    with open(path, encoding="utf-8") as handle:
+        doc = yaml.safe_load(handle) or {}
+    return {"elements": doc.get("elements") or [], "checks": doc.get("checks") or []}
+
+
+def _element_applies(element, rule, facts):
+    if rule and rule.get("applies"):
+        return conditions.evaluate(rule["applies"], facts)
+    return element["level"] == "mandatory"
+
+
+def report(answers, document, library=None, catalogues=None, checklist=None, compliance_map=None):
+    library = library or get_library()
+    catalogues = catalogues or get_catalogues()
+    checklist = checklist or load_checklist()
+    compliance_map = compliance_map or load_compliance_map()
+    facts = Facts(answers, catalogues)
+    rules = {r["id"]: r for r in compliance_map["elements"]}
+
+    included = set(document.clause_ids)
+    meeting = {}
+    for clause in library.clauses():
+        if clause.id in included:
+            for element_id in clause.meets:
+                meeting.setdefault(element_id, clause.id)
+
+    items, seen = [], set()
+    for law in answers.jurisdictions:
+        for regime in LAW_REGIMES[law]:
+            for element in checklist["regimes"][regime]["elements"]:
+                if element["level"] not in SCORED_LEVELS or (law, element["id"]) in seen:
+                    continue
+                rule = rules.get(element["id"])
+                if not _element_applies(element, rule, facts):
+                    continue
+                seen.add((law, element["id"]))
+                clause_id = meeting.get(element["id"])
+                items.append(ReportItem(
+                    law=law,
+                    element_id=element["id"],
+                    citation=element["citation"],
+                    requirement=element["requirement"],
+                    status="met" if clause_id else "missing",
+                    clause_id=clause_id,
+                    advice="" if clause_id else (rule or {}).get("advice") or (
+                        f"No clause of the policy makes this disclosure: {element['requirement']}"),
+                    step=(rule or {}).get("step"),
+                    verified=bool(element.get("verified", True)),
+                    note=(rule or {}).get("note") or element.get("note"),
+                ))
+        for check in compliance_map["checks"]:
+            if check.get("law") != law or not conditions.evaluate(check["when"], facts):
+                continue
+            items.append(ReportItem(
+                law=law, element_id=check["id"], citation=check.get("citation", ""),
+                requirement=check.get("problem", ""), status="problem", clause_id=None,
+                advice=check.get("advice", ""), step=check.get("step"), note=check.get("note"),
+            ))
+    return Report(laws=tuple(answers.jurisdictions), items=tuple(items))
+
+
+def format_report(rep):
+    """Plain-text report for the CLI."""
+    lines = []
+    for law in rep.laws:
+        counts = rep.counts(law)
+        lines.append(f"{LAW_LABELS[law]}: {counts['met']} met, {counts['missing']} missing, {counts['problem']} problems")
+        for item in rep.for_law(law):
+            if item.status == "met":
+                lines.append(f"  met      {item.element_id} ({item.citation}) by {item.clause_id}")
+            else:
+                label = "MISSING " if item.status == "missing" else "PROBLEM "
+                lines.append(f"  {label} {item.element_id} ({item.citation}): {item.advice}")
+    return "\n".join(lines)

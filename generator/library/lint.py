@@ -1,0 +1,249 @@
+"""The clause lint behind `manage.py check_clauses`.
+
+It reads the library the way assembly does and reports every problem at once, each naming the file
+and the clause or entry. The rules are the review standard of the library: a clause must say where
+it came from (and the quote must really be in that seed), may only use fields and ids that exist,
+and every catalogue entry must carry the facts a policy prints.
+"""
+import re
+from pathlib import Path
+
+import yaml
+
+from generator.answers.durations import is_duration
+from generator.answers.model import COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
+
+from . import conditions
+from .catalogues import CLAUSES_DIR, load_catalogues
+from .clauses import load_library
+from .placeholders import COMPUTED_NAMES
+
+MIN_CLAUSES_PER_SEED = 4
+SPEC_DATA_IDS = (
+    "account", "billing", "domain_registrant", "support", "server_logs", "hosted_content", "backups",
+    "identity_verification", "marketing_preferences",
+)
+PROCESSOR_GROUPS = (
+    "payments", "registrars", "certificate_authorities", "infrastructure", "email", "support", "analytics",
+    "advertising", "crm", "fraud", "billing_panels",
+)
+PROCESSOR_REQUIRED = ("id", "name", "group", "entity", "country", "description", "purposes", "data", "privacy_url", "evidence")
+BLOCKS = (
+    "data_list", "purposes_table", "processors_table", "cookies_table", "retention_table", "transfers_list",
+    "security_list", "rights_channels_list", "registries_list", "certificate_authorities_list",
+)
+CHECKLIST_PREFIX_LAWS = {
+    "gdpr": ("eu",), "eprivacy": ("eu", "uk"), "ukgdpr": ("uk",), "fadp": ("ch",), "ccpa": ("us_ca",),
+    "caloppa": ("us_ca",), "lgpd": ("br",), "pipeda": ("ca",), "quebec": ("ca",), "ru": ("ru",), "app": ("au",),
+}
+
+
+def fold(text):
+    """Whitespace folded, and typographic quotes/dashes made plain, for verbatim comparison."""
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.split())
+
+
+def _seed_texts(root):
+    return {p.name: fold(p.read_text(encoding="utf-8")) for p in sorted((root / "sources").glob("*.txt"))}
+
+
+def _check_condition(expression, where, catalogues, paths, problems):
+    try:
+        found = conditions.calls(expression)
+    except conditions.ConditionError as exc:
+        problems.append(f"{where}: {exc}")
+        return
+    known = {
+        "law": set(LAWS), "service": set(SERVICES) | set(catalogues.services),
+        "data": set(catalogues.data_categories), "processor": set(catalogues.processors),
+        "processor_group": set(PROCESSOR_GROUPS), "cookie_purpose": set(COOKIE_PURPOSES),
+        "safeguard": set(SAFEGUARDS), "retention": {"session", "while_active", "indefinite"},
+    }
+    for call in found:
+        if call.name in ("field", "equals"):
+            if call.args[0] not in paths:
+                problems.append(f"{where}: condition refers to unknown answers field {call.args[0]!r}")
+        elif call.name in ("established_in", "transfers_outside"):
+            if call.args[0] != "EEA" and call.args[0] not in catalogues.countries:
+                problems.append(f"{where}: {call.name}({call.args[0]!r}) is not EEA or a country code")
+        elif call.name in known and call.args[0] not in known[call.name]:
+            problems.append(f"{where}: condition refers to unknown {call.name} id {call.args[0]!r}")
+
+
+def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
+    paths = field_paths()
+    seen, per_seed = {}, {name: 0 for name in seeds}
+    for clause in library.clauses():
+        where = f"{clause.file}:{clause.id}"
+        if clause.id in seen:
+            problems.append(f"{where}: duplicate clause id (also in {seen[clause.id]})")
+        seen[clause.id] = clause.file
+        if not clause.id.startswith(clause.section + "."):
+            problems.append(f"{where}: id must start with its section '{clause.section}.'")
+        for name in clause.placeholders:
+            if name.startswith("computed."):
+                if name.removeprefix("computed.") not in COMPUTED_NAMES:
+                    problems.append(f"{where}: placeholder {{{name}}} is not a computed value")
+            elif name not in paths:
+                problems.append(f"{where}: placeholder {{{name}}} is not a field of the answers model")
+        _check_condition(clause.when, where, catalogues, paths, problems)
+        for law in clause.laws:
+            if law != "all" and law not in LAWS:
+                problems.append(f"{where}: unknown law {law!r}")
+        if clause.block and clause.block not in BLOCKS:
+            problems.append(f"{where}: unknown generated block {clause.block!r}")
+        for element in clause.meets:
+            if element not in checklist_ids:
+                problems.append(f"{where}: meets unknown checklist element {element!r}")
+        if not clause.sources:
+            problems.append(f"{where}: no source")
+        if not clause.vetting:
+            problems.append(f"{where}: no vetting line")
+        if not clause.blocks and not clause.block:
+            problems.append(f"{where}: no text")
+        counted = set()
+        for source in clause.sources:
+            if source.seed is None and not source.law:
+                problems.append(f"{where}: a source needs a seed and quote, or a law")
+                continue
+            if source.seed is None:
+                continue
+            if source.seed not in seeds:
+                problems.append(f"{where}: source seed {source.seed!r} is not a file in clauses/sources/")
+                continue
+            if not source.quote or fold(source.quote) not in seeds[source.seed]:
+                problems.append(f"{where}: source quote not found verbatim in {source.seed}: {source.quote!r}")
+                continue
+            if source.seed not in counted:
+                counted.add(source.seed)
+                per_seed[source.seed] += 1
+    for seed, count in per_seed.items():
+        if count < MIN_CLAUSES_PER_SEED:
+            problems.append(f"sources/{seed}: contributes {count} adopted clauses; at least {MIN_CLAUSES_PER_SEED} are required")
+    return per_seed
+
+
+def lint_rejected(library, seeds, problems):
+    rejected_quotes = []
+    for passage in library.rejected:
+        where = f"rejected.yaml:{passage.id}"
+        if passage.seed not in seeds:
+            problems.append(f"{where}: seed {passage.seed!r} is not a file in clauses/sources/")
+        elif fold(passage.quote) not in seeds[passage.seed]:
+            problems.append(f"{where}: quote not found verbatim in {passage.seed}: {passage.quote!r}")
+        if not passage.reason.strip():
+            problems.append(f"{where}: no reason")
+        rejected_quotes.append((passage, fold(passage.quote)))
+    for clause in library.clauses():
+        for source in clause.sources:
+            if not source.quote:
+                continue
+            quote = fold(source.quote)
+            for passage, rejected in rejected_quotes:
+                if source.seed == passage.seed and (quote in rejected or rejected in quote):
+                    problems.append(f"{clause.file}:{clause.id}: adopts rejected passage {passage.id} ({passage.reason})")
+
+
+def lint_processors(catalogues, problems, raw_entries):
+    data_ids, purpose_ids = set(catalogues.data_categories), set(catalogues.purposes)
+    for file_name, entry in raw_entries:
+        where = f"processors/{file_name}:{entry.get('id', '?')}"
+        for key in PROCESSOR_REQUIRED:
+            if entry.get(key) in (None, "", []):
+                problems.append(f"{where}: processor misses required field {key!r}")
+        if entry.get("group") and entry["group"] not in PROCESSOR_GROUPS:
+            problems.append(f"{where}: unknown group {entry['group']!r}")
+        for code in [entry.get("country")] + list(entry.get("transfer_countries") or []):
+            if code and code not in catalogues.countries:
+                problems.append(f"{where}: {code!r} is not an ISO 3166-1 alpha-2 code")
+        for data_id in entry.get("data") or ():
+            if data_id not in data_ids:
+                problems.append(f"{where}: unknown data id {data_id!r}")
+        for purpose in entry.get("purposes") or ():
+            if purpose not in purpose_ids:
+                problems.append(f"{where}: unknown purpose {purpose!r}")
+        if entry.get("safeguard") and entry["safeguard"] not in SAFEGUARDS:
+            problems.append(f"{where}: unknown safeguard {entry['safeguard']!r}")
+        if entry.get("privacy_url") and not re.match(r"^https://\S+$", str(entry["privacy_url"])):
+            problems.append(f"{where}: privacy_url must be an https:// URL")
+        for cookie in entry.get("cookies") or ():
+            if not cookie.get("name") or cookie.get("purpose") not in COOKIE_PURPOSES or not is_duration(str(cookie.get("duration"))):
+                problems.append(f"{where}: cookie {cookie.get('name')!r} needs a name, a purpose of {COOKIE_PURPOSES} and a duration")
+
+
+def lint_catalogues(catalogues, problems):
+    problems.extend(catalogues.problems)
+    for data_id in SPEC_DATA_IDS:
+        if data_id not in catalogues.data_categories:
+            problems.append(f"data_categories.yaml: missing data category {data_id!r} of the answers spec")
+    for data in catalogues.data_categories.values():
+        where = f"data_categories.yaml:{data.id}"
+        if data.legal_basis not in LEGAL_BASES:
+            problems.append(f"{where}: unknown legal basis {data.legal_basis!r}")
+        for purpose in data.purposes:
+            if purpose not in catalogues.purposes:
+                problems.append(f"{where}: unknown purpose {purpose!r}")
+    for purpose in catalogues.purposes.values():
+        where = f"purposes.yaml:{purpose.id}"
+        if purpose.legal_basis not in LEGAL_BASES:
+            problems.append(f"{where}: unknown legal basis {purpose.legal_basis!r}")
+        if purpose.legal_basis == "legitimate_interests" and not purpose.legitimate_interest:
+            problems.append(f"{where}: a legitimate-interests purpose must name the interest")
+    for law in LAWS:
+        if not catalogues.authorities_for(law):
+            problems.append(f"authorities.yaml: no supervisory authority for {law!r}")
+    eu_countries = {a.country for a in catalogues.authorities_for("eu")}
+    for code, country in catalogues.countries.items():
+        if country.eea and code not in eu_countries:
+            problems.append(f"authorities.yaml: no supervisory authority for EEA state {code} ({country.name})")
+    for authority in catalogues.authorities:
+        if not authority.url.startswith("https://"):
+            problems.append(f"authorities.yaml:{authority.id}: url must be https://")
+
+
+def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems):
+    path = root / "compliance.yaml"
+    if not path.exists():
+        problems.append("compliance.yaml: missing")
+        return
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    paths = field_paths()
+    for rule in doc.get("elements") or ():
+        where = f"compliance.yaml:{rule.get('id')}"
+        if rule.get("id") not in checklist_ids:
+            problems.append(f"{where}: unknown checklist element")
+        if rule.get("applies"):
+            _check_condition(rule["applies"], where, catalogues, paths, problems)
+    listed = {r.get("id") for r in doc.get("elements") or ()}
+    for element_id, level in checklist_levels.items():
+        if level == "conditional" and element_id not in listed:
+            problems.append(f"compliance.yaml: conditional element {element_id} has no 'applies' rule")
+    for check in doc.get("checks") or ():
+        where = f"compliance.yaml:{check.get('id')}"
+        if check.get("law") not in LAWS:
+            problems.append(f"{where}: unknown law {check.get('law')!r}")
+        _check_condition(check.get("when", ""), where, catalogues, paths, problems)
+
+
+def lint(root=CLAUSES_DIR):
+    """Every problem in the library under `root`, as 'file:id: message' strings."""
+    root = Path(root)
+    problems = []
+    catalogues = load_catalogues(root)
+    library = load_library(root)
+    problems.extend(library.problems)
+    seeds = _seed_texts(root)
+    checklist = yaml.safe_load((root / "sources" / "legal-checklist.yaml").read_text(encoding="utf-8"))
+    levels = {e["id"]: e["level"] for regime in checklist["regimes"].values() for e in regime["elements"]}
+    raw_processors = [
+        (p.name, entry)
+        for p in sorted((root / "catalogues" / "processors").glob("*.yaml"))
+        for entry in (yaml.safe_load(p.read_text(encoding="utf-8")) or [])
+    ]
+    lint_catalogues(catalogues, problems)
+    lint_processors(catalogues, problems, raw_processors)
+    lint_clauses(library, catalogues, seeds, set(levels), problems)
+    lint_rejected(library, seeds, problems)
+    lint_compliance(root, catalogues, set(levels), levels, problems)
+    return problems

@@ -1,0 +1,148 @@
+"""Values for clause placeholders: answers fields, and computed values derived from them.
+
+A placeholder resolves to plain text or to None (no value: the clause is left out). Words for
+lists and dates follow the policy language (English only for now).
+"""
+from datetime import date
+
+from generator.answers.model import LAWS
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+
+
+def join_words(items, conjunction="and"):
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+def long_date(value: date, language="en"):
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def _contact(contact):
+    if not contact:
+        return None
+    return ", ".join(part for part in (contact.name, contact.address, contact.email) if part)
+
+
+def _days(n):
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _authority(facts, law):
+    """The supervisory authority named for a law: for the EU, the business's own national
+    authority if it is established in the EEA, else its EU representative's."""
+    catalogues = facts.catalogues
+    candidates = [a for a in catalogues.authorities_for(law) if not a.role]
+    if not candidates:
+        return None
+    if law != "eu":
+        return candidates[0]
+    business = facts.answers.business
+    country = business.country
+    if not facts.in_region(country, "EEA") and business.eu_representative:
+        country = _country_in_address(business.eu_representative.address, catalogues) or country
+    return next((a for a in candidates if a.country == country), None)
+
+
+def _country_in_address(address, catalogues):
+    text = (address or "").lower()
+    for code, country in catalogues.countries.items():
+        if country.eea and country.name.lower().removeprefix("the ") in text:
+            return code
+    return None
+
+
+def computed_values(facts, today):
+    """name -> callable(facts) for every computed placeholder."""
+    answers = facts.answers
+    business = answers.business
+    countries = facts.catalogues.country_name
+
+    words = facts.catalogues.words
+
+    def request_channels():
+        return join_words(channel_words(facts), "or")
+
+    values = {
+        "business_name": lambda: business.display_name,
+        "business_country": lambda: countries(business.country),
+        "websites": lambda: join_words(list(business.websites)),
+        "effective_date": lambda: long_date(answers.policy.effective_date or today),
+        "dpo": lambda: _contact(business.dpo),
+        "eu_representative": lambda: _contact(business.eu_representative),
+        "uk_representative": lambda: _contact(business.uk_representative),
+        "ch_representative": lambda: _contact(business.ch_representative),
+        "storage_countries": lambda: join_words([countries(c) for c in answers.storage_locations]),
+        "transfer_countries": lambda: join_words([countries(c) for c in _transfer_countries(facts)]) or None,
+        "request_channels": request_channels,
+        "response_period": lambda: _days(answers.rights.response_days),
+        "notice_period": lambda: _days(answers.changes.notice_days),
+        "notify_by": lambda: join_words([words("notify_by", n) for n in answers.changes.notify_by]) or None,
+        "breach_notice_period": lambda: (
+            f"{answers.security.breach_notice_hours} hours" if answers.security.breach_notice_hours else None
+        ),
+    }
+    for law in LAWS:
+        values[f"authority_{law}"] = lambda law=law: getattr(_authority(facts, law), "name", None)
+        values[f"authority_{law}_url"] = lambda law=law: getattr(_authority(facts, law), "url", None)
+    return values
+
+
+def channel_words(facts):
+    """How to reach the business with a request, one phrase per chosen channel."""
+    answers, business, words = facts.answers, facts.answers.business, facts.catalogues.words
+    out = []
+    for channel in answers.rights.request_channels:
+        if channel == "control_panel" and answers.control_panel_url:
+            out.append(words("request_channels", "control_panel_at", url=answers.control_panel_url))
+        elif channel == "phone" and business.phone:
+            out.append(words("request_channels", "phone_at", phone=business.phone))
+        else:
+            out.append(words("request_channels", channel, email=business.contact_email, address=business.address))
+    return out
+
+
+COMPUTED_NAMES = (
+    "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
+    "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
+    "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
+    *(f"authority_{law}" for law in LAWS), *(f"authority_{law}_url" for law in LAWS),
+)
+
+
+def _transfer_countries(facts):
+    """Countries outside the business's home region (EEA, UK or CH) that data goes to."""
+    home = facts.answers.business.country
+    region = "EEA" if facts.in_region(home, "EEA") else home
+    return facts.countries_outside(region)
+
+
+class PlaceholderResolver:
+    def __init__(self, facts, today):
+        self.facts = facts
+        self._computed = computed_values(facts, today)
+        self._cache = {}
+
+    def __call__(self, path):
+        if path not in self._cache:
+            self._cache[path] = self._resolve(path)
+        return self._cache[path]
+
+    def _resolve(self, path):
+        if path.startswith("computed."):
+            value = self._computed[path.removeprefix("computed.")]()
+        else:
+            value = self.facts.value(path)
+        if value is None or value == "" or value == ():
+            return None
+        if isinstance(value, (tuple, list)):
+            return join_words([str(v) for v in value])
+        if isinstance(value, date):
+            return long_date(value)
+        return str(value)

@@ -1,0 +1,49 @@
+"""`manage.py generate_policy ANSWERS --format FMT [-o OUT] [--report]`.
+
+Validates the answers (exit 1 with the errors when they are bad), builds the policy and writes it
+in the chosen format to stdout or a file; --report prints the compliance report to stderr so that
+stdout stays a clean document.
+"""
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from generator import compliance, policy, render
+from generator.answers import load_answers_file
+
+
+class Command(BaseCommand):
+    help = "Generate a privacy policy from an answers file."
+
+    def add_arguments(self, parser):
+        parser.add_argument("answers", help="answers file (YAML or JSON)")
+        parser.add_argument("--format", "-f", choices=render.FORMATS, default="markdown")
+        parser.add_argument("-o", "--output", help="write here instead of stdout")
+        parser.add_argument("--report", action="store_true", help="print the compliance report")
+        parser.add_argument("--today", help="generation date YYYY-MM-DD (defaults to today)")
+
+    def handle(self, *args, **options):
+        result = load_answers_file(options["answers"])
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            sys.exit(1)
+        try:
+            today = date.fromisoformat(options["today"]) if options["today"] else None
+        except ValueError:
+            raise CommandError(f"--today: {options['today']!r} is not a date in the form YYYY-MM-DD") from None
+        document = policy.build(result.answers, today=today)
+        output = render.render(document, options["format"])
+        if options["output"]:
+            mode = "wb" if isinstance(output, bytes) else "w"
+            with open(options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+                handle.write(output)
+        elif isinstance(output, bytes):
+            sys.stdout.buffer.write(output)
+            sys.stdout.flush()
+        else:
+            self.stdout.write(output, ending="" if output.endswith("\n") else "\n")
+        if options["report"]:
+            stream = self.stderr if not options["output"] else self.stdout
+            stream.write(compliance.format_report(compliance.report(result.answers, document)))

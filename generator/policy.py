@@ -1,0 +1,15 @@
+"""The one entry point from answers to a policy document, used by the CLI, the wizard and tests."""
+from datetime import date
+
+from generator.assembly import assemble
+from generator.library import get_catalogues, get_library
+
+
+def build(answers, today=None, library=None, catalogues=None):
+    """Answers -> PolicyDocument. `today` is the generation date (defaults to the real today)."""
+    return assemble(
+        answers,
+        library or get_library(),
+        catalogues or get_catalogues(),
+        today or date.today(),
+    )

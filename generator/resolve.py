@@ -1,0 +1,228 @@
+"""Answers joined with the catalogues: what the business actually does, with every default filled.
+
+Assembly, conditions and the compliance report all read these facts, so a catalogue default or a
+custom entry is interpreted in exactly one place.
+"""
+from dataclasses import dataclass
+from functools import cached_property
+
+from generator.answers.durations import Duration
+
+# Regions a law measures transfers from.
+LAW_HOME = {"eu": "EEA", "uk": "GB", "ch": "CH", "br": "BR", "ca": "CA", "ru": "RU", "au": "AU", "us_ca": "US"}
+
+
+@dataclass(frozen=True)
+class ResolvedData:
+    id: str
+    name: str
+    description: str
+    examples: tuple
+    purposes: tuple  # of (purpose_id, legal_basis)
+    retention: Duration | None
+    retention_after: Duration | None
+    retention_starts: str | None
+    retention_reason: str | None
+    source: str
+    ccpa_categories: tuple
+    sensitive: bool
+    custom: bool
+
+
+@dataclass(frozen=True)
+class ResolvedCookie:
+    name: str
+    provider: str
+    purpose: str
+    duration: Duration
+    description: str | None
+    first_party: bool
+
+
+@dataclass(frozen=True)
+class ResolvedProcessor:
+    id: str | None
+    name: str
+    entity: str | None
+    group: str | None
+    country: str
+    description: str
+    data: tuple
+    privacy_url: str | None
+    privacy_url_trusted: bool  # catalogue URLs may be links; a typed URL stays text
+    safeguard: str | None
+    transfer_countries: tuple
+    cookies: tuple
+    custom: bool
+
+
+class Facts:
+    """Questions a clause condition may ask, answered from answers + catalogues."""
+
+    def __init__(self, answers, catalogues):
+        self.answers = answers
+        self.catalogues = catalogues
+
+    # -- joined views -------------------------------------------------------------------------
+    @cached_property
+    def data_items(self):
+        cats = self.catalogues.data_categories
+        overrides = {}
+        for o in self.answers.purposes:
+            overrides.setdefault(o.data, []).append(o)
+        out = []
+        for item in self.answers.data:
+            cat = cats.get(item.id)
+            if item.id in overrides:
+                purposes = tuple((o.purpose, o.legal_basis or self._purpose_basis(o.purpose, item, cat)) for o in overrides[item.id])
+            else:
+                ids = item.purposes or (cat.purposes if cat else ())
+                purposes = tuple((p, self._purpose_basis(p, item, cat)) for p in ids)
+            out.append(ResolvedData(
+                id=item.id,
+                name=item.name or (cat.name if cat else item.id),
+                description=(cat.description if cat and not item.custom else "") or "",
+                examples=item.examples or (cat.examples if cat else ()),
+                purposes=purposes,
+                retention=item.retention or (cat.retention if cat else None),
+                retention_after=item.retention_after if item.retention else (
+                    item.retention_after or (cat.retention_after if cat else None)),
+                retention_starts=item.retention_starts or (cat.retention_starts if cat else None),
+                retention_reason=item.retention_reason or (cat.retention_reason if cat else None),
+                source=cat.source if cat else "you",
+                ccpa_categories=cat.ccpa_categories if cat else (),
+                sensitive=cat.sensitive if cat else False,
+                custom=item.custom,
+            ))
+        return tuple(out)
+
+    def _purpose_basis(self, purpose_id, item, cat):
+        if item.legal_basis:
+            return item.legal_basis
+        purpose = self.catalogues.purposes.get(purpose_id)
+        if purpose:
+            return purpose.legal_basis
+        return cat.legal_basis if cat else "contract"
+
+    @cached_property
+    def processors(self):
+        out = []
+        for ref in self.answers.processors:
+            entry = self.catalogues.processors.get(ref.id) if ref.id else None
+            if entry:
+                out.append(ResolvedProcessor(
+                    id=entry.id, name=entry.name, entity=entry.entity, group=entry.group,
+                    country=entry.country, description=entry.description,
+                    data=ref.data or entry.data, privacy_url=entry.privacy_url, privacy_url_trusted=True,
+                    safeguard=ref.safeguard or entry.safeguard,
+                    transfer_countries=entry.transfer_countries,
+                    cookies=tuple(
+                        ResolvedCookie(c.name, entry.name, c.purpose, c.duration, c.description, False)
+                        for c in entry.cookies
+                    ),
+                    custom=False,
+                ))
+            else:
+                name = ref.name or ref.id
+                out.append(ResolvedProcessor(
+                    id=None, name=name, entity=ref.entity, group=ref.group, country=ref.country,
+                    description=ref.description or ref.purpose or "", data=ref.data,
+                    privacy_url=ref.privacy_url, privacy_url_trusted=False, safeguard=ref.safeguard,
+                    transfer_countries=ref.transfer_countries,
+                    cookies=tuple(
+                        ResolvedCookie(c.name, name, c.purpose, c.duration, c.description, False) for c in ref.cookies
+                    ),
+                    custom=True,
+                ))
+        return tuple(out)
+
+    @cached_property
+    def cookies(self):
+        first = tuple(
+            ResolvedCookie(c.name, c.provider or self.answers.business.display_name, c.purpose, c.duration, c.description, True)
+            for c in self.answers.cookies.items
+        )
+        return first + tuple(c for p in self.processors for c in p.cookies)
+
+    def data_name(self, data_id):
+        item = next((d for d in self.data_items if d.id == data_id), None)
+        if item:
+            return item.name
+        cat = self.catalogues.data_categories.get(data_id)
+        return cat.name if cat else data_id
+
+    def in_region(self, code, region):
+        if region == "EEA":
+            country = self.catalogues.countries.get(code)
+            return code == "EEA" or bool(country and country.eea)
+        return code == region
+
+    def destinations(self):
+        """(country, who, safeguard) for every place data goes: storage and processors."""
+        out = [(c, None, None) for c in self.answers.storage_locations]
+        for p in self.processors:
+            out.append((p.country, p, p.safeguard))
+            out += [(c, p, p.safeguard) for c in p.transfer_countries]
+        return out
+
+    def countries_outside(self, region):
+        seen = []
+        for code, _, _ in self.destinations():
+            if not self.in_region(code, region) and code not in seen:
+                seen.append(code)
+        return seen
+
+    # -- condition calls -------------------------------------------------------------------
+    def law(self, law_id):
+        return law_id in self.answers.jurisdictions
+
+    def service(self, service_id):
+        return service_id in self.answers.services
+
+    def data(self, data_id):
+        return data_id in self.answers.data_ids()
+
+    def processor(self, processor_id):
+        return any(p.id == processor_id for p in self.processors)
+
+    def processor_group(self, group):
+        return any(p.group == group for p in self.processors)
+
+    def cookie_purpose(self, purpose):
+        return any(c.purpose == purpose for c in self.cookies)
+
+    def field(self, path):
+        value = self.value(path)
+        return bool(value) and value != ()
+
+    def equals(self, path, expected):
+        value = self.value(path)
+        return str(value).lower() == expected.lower() if isinstance(value, bool) else value == expected
+
+    def established_in(self, region):
+        return self.in_region(self.answers.business.country, region)
+
+    def transfers_outside(self, region):
+        return bool(self.countries_outside(region))
+
+    def safeguard(self, name):
+        return name in self.answers.transfers.safeguards or any(p.safeguard == name for p in self.processors)
+
+    def retention(self, keyword):
+        return any(d.retention is not None and d.retention.text == keyword for d in self.data_items)
+
+    def consent_based(self):
+        return any(basis == "consent" for d in self.data_items for _, basis in d.purposes) or (
+            self.cookie_purpose("analytics") or self.cookie_purpose("marketing"))
+
+    def legitimate_interests(self):
+        return any(basis == "legitimate_interests" for d in self.data_items for _, basis in d.purposes)
+
+    def value(self, path):
+        """The answers value at a dotted path, or None."""
+        node = self.answers
+        for part in path.split("."):
+            node = getattr(node, part, None)
+            if node is None:
+                return None
+        return node
