@@ -195,9 +195,9 @@ def _schema_message(error, countries):
         return error.absolute_path, "give a catalogue id, or name, purpose, country and data for a custom processor"
     if kind == "anyOf":
         # Nullable fields: report the error of the non-null branch, which says what is expected.
-        best = jsonschema.exceptions.best_match(error.context)
-        if best is not None:
-            return _schema_message(best, countries)
+        candidates = [e for e in error.context if e.schema.get("type") != "null"]
+        if candidates:
+            return _schema_message(candidates[0], countries)
     return error.absolute_path, error.message
 
 
