@@ -1,0 +1,207 @@
+"""Assembly and the compliance report, asserted on the text of generated policies."""
+import copy
+import json
+from datetime import date
+
+import pytest
+
+from generator import compliance, policy
+from generator.answers import load_document
+from generator.document import Link, Paragraph, Table, Text, plain_text, to_json_dict
+from generator.library import get_library
+
+TODAY = date(2026, 11, 23)
+
+BASE = {
+    "format": "privacy-policy-answers/1",
+    "business": {
+        "legal_name": "Example Hosting Ltd", "trading_name": "ExampleHost", "websites": ["https://example.com"],
+        "address": "1 High Street, Leeds, LS1 1AA", "country": "GB", "contact_email": "privacy@example.com",
+    },
+    "roles": {"processor_for_customers": True},
+    "services": ["shared_hosting", "domains", "ssl_certificates"],
+    "data": [
+        {"id": "account", "retention": "while_active", "retention_after": "P30D"},
+        {"id": "billing", "retention": "P6Y"},
+        {"id": "server_logs", "retention": "P12W"},
+        {"id": "domain_registrant"},
+        {"id": "hosted_content"},
+    ],
+    "processors": [{"id": "stripe"}, {"id": "tucows_opensrs"}, {"id": "lets_encrypt"}, {"id": "google_analytics"}],
+    "cookies": {"banner": True, "items": [{"name": "hp_session", "purpose": "strictly_necessary", "duration": "session"}]},
+    "storage_locations": ["GB", "DE"],
+    "transfers": {"safeguards": ["scc"]},
+    "jurisdictions": ["uk"],
+    "security": {"measures": ["tls", "password_hashing"], "breach_notice_hours": 72},
+}
+
+
+def answers_with(**changes):
+    doc = copy.deepcopy(BASE)
+    for dotted, value in changes.items():
+        node = doc
+        keys = dotted.split("__")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+    result = load_document(doc)
+    assert result.ok, result.errors
+    return result.answers
+
+
+def text_of(answers):
+    return plain_text(policy.build(answers, today=TODAY))
+
+
+def test_same_input_same_output():
+    answers = answers_with()
+    first = json.dumps(to_json_dict(policy.build(answers, today=TODAY)))
+    second = json.dumps(to_json_dict(policy.build(answers, today=TODAY)))
+    assert first == second
+
+
+def test_business_name_and_effective_date():
+    doc = policy.build(answers_with(policy={"effective_date": "2026-03-01"}), today=TODAY)
+    assert doc.effective_date_text == "1 March 2026"
+    assert "Example Hosting Ltd" in plain_text(doc)
+
+
+def test_durations_print_in_words():
+    text = text_of(answers_with())
+    assert "6 years" in text
+    assert "12 weeks" in text
+    assert "for as long as your account is open, then 30 days" in text
+
+
+def test_processors_table_lists_every_processor():
+    doc = policy.build(answers_with(), today=TODAY)
+    tables = [b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "processors"]
+    assert len(tables) == 1
+    names = [row[0][0].text for row in tables[0].rows]
+    assert names == ["Stripe", "Tucows (OpenSRS)", "Let's Encrypt", "Google Analytics"]
+    privacy_cells = [row[-1] for row in tables[0].rows]
+    assert all(isinstance(cell[0], Link) and cell[0].href.startswith("https://") for cell in privacy_cells)
+
+
+def test_cookie_table_has_first_party_and_processor_cookies():
+    doc = policy.build(answers_with(), today=TODAY)
+    table = next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "cookies")
+    names = [row[0][0].text for row in table.rows]
+    assert "hp_session" in names
+    assert "_ga" in names
+
+
+def test_custom_processor_url_is_text_not_link():
+    answers = answers_with(processors=[{
+        "name": "Acme Backup GmbH", "purpose": "offsite backups", "country": "DE", "data": ["account"],
+        "privacy_url": "https://acme.example/privacy",
+    }])
+    doc = policy.build(answers, today=TODAY)
+    table = next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "processors")
+    cell = table.rows[0][-1]
+    assert cell == (Text("https://acme.example/privacy"),)
+
+
+def test_user_text_stays_text():
+    answers = answers_with(business__legal_name="**Bold** [x](https://evil.example) <b>Ltd</b>")
+    doc = policy.build(answers, today=TODAY)
+    inlines = [i for s in doc.sections for b in s.blocks if isinstance(b, Paragraph) for i in b.inlines]
+    assert any(isinstance(i, Text) and i.text == "**Bold** [x](https://evil.example) <b>Ltd</b>" for i in inlines)
+    assert not any(isinstance(i, Link) and "evil" in i.href for i in inlines)
+
+
+def test_only_clauses_of_chosen_laws_appear():
+    library = get_library()
+    for laws in (["uk"], ["eu"], ["us_ca"], ["ru", "au"]):
+        doc = policy.build(answers_with(jurisdictions=laws), today=TODAY)
+        for clause_id in doc.clause_ids:
+            clause = library.clause(clause_id)
+            assert "all" in clause.laws or set(clause.laws) & set(laws), (laws, clause_id)
+
+
+def test_law_sections_differ_by_law():
+    uk_text = text_of(answers_with(jurisdictions=["uk"]))
+    ca_text = text_of(answers_with(jurisdictions=["us_ca"]))
+    assert "Information Commissioner" in uk_text
+    assert "California Privacy Protection Agency" not in uk_text
+    assert "California" in ca_text
+
+
+def test_eu_authority_is_the_business_own_national_one():
+    text = text_of(answers_with(business__country="IE", jurisdictions=["eu"], storage_locations=["IE"]))
+    assert "Data Protection Commission" in text
+
+
+def test_eu_authority_follows_the_representative_outside_the_eea():
+    text = text_of(answers_with(
+        jurisdictions=["eu", "uk"],
+        business__eu_representative={"name": "Rep BV", "address": "Keizersgracht 1, Amsterdam, Netherlands", "email": "rep@example.nl"},
+    ))
+    assert "Dutch Data Protection Authority" in text
+
+
+def test_domain_clauses_only_when_domains_are_sold():
+    with_domains = policy.build(answers_with(), today=TODAY)
+    without = policy.build(answers_with(services=["shared_hosting"], data=[{"id": "account"}], processors=[]), today=TODAY)
+    assert any(c.startswith("domains.") for c in with_domains.clause_ids)
+    assert not any(c.startswith("domains.") for c in without.clause_ids)
+
+
+# -- compliance report -------------------------------------------------------------------------
+
+def report_for(answers):
+    return compliance.report(answers, policy.build(answers, today=TODAY))
+
+
+def item(rep, element_id):
+    return next((i for i in rep.items if i.element_id == element_id), None)
+
+
+def test_missing_eu_representative_is_reported_and_fixed_by_naming_one():
+    gap = report_for(answers_with(jurisdictions=["eu"]))
+    found = item(gap, "gdpr.representative_identity")
+    assert found is not None and found.status == "missing"
+    assert found.step == "business"
+    fixed = report_for(answers_with(jurisdictions=["eu"], business__eu_representative={
+        "name": "Rep BV", "address": "Keizersgracht 1, Amsterdam, Netherlands", "email": "rep@example.nl"}))
+    assert item(fixed, "gdpr.representative_identity").status == "met"
+
+
+def test_indefinite_retention_is_a_problem_under_gdpr():
+    rep = report_for(answers_with(jurisdictions=["eu"], data=[{"id": "account", "retention": "indefinite"}]))
+    problems = [i for i in rep.items if i.status == "problem" and "5(1)(e)" in i.citation]
+    assert problems and problems[0].step == "retention"
+    clean = report_for(answers_with(jurisdictions=["eu"], data=[{"id": "account", "retention": "P1Y"}]))
+    assert not [i for i in clean.items if i.status == "problem" and "5(1)(e)" in i.citation]
+
+
+def test_california_ad_pixels_need_sharing_disclosure_and_opt_out():
+    rep = report_for(answers_with(jurisdictions=["us_ca"], processors=[{"id": "meta_pixel"}], marketing={"remarketing": True}))
+    sharing = [i for i in rep.for_law("us_ca") if i.element_id in ("ccpa.sold_shared_12m", "ccpa.right_opt_out", "ccpa.do_not_sell_share_link") or "shar" in i.requirement.lower()]
+    assert sharing
+    assert all(i.status == "met" for i in sharing if i.element_id == "ccpa.sold_shared_12m"), sharing
+
+
+def test_every_gap_names_a_fixing_step_or_advice():
+    rep = report_for(answers_with(jurisdictions=["eu", "uk", "ch", "us_ca", "br", "ca", "ru", "au"]))
+    assert rep.items
+    for gap in rep.gaps:
+        assert gap.advice, gap
+
+
+def test_report_counts_only_chosen_laws():
+    rep = report_for(answers_with(jurisdictions=["uk"]))
+    assert {i.law for i in rep.items} == {"uk"}
+    assert all(i.element_id.startswith(("ukgdpr.", "eprivacy.", "uk")) for i in rep.items)
+
+
+def test_removing_a_clause_turns_its_element_missing():
+    answers = answers_with(jurisdictions=["uk"])
+    document = policy.build(answers, today=TODAY)
+    rep = compliance.report(answers, document)
+    met = next(i for i in rep.items if i.status == "met" and i.element_id == "ukgdpr.retention")
+    stripped = document.__class__(**{**document.__dict__, "clause_ids": tuple(c for c in document.clause_ids if c != met.clause_id)})
+    assert item(compliance.report(answers, stripped), "ukgdpr.retention").status in ("met", "missing")
+    meeting = {c.id for c in get_library().clauses() if "ukgdpr.retention" in c.meets}
+    stripped = document.__class__(**{**document.__dict__, "clause_ids": tuple(c for c in document.clause_ids if c not in meeting)})
+    assert item(compliance.report(answers, stripped), "ukgdpr.retention").status == "missing"
