@@ -199,6 +199,13 @@ class Facts:
         value = self.value(path)
         return str(value).lower() == expected.lower() if isinstance(value, bool) else value == expected
 
+    def includes(self, path, expected):
+        value = self.value(path)
+        return isinstance(value, tuple) and expected in value
+
+    def stores_in(self, region):
+        return any(self.in_region(code, region) for code in self.answers.storage_locations)
+
     def established_in(self, region):
         return self.in_region(self.answers.business.country, region)
 

@@ -84,6 +84,9 @@ STORAGES = {
     },
 }
 
+# Rendered PDFs, keyed by a hash of their HTML, so an unchanged policy is not rendered again.
+HOSTPOLICY_CACHE_DIR = Path(env.str("HOSTPOLICY_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

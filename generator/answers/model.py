@@ -28,6 +28,7 @@ EMAIL_MARKETING = ("none", "opt_in", "soft_opt_in")
 NOTIFY_BY = ("email", "website", "control_panel")
 PAPER_SIZES = ("A4", "Letter")
 LANGUAGES = ("en",)
+REGISTRATIONS = ("roskomnadzor", "ico")  # regulators the business has notified or registered with
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,7 @@ class Answers:
     children: Children = field(default_factory=Children)
     changes: Changes = field(default_factory=Changes)
     policy: PolicyMeta = field(default_factory=PolicyMeta)
+    registrations: tuple[str, ...] = ()
 
     def data_ids(self):
         return tuple(item.id for item in self.data)
@@ -301,6 +303,7 @@ def from_dict(doc, known_data_ids=()):
         changes=Changes(
             notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
         ),
+        registrations=tuple(doc.get("registrations", ())),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
     )
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 CALLS = {
     "law": 1, "service": 1, "data": 1, "processor": 1, "processor_group": 1, "cookie_purpose": 1,
     "field": 1, "equals": 2, "established_in": 1, "transfers_outside": 1, "safeguard": 1,
-    "retention": 1, "consent_based": 0, "legitimate_interests": 0,
+    "retention": 1, "consent_based": 0, "legitimate_interests": 0, "includes": 2, "stores_in": 1,
 }
 
 

@@ -1,0 +1,80 @@
+"""What every renderer shares: interface labels, anchors and the static files they embed.
+
+Labels are interface words ("Contents", "Page 1 of 3"), not legal prose: the policy's wording
+lives in the clause library. Anchors are resolved once here so the HTML page, the snippet, the
+PDF and the JSON all use the same ids, and a link to `policy.html#cookies` keeps working in
+every format.
+"""
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils.text import slugify
+
+from generator.document import Heading
+
+# Bump when a renderer's output changes for the same document: it is part of the PDF cache key.
+RENDERER_VERSION = "1"
+
+STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
+
+LABELS = {
+    "en": {
+        "last_updated": "Last updated",
+        "contents": "Contents",
+        "page_of": "Page {page} of {pages}",
+    },
+}
+
+_ANCHOR_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+
+
+def labels(language):
+    """Interface labels for a language; English when the language has none yet."""
+    base = language.split("-")[0].lower() if language else "en"
+    return LABELS.get(base, LABELS["en"])
+
+
+def last_updated_line(document):
+    return f"{labels(document.language)['last_updated']}: {document.effective_date_text}"
+
+
+def _unique(candidate, fallback, used):
+    slug = candidate if _ANCHOR_RE.match(candidate or "") else slugify(candidate or "")
+    if not slug or not slug[0].isalpha():
+        slug = f"{fallback}-{slug}" if slug else fallback
+    result, n = slug, 2
+    while result in used:
+        result, n = f"{slug}-{n}", n + 1
+    used.add(result)
+    return result
+
+
+def resolve_anchors(document):
+    """Anchor of every section and Heading block: the tree's own when valid, else a stable slug.
+
+    Returns {section_index: anchor} and {(section_index, block_index): anchor}. A section's slug
+    comes from its id (stable when the wording changes), a heading's from its text; duplicates get
+    a numeric suffix in document order, so the same tree always gets the same anchors.
+    """
+    used = set()
+    sections, headings = {}, {}
+    for s_index, section in enumerate(document.sections):
+        sections[s_index] = _unique(section.anchor or section.id or section.title, f"section-{s_index + 1}", used)
+    for s_index, section in enumerate(document.sections):
+        for b_index, block in enumerate(section.blocks):
+            if isinstance(block, Heading):
+                fallback = f"{sections[s_index]}-{b_index + 1}"
+                headings[(s_index, b_index)] = _unique(block.anchor or block.text, fallback, used)
+    return sections, headings
+
+
+@lru_cache(maxsize=None)
+def _read_static(relative, mtime):
+    return (STATIC_DIR / relative).read_text(encoding="utf-8")
+
+
+def static_text(relative):
+    """A text file under static/, cached until it changes on disk."""
+    path = STATIC_DIR / relative
+    return _read_static(relative, path.stat().st_mtime_ns)

@@ -1,0 +1,143 @@
+"""PDF through WeasyPrint: the sanitised policy body, print CSS, bundled fonts, nothing else.
+
+The HTML is the same sanitised body as the page, with a title block, a contents list whose page
+numbers come from `target-counter()`, and running header and footer built with `string-set` from
+elements of the document (so the business name reaches the page margins as text, never as CSS
+source). WeasyPrint loads resources only through StaticOnlyFetcher. Rendering is the slow part,
+so finished PDFs are cached on disk under a hash of everything that determines their bytes.
+"""
+import hashlib
+import logging
+import os
+import re
+import tempfile
+from html import escape
+from pathlib import Path
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from . import html as html_renderer
+from .common import RENDERER_VERSION, labels, static_text
+from .fetcher import StaticOnlyFetcher
+
+logger = logging.getLogger(__name__)
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}
+PDF_VARIANT = "pdf/ua-1"
+
+
+def _css_string(text):
+    """A CSS string literal; labels are ours, but quoting stays correct whatever they hold."""
+    out = []
+    for char in text:
+        if char in '"\\' or ord(char) < 32 or ord(char) == 127:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _page_of_content(label):
+    """'Page {page} of {pages}' as a CSS content value with counters in place of the fields."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", label):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(_css_string(piece))
+    return " ".join(parts)
+
+
+def pdf_css(document):
+    size = PAPER_SIZES.get((document.paper or "").lower(), "A4")
+    page_of = _page_of_content(labels(document.language)["page_of"])
+    generated = f"@page {{ size: {size}; @bottom-right {{ content: {page_of}; }} }}\n"
+    return html_renderer.base_css() + static_text("policy/pdf.css") + generated
+
+
+def pdf_html(document):
+    """The complete HTML WeasyPrint lays out; also the cache key's main input."""
+    e = lambda text: escape(text, quote=True)  # noqa: E731
+    head = (
+        '<meta charset="utf-8">'
+        f"<title>{e(document.title)}</title>"
+        f'<meta name="author" content="{e(document.legal_name)}">'
+        '<meta name="generator" content="HostPolicy">'
+        f"{html_renderer.style_element(pdf_css(document))}"
+    )
+    content = html_renderer.body(document)
+    return f'<!DOCTYPE html><html lang="{e(document.language)}"><head>{head}</head><body>{content}</body></html>'
+
+
+def write_pdf(html_string):
+    """Lay out and write the PDF, tagged as PDF/UA-1 where WeasyPrint accepts it.
+
+    WeasyPrint 70 knows the `pdf/ua-1` variant (tags, language, title shown in the window). Should
+    a future version refuse it, fall back to a plainly tagged PDF rather than fail the download.
+    """
+    identifier = hashlib.sha256(html_string.encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+    def attempt(**options):
+        document = weasyprint.HTML(string=html_string, base_url=None, url_fetcher=StaticOnlyFetcher())
+        return document.write_pdf(font_config=FontConfiguration(), pdf_identifier=identifier, **options)
+
+    try:
+        return attempt(pdf_variant=PDF_VARIANT)
+    except Exception:  # noqa: BLE001 - any variant failure: retry without the variant
+        logger.warning("PDF variant %s failed; writing a tagged PDF instead", PDF_VARIANT, exc_info=True)
+        return attempt(pdf_tags=True)
+
+
+def render_pdf(document):
+    return write_pdf(pdf_html(document))
+
+
+def cache_dir():
+    try:
+        from django.conf import settings
+
+        configured = getattr(settings, "HOSTPOLICY_CACHE_DIR", None)
+    except Exception:  # noqa: BLE001 - settings not configured: used outside Django
+        configured = None
+    return Path(configured) if configured else Path(__file__).resolve().parents[2] / "var" / "cache"
+
+
+def cache_key(html_string, paper):
+    digest = hashlib.sha256()
+    for part in (RENDERER_VERSION, weasyprint.__version__, paper or "", html_string):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def render_pdf_cached(document, directory=None):
+    """The PDF from the cache when this exact HTML was rendered before, else rendered and stored."""
+    html_string = pdf_html(document)
+    key = cache_key(html_string, document.paper)
+    path = Path(directory or cache_dir()) / "pdf" / key[:2] / f"{key}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = write_pdf(html_string)
+    try:
+        _store(path, data)
+    except OSError:
+        logger.warning("could not write PDF cache entry %s", path, exc_info=True)
+    return data
+
+
+def _store(path, data):
+    """Write atomically: a concurrent reader sees the whole file or none."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,277 @@
+"""Thin views: read the request, call a plain function in steps/services/review, pick a template."""
+import functools
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from generator.answers.loader import MAX_BYTES
+
+from . import forms, review as review_, services, steps
+
+
+def _private(response):
+    """Draft pages hold personal data and a secret link: never cache them, never index them."""
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def draft_view(view):
+    @functools.wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        draft = services.draft_get(token)
+        return _private(view(request, draft, token, *args, **kwargs))
+
+    return wrapper
+
+
+def step_url(token, slug):
+    return reverse("web:step", kwargs={"token": token, "step": slug})
+
+
+def _draft_context(request, draft, token, current):
+    answers = draft.answers
+    applicable = {s.slug for s in steps.applicable(answers)}
+    nav = []
+    for number, s in enumerate(steps.STEPS, start=1):
+        nav.append({
+            "number": number, "slug": s.slug, "label": s.label, "url": step_url(token, s.slug),
+            "current": s.slug == current, "done": s.is_done(answers), "skipped": s.slug not in applicable,
+        })
+    position = next((item["number"] for item in nav if item["current"]), None)
+    return {
+        "token": token,
+        "draft": draft,
+        "nav": nav,
+        "position": position,
+        "total_steps": len(nav),
+        "resume_url": request.build_absolute_uri(reverse("web:draft", kwargs={"token": token})),
+        "yaml_url": reverse("web:answers_yaml", kwargs={"token": token}),
+        "business_name": (answers.get("business") or {}).get("trading_name") or (answers.get("business") or {}).get("legal_name"),
+    }
+
+
+# --- landing ---------------------------------------------------------------------------------
+
+@require_GET
+def landing(request):
+    return render(request, "landing.html", {"upload_form": forms.UploadForm()})
+
+
+@require_POST
+def start(request):
+    draft, token = services.draft_create()
+    messages.success(
+        request,
+        "Your draft is saved. Keep the secret link at the bottom of each page to come back to it later.",
+    )
+    return redirect(step_url(token, "business"))
+
+
+@require_POST
+def upload(request):
+    form = forms.UploadForm(request.POST, request.FILES)
+    errors = ()
+    if form.is_valid():
+        handle = form.cleaned_data["answers_file"]
+        raw = handle.read(MAX_BYTES + 1)
+        draft, token, errors = services.upload_answers(raw)
+        if draft is not None:
+            messages.success(request, "Your answers file was read and saved as a new draft. Check the policy below, or go through the steps to change it.")
+            return redirect(reverse("web:review", kwargs={"token": token}))
+    return render(request, "landing.html", {"upload_form": form, "upload_errors": errors}, status=200)
+
+
+# --- the draft ---------------------------------------------------------------------------------
+
+@require_GET
+@draft_view
+def draft_home(request, draft, token):
+    return redirect(step_url(token, steps.first_unfinished(draft.answers).slug))
+
+
+@require_GET
+@draft_view
+def answers_yaml(request, draft, token):
+    response = HttpResponse(services.answers_yaml(draft.answers), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="privacy-answers.yaml"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@draft_view
+def step(request, draft, token, step):
+    if step == "review":
+        return redirect(reverse("web:review", kwargs={"token": token}))
+    definition = steps.BY_SLUG.get(step)
+    if definition is None:
+        raise Http404("No such step")
+    answers = draft.answers
+    if not definition.applies(answers):
+        return redirect(step_url(token, steps.next_step(step, answers).slug))
+
+    if request.method == "POST":
+        nav = request.POST.get("nav", "next")
+        if nav == "discard":
+            services.draft_discard_pending(draft, step)
+            messages.info(request, "Your unsaved changes on this page were discarded.")
+            return redirect(step_url(token, step))
+        bundle = definition.forms(answers, request.POST)
+        if bundle.is_valid():
+            new = definition.apply(answers, bundle)
+            services.draft_save_answers(draft, new, step)
+            notice = definition.after_save(answers, new, bundle)
+            if notice:
+                messages.info(request, notice)
+                return redirect(step_url(token, step))
+            if nav == "back":
+                previous = steps.previous_step(step, new)
+                return redirect(step_url(token, previous.slug if previous else step))
+            if nav == "stay":
+                messages.success(request, "Saved.")
+                return redirect(step_url(token, step))
+            return redirect(step_url(token, steps.next_step(step, new).slug))
+        # Not valid: keep what was typed so nothing is lost, whichever way the person goes next.
+        services.draft_save_pending(draft, step, request.POST)
+        if nav == "back":
+            previous = steps.previous_step(step, answers)
+            messages.warning(
+                request,
+                f"What you typed on “{definition.title}” is kept but not saved yet, because some of it needs "
+                "correcting. Go back to that step to finish it.",
+            )
+            return redirect(step_url(token, previous.slug if previous else step))
+        pending = False
+    else:
+        data = services.draft_pending(draft, step)
+        bundle = definition.forms(answers, data)
+        pending = data is not None
+        if pending:
+            bundle.is_valid()  # show the errors of the kept input
+    context = _draft_context(request, draft, token, step)
+    context.update({
+        "step": definition,
+        "bundle": bundle,
+        "form": bundle.main,
+        "rows": bundle.rows,
+        "error_summary": bundle.error_summary(),
+        "pending": pending,
+        "previous": steps.previous_step(step, answers),
+        **definition.context(answers, bundle),
+    })
+    return render(request, definition.template, context)
+
+
+@require_GET
+@draft_view
+def review(request, draft, token):
+    result = review_.review(draft.answers)
+    last = draft.versions.order_by("-number").first()
+    context = _draft_context(request, draft, token, "review")
+    context.update({
+        "step": steps.BY_SLUG["review"],
+        "previous": steps.previous_step("review", draft.answers),
+        "review": result,
+        "errors": [
+            {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
+            for path, message, slug in result.errors
+        ],
+        "missing": [i for i in result.report_items if i["status"] != "met"],
+        "met": [i for i in result.report_items if i["status"] == "met"],
+        "formats": [(fmt, label) for fmt, (label, _, _) in review_.FORMATS.items()],
+        "last_version": last,
+        "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
+    })
+    for item in context["missing"] + context["met"]:
+        item["url"] = step_url(token, item["step"]) if item["step"] else None
+    return render(request, "wizard/review.html", context)
+
+
+def _download_response(answers, fmt, stem=""):
+    try:
+        content, content_type, filename = review_.download(answers, fmt)
+    except ValueError:
+        raise Http404("This download is not available") from None
+    except review_.Unavailable as exc:
+        return HttpResponse(
+            f"This download is not available yet: {exc}.", status=503, content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{stem}{filename}"'
+    return response
+
+
+@require_GET
+@draft_view
+def download(request, draft, token, fmt):
+    if fmt not in review_.FORMATS:
+        raise Http404("No such format")
+    return _download_response(draft.answers, fmt)
+
+
+@require_POST
+@draft_view
+def publish(request, draft, token):
+    version, errors = services.publish(draft)
+    if version is None:
+        messages.error(request, "The answers are not complete yet, so nothing was published. See the list below.")
+        return redirect(reverse("web:review", kwargs={"token": token}))
+    messages.success(request, f"Published as version {version.number} on {version.generated_on:%d %B %Y}.")
+    return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
+
+
+@require_GET
+@draft_view
+def versions(request, draft, token):
+    all_versions = list(draft.versions.order_by("number"))
+    numbers = [v.number for v in all_versions]
+    diff = None
+    a = b = None
+    try:
+        a = int(request.GET.get("from", "")) if request.GET.get("from") else None
+        b = int(request.GET.get("to", "")) if request.GET.get("to") else None
+    except ValueError:
+        a = b = None
+    if a in numbers and b in numbers:
+        diff = services.diff_answers(services.version_get(draft, a).answers, services.version_get(draft, b).answers)
+    context = _draft_context(request, draft, token, None)
+    context.update({"versions": all_versions, "diff": diff, "from_number": a, "to_number": b})
+    return render(request, "wizard/versions.html", context)
+
+
+@require_GET
+@draft_view
+def version(request, draft, token, number):
+    current = services.version_get(draft, number)
+    previous = draft.versions.filter(number__lt=number).order_by("-number").first()
+    context = _draft_context(request, draft, token, None)
+    context.update({
+        "version": current,
+        "previous_version": previous,
+        "diff": services.diff_answers(previous.answers, current.answers) if previous else None,
+        "formats": [(fmt, label) for fmt, (label, _, _) in review_.FORMATS.items()],
+    })
+    return render(request, "wizard/version.html", context)
+
+
+@require_GET
+@draft_view
+def version_answers_yaml(request, draft, token, number):
+    current = services.version_get(draft, number)
+    response = HttpResponse(services.answers_yaml(current.answers), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="privacy-answers-v{number}.yaml"'
+    return response
+
+
+@require_GET
+@draft_view
+def version_download(request, draft, token, number, fmt):
+    current = services.version_get(draft, number)
+    if fmt not in review_.FORMATS:
+        raise Http404("No such format")
+    return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")
