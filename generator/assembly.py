@@ -119,15 +119,33 @@ def _home_region(facts):
     return "EEA" if facts.in_region(home, "EEA") else home
 
 
+def adequate_for_home(facts, country_code):
+    """Whether the business's home regime recognises the destination as adequate.
+
+    EU: the Commission's adequacy decisions. The UK and Switzerland recognise the EEA and, with
+    few differences, the same countries as the EU; other regimes have no adequacy lists we model.
+    """
+    home = _home_region(facts)
+    if home not in ("EEA", "GB", "CH"):
+        return False
+    if country_code == "EEA":
+        return True
+    country = facts.catalogues.countries.get(country_code)
+    if country is None:
+        return False
+    if home in ("GB", "CH") and (country.eea or country_code in ("GB", "CH")):
+        return True
+    return country.eu_adequacy
+
+
 def transfer_safeguard(facts, country_code, own_safeguard):
     """The safeguard id for data going to a country, or None when none is needed or named."""
     if facts.in_region(country_code, _home_region(facts)):
         return None
-    if own_safeguard:
-        return own_safeguard
-    country = facts.catalogues.countries.get(country_code)
-    if country and country.eu_adequacy:
+    if adequate_for_home(facts, country_code):
         return "adequacy"
+    if own_safeguard and own_safeguard != "adequacy":
+        return own_safeguard
     return next((s for s in facts.answers.transfers.safeguards if s != "adequacy"), None)
 
 

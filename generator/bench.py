@@ -1,0 +1,116 @@
+"""`make bench`: medians of the hot paths, printed as a table. Not a test: nothing here asserts.
+
+Measures, for each worked example in docs/examples/: answers -> Markdown and answers -> HTML,
+the PDF (cold), raw WeasyPrint on the very same HTML (the PDF renderer's overhead is the ratio),
+a cached PDF download against a cold render, and generation time with 50, 500 and 5,000
+processors, which should grow linearly.
+"""
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+TODAY = date(2026, 11, 23)
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def median_ms(fn, runs):
+    fn()  # warm caches (library, fonts) so the medians measure steady state
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def table(title, header, rows):
+    print(f"\n{title}")
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    print(line(header))
+    print(line(["-" * w for w in widths]))
+    for row in rows:
+        print(line(row))
+
+
+def scaled_answers(base_doc, count):
+    doc = dict(base_doc)
+    doc["processors"] = [
+        {"name": f"Vendor {i}", "purpose": "hosting infrastructure", "country": "DE", "data": ["account"],
+         "privacy_url": f"https://vendor{i}.example/privacy"}
+        for i in range(count)
+    ]
+    return doc
+
+
+def main():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "generator.settings")
+    import django
+
+    django.setup()
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+    import yaml
+
+    from generator import policy
+    from generator.answers import load_answers, load_document
+    from generator.render import render
+    from generator.render.fetcher import StaticOnlyFetcher
+    from generator.render.pdf import pdf_html, render_pdf_cached
+
+    runs = int(os.environ.get("BENCH_RUNS", "30"))
+    pdf_runs = int(os.environ.get("BENCH_PDF_RUNS", "3"))
+    examples = sorted(EXAMPLES.glob("*.yaml"))
+
+    text_rows, pdf_rows, cache_rows = [], [], []
+    for path in examples:
+        raw = path.read_bytes()
+
+        def to_markdown():
+            render(policy.build(load_answers(raw).answers, today=TODAY), "markdown")
+
+        def to_html():
+            render(policy.build(load_answers(raw).answers, today=TODAY), "html")
+
+        text_rows.append((path.stem, f"{median_ms(to_markdown, runs):.1f}", f"{median_ms(to_html, runs):.1f}"))
+
+        document = policy.build(load_answers(raw).answers, today=TODAY)
+        html_string = pdf_html(document)
+        ours = median_ms(lambda: render(document, "pdf", cache=False), pdf_runs)
+        raw_wp = median_ms(
+            lambda: weasyprint.HTML(string=html_string, url_fetcher=StaticOnlyFetcher()).write_pdf(
+                font_config=FontConfiguration(), pdf_variant="pdf/ua-1"),
+            pdf_runs,
+        )
+        pdf_rows.append((path.stem, f"{ours:.0f}", f"{raw_wp:.0f}", f"{ours / raw_wp:.3f}"))
+
+        with tempfile.TemporaryDirectory() as cache:
+            start = time.perf_counter()
+            render_pdf_cached(document, directory=cache)
+            cold = (time.perf_counter() - start) * 1000
+            hit = median_ms(lambda: render_pdf_cached(document, directory=cache), runs)
+        cache_rows.append((path.stem, f"{cold:.0f}", f"{hit:.2f}", f"1/{cold / hit:.0f}"))
+
+    table("Answers to text, median ms (target: under 20 ms)", ["example", "markdown", "html"], text_rows)
+    table("PDF, median ms (target: ratio within 1.10)", ["example", "hostpolicy pdf", "raw weasyprint", "ratio"], pdf_rows)
+    table("PDF download, cold render vs content-hash cache (target: at most 1/50)",
+          ["example", "cold ms", "cached ms", "fraction"], cache_rows)
+
+    base = yaml.safe_load((EXAMPLES / "all-ru.yaml").read_text()) if (EXAMPLES / "all-ru.yaml").exists() else yaml.safe_load(examples[0].read_text())
+    scale_rows = []
+    for count in (50, 500, 5000):
+        doc = scaled_answers(base, count)
+        answers = load_document(doc).answers
+        build = median_ms(lambda: render(policy.build(answers, today=TODAY), "markdown"), 5)
+        scale_rows.append((count, f"{build:.1f}", f"{build / count * 1000:.1f}"))
+    table("Generation with many processors, answers to Markdown (should be linear)",
+          ["processors", "median ms", "us per processor"], scale_rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
