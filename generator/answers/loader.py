@@ -45,16 +45,18 @@ class LoadResult:
         return self.answers is not None and not self.errors
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """SafeLoader that refuses aliases, so a few lines of anchors cannot expand to gigabytes."""
+# libyaml when PyYAML has it: a typical answers file parses ten times faster than in pure Python.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "YAML aliases (*name) are not allowed in answers files", event.start_mark
+
+def _load_yaml(text):
+    """Safe-load YAML, refusing aliases so a few lines of anchors cannot expand to gigabytes."""
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark
             )
-        return super().compose_node(parent, index)
+    return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
 
 
 @lru_cache(maxsize=1)
@@ -108,7 +110,7 @@ def parse_text(raw):
         if text.lstrip().startswith("{"):
             doc = json.loads(text)
         else:
-            doc = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - SafeLoader subclass
+            doc = _load_yaml(text)
     except json.JSONDecodeError as exc:
         return None, [AnswerError("(document)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     except yaml.YAMLError as exc:
