@@ -60,7 +60,9 @@ def pdf_css(document):
 
 def pdf_html(document):
     """The complete HTML WeasyPrint lays out; also the cache key's main input."""
-    e = lambda text: escape(text, quote=True)  # noqa: E731
+    def e(text):
+        return escape(text, quote=True)
+
     head = (
         '<meta charset="utf-8">'
         f"<title>{e(document.title)}</title>"

@@ -77,6 +77,11 @@ EMAIL_MARKETING_LABELS = {
     "opt_in": "Only to people who opted in",
     "soft_opt_in": "To existing customers about similar services (soft opt-in), with an easy way to unsubscribe",
 }
+# answers `registrations` (generator/answers/answers.schema.json)
+REGISTRATION_LABELS = {
+    "ico": "We pay the ICO data protection fee (United Kingdom)",
+    "roskomnadzor": "We have notified Roskomnadzor that we process personal data (Russia)",
+}
 PAPER_LABELS = {"A4": "A4", "Letter": "US Letter"}
 
 
@@ -492,6 +497,7 @@ class JurisdictionsForm(forms.Form):
         error_messages={"required": "Choose at least one country where personal data is stored."},
     )
     safeguards = Checkboxes(label="How are transfers outside the EEA, UK and Switzerland protected?", required=False)
+    registrations = Checkboxes(label="Regulators you have registered with or notified (optional)", required=False)
     safeguards_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -500,6 +506,7 @@ class JurisdictionsForm(forms.Form):
         self.fields["jurisdictions"].choices = choices(model.LAWS, LAW_LABELS)
         self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + list(country_choices)
         self.fields["safeguards"].choices = choices(model.SAFEGUARDS, SAFEGUARD_LABELS)
+        self.fields["registrations"].choices = list(REGISTRATION_LABELS.items())
 
     def storage_boxes(self):
         return {cb.data["value"]: cb for cb in self["storage_locations"]}

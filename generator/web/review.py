@@ -137,10 +137,19 @@ def safe_tree(tree):
     return tree
 
 
+def _law_label(law):
+    try:
+        labels = getattr(_module("generator.compliance"), "LAW_LABELS", {}) or {}
+    except Unavailable:
+        labels = {}
+    return labels.get(law, (law or "").upper())
+
+
 def _report_row(item):
     step = getattr(item, "step", None)
     return {
         "law": getattr(item, "law", ""),
+        "law_label": _law_label(getattr(item, "law", "")),
         "element_id": getattr(item, "element_id", ""),
         "citation": getattr(item, "citation", ""),
         "requirement": getattr(item, "requirement", ""),

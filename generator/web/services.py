@@ -15,7 +15,7 @@ from generator.models import Draft, PublishedVersion, hash_token, new_token
 TOP_ORDER = (
     "format", "business", "roles", "services", "control_panel_url", "data", "purposes", "processors",
     "cookies", "storage_locations", "transfers", "jurisdictions", "automated_decisions", "marketing",
-    "rights", "security", "children", "changes", "policy",
+    "rights", "security", "children", "changes", "registrations", "policy",
 )
 TOKEN_LENGTH = 43  # len(secrets.token_urlsafe(32))
 

@@ -554,7 +554,8 @@ class RetentionStep(Step):
     template = "wizard/steps/retention.html"
 
     def applies(self, answers):
-        return bool(answers.get("data"))
+        # Skipped once the data step says nothing is collected; before that it simply has no rows yet.
+        return "data" not in answers or bool(answers["data"])
 
     def is_done(self, answers):
         return bool(answers.get("data")) and all("retention" in d for d in answers["data"])
@@ -609,7 +610,7 @@ class RetentionStep(Step):
             value = form["retention"].value()
             shown = f.parse_duration_input(value) if value else None
             rows.append({"form": form, "name": form.category_name, "indefinite": shown == "indefinite"})
-        return {"retention_rows": rows, "indefinite": indefinite}
+        return {"retention_rows": rows, "indefinite": indefinite, "no_data_yet": "data" not in answers}
 
 
 # --- 7 jurisdictions ----------------------------------------------------------------------------
@@ -631,6 +632,7 @@ class JurisdictionsStep(Step):
             "jurisdictions": answers.get("jurisdictions") or cat_.suggested_laws(country, cat),
             "storage_locations": answers.get("storage_locations") or ([country] if country else []),
             "safeguards": (answers.get("transfers") or {}).get("safeguards", []),
+            "registrations": answers.get("registrations", []),
         }
         return Bundle(main=f.JurisdictionsForm(data, initial=initial, country_choices=cat_.country_choices(cat)))
 
@@ -645,6 +647,7 @@ class JurisdictionsStep(Step):
             new["transfers"] = transfers
         else:
             new.pop("transfers", None)
+        _put(new, "registrations", [r for r in f.REGISTRATION_LABELS if r in d.get("registrations", ())])
         return new
 
     def context(self, answers, bundle):
@@ -764,7 +767,7 @@ FIELD_STEP = {
     "processors": "processors", "cookies": "cookies", "storage_locations": "jurisdictions",
     "transfers": "jurisdictions", "jurisdictions": "jurisdictions", "rights": "rights",
     "control_panel_url": "rights", "security": "rights", "changes": "rights", "children": "rights",
-    "policy": "rights",
+    "policy": "rights", "registrations": "jurisdictions",
 }
 
 

@@ -201,8 +201,8 @@ def _download_response(answers, fmt, stem=""):
             f"This download is not available yet: {exc}.", status=503, content_type="text/plain; charset=utf-8",
         )
     response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if fmt == "html" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{stem}{filename}"'
+    # Always a download: the HTML page carries its own <style>, which this site's CSP would block inline.
+    response["Content-Disposition"] = f'attachment; filename="{stem}{filename}"'
     return response
 
 

@@ -1,0 +1,46 @@
+"""Shared fixtures. Keep this small: test modules hold their own helpers."""
+import copy
+
+import pytest
+
+# All-Ru Ltd, the UK host of seed 000 (clauses/sources/000_5c056857dbb97353.txt), as answers.
+ALLRU_ANSWERS = {
+    "format": "privacy-policy-answers/1",
+    "business": {
+        "legal_name": "All-Ru Ltd",
+        "trading_name": "All-Ru",
+        "websites": ["https://www.all-ru.net"],
+        "company_number": "09775671",
+        "address": "Hawthorn House, Southwell Road West, Mansfield, Nottinghamshire, NG21 0HJ",
+        "country": "GB",
+        "contact_email": "support@all-ru.net",
+        "contact_url": "https://www.all-ru.net/contacto",
+    },
+    "roles": {"processor_for_customers": True},
+    "services": ["shared_hosting", "vps", "domains", "ssl_certificates"],
+    "control_panel_url": "https://my.all-ru.net",
+    "data": [
+        {"id": "account", "retention": "while_active", "retention_after": "P30D"},
+        {"id": "billing", "retention": "P6Y", "retention_reason": "UK tax law requires invoices to be kept for 6 years"},
+        {"id": "domain_registrant", "retention": "while_active"},
+        {"id": "support", "retention": "P3Y", "call_recording": True},
+        {"id": "server_logs", "retention": "P12W"},
+        {"id": "hosted_content", "retention": "P30D"},
+        {"id": "backups", "retention": "P12M"},
+    ],
+    "processors": [{"id": "tucows_opensrs"}, {"id": "geotrust"}],
+    "cookies": {"banner": True, "items": [{"name": "session_id", "purpose": "strictly_necessary", "duration": "session"}]},
+    "storage_locations": ["GB", "EEA"],
+    "jurisdictions": ["uk", "eu"],
+    "automated_decisions": {"order_fraud_screening": True},
+    "marketing": {"email": "opt_in", "remarketing": True, "sells_personal_data": False},
+    "rights": {"response_days": 30, "request_channels": ["email", "control_panel"]},
+    "security": {"measures": ["tls", "password_hashing", "backups"], "breach_notice_hours": 72},
+    "changes": {"notice_days": 30, "notify_by": ["email", "website"]},
+}
+
+
+@pytest.fixture
+def allru_answers():
+    """A complete, valid answers document for All-Ru Ltd (a fresh copy per test)."""
+    return copy.deepcopy(ALLRU_ANSWERS)

@@ -1,0 +1,268 @@
+"""The wizard in a real browser: Debian's Chromium driven by Playwright against pytest-django's
+live server. Run with `pytest -m browser`.
+
+The main test completes the wizard as a new user would for All-Ru Ltd (seed 000, a UK host),
+downloads the PDF and reads its text back. Screenshots go to /tmp/hostpolicy-screens/.
+"""
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+SCREENS = Path("/tmp/hostpolicy-screens")
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _policy_available():
+    try:
+        import generator.compliance  # noqa: F401
+        import generator.policy  # noqa: F401
+        import generator.render  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    context = chromium.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                   has_touch=True, accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name, full_page=True):
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=full_page)
+    return path
+
+
+def save_and_continue(page):
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+
+
+def start(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Start a new policy").click()
+    page.wait_for_url(re.compile(r"/d/[A-Za-z0-9_-]{43}/business/$"))
+
+
+def fill_allru_business(page):
+    page.get_by_label("Legal name").fill("All-Ru Ltd")
+    page.get_by_label("Trading name (if different)").fill("All-Ru")
+    page.get_by_label("Websites this policy covers").fill("https://www.all-ru.net")
+    page.get_by_label("Company registration number").fill("09775671")
+    page.get_by_label("Country where the business is established").select_option("GB")
+    page.get_by_label("Postal address").fill("Hawthorn House, Southwell Road West, Mansfield, Nottinghamshire, NG21 0HJ")
+    page.get_by_label("Contact email for privacy questions").fill("support@all-ru.net")
+    page.get_by_label("Contact page (optional)").fill("https://www.all-ru.net/contacto")
+
+
+@pytest.mark.skipif(not _policy_available(), reason="needs generator.policy, generator.compliance and generator.render")
+def test_new_user_completes_the_wizard_for_allru_and_downloads_the_pdf(page, live_server):
+    from pypdf import PdfReader
+
+    start(page, live_server)
+    shot(page, "01-business-empty")
+    # 1 business: the UK representative question goes away once the country is the UK (script toggle)
+    fill_allru_business(page)
+    assert page.locator("[data-rep=uk]").is_hidden()
+    assert page.locator("[data-rep=eu]").is_visible()
+    save_and_continue(page)
+
+    # 2 services
+    assert page.url.endswith("/services/")
+    for name in ("Shared hosting", "Virtual private servers (VPS)", "Domain registration", "SSL/TLS certificates"):
+        page.get_by_label(name, exact=True).check()
+    save_and_continue(page)
+
+    # 3 data: suggested categories are already ticked
+    assert page.url.endswith("/data/")
+    assert page.get_by_label("Domain registration details", exact=True).is_checked()
+    assert page.get_by_label("Billing and payment records", exact=True).is_checked()
+    page.get_by_label("We record support phone calls").check()
+    page.get_by_label("Only to people who opted in").check()
+    save_and_continue(page)
+
+    # 4 processors: type-ahead search, then tick
+    assert page.url.endswith("/processors/")
+    search = page.get_by_label("Search processors by name or group")
+    search.fill("tucows")
+    assert page.get_by_text("1 match").is_visible()
+    page.get_by_label(re.compile(r"^Tucows \(OpenSRS\)")).check()
+    search.fill("geotrust")
+    page.get_by_label(re.compile(r"^GeoTrust")).check()
+    search.fill("")
+    shot(page, "04-processors")
+    save_and_continue(page)
+
+    # 5 cookies
+    assert page.url.endswith("/cookies/")
+    page.locator("#id_cookie-0-name").fill("session_id")
+    page.locator("#id_cookie-0-purpose").select_option("strictly_necessary")
+    page.locator("#id_cookie-0-duration").fill("session")
+    page.get_by_label(re.compile("We ask visitors for consent")).check()
+    save_and_continue(page)
+
+    # 6 retention: prefilled; keep the defaults
+    assert page.url.endswith("/retention/")
+    assert page.locator("#id_retention-1-retention").input_value() == "6 years"
+    shot(page, "06-retention")
+    save_and_continue(page)
+
+    # 7 laws: UK suggested; add the EU; Tucows is in Canada so safeguards are asked
+    assert page.url.endswith("/jurisdictions/")
+    assert page.get_by_label(re.compile(r"United Kingdom \(UK GDPR")).is_checked()
+    page.get_by_label(re.compile(r"European Union / EEA")).check()
+    assert page.locator("[data-transfer-section]").is_visible()
+    page.get_by_label(re.compile(r"Standard contractual clauses")).check()
+    save_and_continue(page)
+
+    # 8 rights
+    assert page.url.endswith("/rights/")
+    page.get_by_label("In the customer control panel").check()
+    page.get_by_label("Customer control panel address").fill("https://my.all-ru.net")
+    page.get_by_label("Encryption in transit (TLS/HTTPS)").check()
+    page.get_by_label("Hours within which you notify the authority of a breach (optional)").fill("72")
+    save_and_continue(page)
+
+    # 9 review
+    assert page.url.endswith("/review/")
+    assert page.get_by_role("heading", name="Compliance report").is_visible()
+    assert page.get_by_role("heading", name="Preview").is_visible()
+    assert "All-Ru" in page.locator(".policy-preview").inner_text()
+    copy = page.get_by_role("button", name="Copy snippet")
+    assert copy.is_visible()  # the script reveals it
+    shot(page, "09-review")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="PDF", exact=True).click()
+    pdf_path = info.value.path()
+    reader = PdfReader(io.BytesIO(Path(pdf_path).read_bytes()))
+    text = " ".join(p.extract_text() for p in reader.pages)
+    text = " ".join(text.split())
+    assert "All-Ru" in text
+    assert "Tucows" in text
+    assert not page.csp_errors, page.csp_errors
+
+
+def test_representative_toggle_filter_and_copy_without_reload(page, live_server):
+    start(page, live_server)
+    country = page.get_by_label("Country where the business is established")
+    country.select_option("US")
+    assert page.locator("[data-rep=eu]").is_visible() and page.locator("[data-rep=uk]").is_visible()
+    country.select_option("DE")
+    assert page.locator("[data-rep=eu]").is_hidden() and page.locator("[data-rep=uk]").is_visible()
+    country.select_option("GB")
+    assert page.locator("[data-rep=eu]").is_visible() and page.locator("[data-rep=uk]").is_hidden()
+    assert page.get_by_role("button", name="Copy link").is_visible()
+    assert "/d/" in page.get_by_label("Your secret link").input_value()
+    assert not page.csp_errors, page.csp_errors
+
+
+def test_errors_are_announced_and_focused(page, live_server):
+    start(page, live_server)
+    page.get_by_label("Contact email for privacy questions").fill("not-an-email")
+    save_and_continue(page)
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    email = page.get_by_label("Contact email for privacy questions")
+    described = email.get_attribute("aria-describedby")
+    assert "id_contact_email_error" in described
+    assert "Enter a valid email address" in page.locator("#id_contact_email_error").inner_text()
+    # The summary link moves focus to the field.
+    page.get_by_role("link", name=re.compile("^Legal name")).click()
+    assert page.evaluate("document.activeElement.id") == "id_legal_name"
+
+
+def test_keyboard_only(page, live_server):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Start a new policy":
+            break
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/business/$", page.url)
+    # Type the first field after tabbing to it, and submit with Enter from a text field: that saves.
+    page.get_by_label("Legal name").focus()
+    page.keyboard.type("Keyboard Hosting Ltd")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#error-summary").is_visible()  # the other required fields are missing
+    assert page.get_by_label("Legal name").input_value() == "Keyboard Hosting Ltd"
+
+
+def test_phone_width_layout(phone, live_server):
+    phone.goto(live_server.url + "/")
+    shot(phone, "phone-landing")
+    phone.get_by_role("button", name="Start a new policy").click()
+    phone.wait_for_url(re.compile(r"/business/$"))
+    width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width  # nothing wider than the screen
+    assert phone.get_by_text(re.compile("^Step 1 of 9: all steps")).is_visible()
+    shot(phone, "phone-business")
+    phone.get_by_label("Legal name").fill("All-Ru Ltd")
+    phone.get_by_role("button", name="Save and continue").click()
+    phone.wait_for_load_state()
+    shot(phone, "phone-business-errors")
+    token = re.search(r"/d/([A-Za-z0-9_-]{43})/", phone.url).group(1)
+    phone.goto(f"{live_server.url}/d/{token}/processors/")
+    width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], width
+    shot(phone, "phone-processors")
+
+
+def test_works_without_javascript(chromium, live_server):
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        start(page, live_server)
+        fill_allru_business(page)
+        save_and_continue(page)
+        assert page.url.endswith("/services/")
+        page.get_by_label("Domain registration", exact=True).check()
+        save_and_continue(page)
+        save_and_continue(page)  # data as suggested
+        assert page.url.endswith("/processors/")
+        assert page.get_by_label("Search processors by name or group").count() == 0  # no dead search box
+        page.get_by_label(re.compile(r"^Tucows \(OpenSRS\)")).check()
+        save_and_continue(page)
+        assert page.url.endswith("/cookies/")
+        assert page.get_by_role("button", name="Copy link").is_hidden()  # needs the script; stays hidden
+    finally:
+        context.close()
