@@ -31,6 +31,9 @@ LAW_LABELS = {
     "br": "Brazil (LGPD)", "ca": "Canada (PIPEDA, Quebec Law 25)", "ru": "Russia (152-FZ)", "au": "Australia (Privacy Act, APPs)",
 }
 SCORED_LEVELS = ("mandatory", "conditional")
+# action: a duty that no wording can discharge (linking the policy from every form, collecting a
+# separate consent); the report lists it as a to-do for the business, never as met.
+STATUSES = ("met", "missing", "problem", "action")
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,7 @@ class ReportItem:
     element_id: str
     citation: str
     requirement: str
-    status: str  # met | missing | problem
+    status: str  # met | missing | problem | action
     clause_id: str | None
     advice: str
     step: str | None
@@ -61,7 +64,7 @@ class Report:
 
     def counts(self, law=None):
         items = self.for_law(law) if law else self.items
-        return {s: sum(1 for i in items if i.status == s) for s in ("met", "missing", "problem")}
+        return {s: sum(1 for i in items if i.status == s) for s in STATUSES}
 
 
 @lru_cache(maxsize=1)
@@ -112,12 +115,18 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
                     continue
                 seen.add((law, element["id"]))
                 clause_id = meeting.get(element["id"])
+                if clause_id:
+                    status = "met"
+                elif (rule or {}).get("outside_policy"):
+                    status = "action"
+                else:
+                    status = "missing"
                 items.append(ReportItem(
                     law=law,
                     element_id=element["id"],
                     citation=element["citation"],
                     requirement=element["requirement"],
-                    status="met" if clause_id else "missing",
+                    status=status,
                     clause_id=clause_id,
                     advice="" if clause_id else (rule or {}).get("advice") or (
                         f"No clause of the policy makes this disclosure: {element['requirement']}"),
@@ -141,11 +150,12 @@ def format_report(rep):
     lines = []
     for law in rep.laws:
         counts = rep.counts(law)
-        lines.append(f"{LAW_LABELS[law]}: {counts['met']} met, {counts['missing']} missing, {counts['problem']} problems")
+        lines.append(f"{LAW_LABELS[law]}: {counts['met']} met, {counts['missing']} missing, "
+                     f"{counts['problem']} problems, {counts['action']} to do outside the policy")
         for item in rep.for_law(law):
             if item.status == "met":
                 lines.append(f"  met      {item.element_id} ({item.citation}) by {item.clause_id}")
             else:
-                label = "MISSING " if item.status == "missing" else "PROBLEM "
+                label = {"missing": "MISSING ", "problem": "PROBLEM ", "action": "TO DO   "}[item.status]
                 lines.append(f"  {label} {item.element_id} ({item.citation}): {item.advice}")
     return "\n".join(lines)

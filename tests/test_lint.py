@@ -132,6 +132,24 @@ def test_authority_missing_for_an_eea_state(library_copy, pristine_problems):
     assert any(p.startswith("authorities.yaml: no supervisory authority for EEA state IE") for p in problems)
 
 
+def test_compliance_rule_with_unknown_key_or_step(library_copy, pristine_problems):
+    path = library_copy / "compliance.yaml"
+    doc = yaml.safe_load(path.read_text())
+    rule = next(r for r in doc["elements"] if r["id"] == "gdpr.retention")
+    rule["step"], rule["outside_polcy"] = "retentions", True
+    path.write_text(yaml.safe_dump(doc))
+    problems = new_problems(library_copy, pristine_problems)
+    assert "compliance.yaml:gdpr.retention: unknown key(s) outside_polcy" in problems
+    assert "compliance.yaml:gdpr.retention: unknown wizard step 'retentions'" in problems
+
+
+def test_lint_knows_the_wizard_steps():
+    from generator.library.lint import WIZARD_STEPS
+    from generator.web import steps
+
+    assert WIZARD_STEPS == set(steps.SLUGS) - {"review"}
+
+
 def test_command_exits_one_and_names_the_clause(library_copy, capsys):
     add_section(library_copy, good_clause(vetting=None))
     with pytest.raises(SystemExit) as exit_info:

@@ -202,6 +202,11 @@ def lint_catalogues(catalogues, problems):
             problems.append(f"authorities.yaml:{authority.id}: url must be https://")
 
 
+COMPLIANCE_RULE_KEYS = {"id", "applies", "advice", "step", "note", "outside_policy"}
+# The wizard's step slugs a report item can link to (generator/web/steps.py).
+WIZARD_STEPS = {"business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights"}
+
+
 def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems):
     path = root / "compliance.yaml"
     if not path.exists():
@@ -213,6 +218,11 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
         where = f"compliance.yaml:{rule.get('id')}"
         if rule.get("id") not in checklist_ids:
             problems.append(f"{where}: unknown checklist element")
+        unknown = set(rule) - COMPLIANCE_RULE_KEYS
+        if unknown:
+            problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+        if rule.get("step") and rule["step"] not in WIZARD_STEPS:
+            problems.append(f"{where}: unknown wizard step {rule['step']!r}")
         if rule.get("applies"):
             _check_condition(rule["applies"], where, catalogues, paths, problems)
     listed = {r.get("id") for r in doc.get("elements") or ()}

@@ -180,13 +180,14 @@ def review(request, draft, token):
             {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, message, slug in result.errors
         ],
-        "missing": [i for i in result.report_items if i["status"] != "met"],
+        "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
+        "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],
-        "formats": [(fmt, label) for fmt, (label, _, _) in review_.FORMATS.items()],
+        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
     })
-    for item in context["missing"] + context["met"]:
+    for item in result.report_items:
         item["url"] = step_url(token, item["step"]) if item["step"] else None
     return render(request, "wizard/review.html", context)
 
@@ -196,10 +197,6 @@ def _download_response(answers, fmt, stem=""):
         content, content_type, filename = review_.download(answers, fmt)
     except ValueError:
         raise Http404("This download is not available") from None
-    except review_.Unavailable as exc:
-        return HttpResponse(
-            f"This download is not available yet: {exc}.", status=503, content_type="text/plain; charset=utf-8",
-        )
     response = HttpResponse(content, content_type=content_type)
     # Always a download: the HTML page carries its own <style>, which this site's CSP would block inline.
     response["Content-Disposition"] = f'attachment; filename="{stem}{filename}"'
@@ -254,7 +251,7 @@ def version(request, draft, token, number):
         "version": current,
         "previous_version": previous,
         "diff": services.diff_answers(previous.answers, current.answers) if previous else None,
-        "formats": [(fmt, label) for fmt, (label, _, _) in review_.FORMATS.items()],
+        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
     })
     return render(request, "wizard/version.html", context)
 
