@@ -5,6 +5,7 @@ the PDF (cold), raw WeasyPrint on the very same HTML (the PDF renderer's overhea
 a cached PDF download against a cold render, and generation time with 50, 500 and 5,000
 processors, which should grow linearly.
 """
+import gc
 import os
 import statistics
 import sys
@@ -25,6 +26,20 @@ def median_ms(fn, runs):
         fn()
         times.append((time.perf_counter() - start) * 1000)
     return statistics.median(times)
+
+
+def paired_median_ms(first, second, runs):
+    """Medians of two functions timed in alternation (ABAB...), with a collection before each run,
+    so that drift in the machine's load or in the heap falls on both alike."""
+    first(), second()
+    times = ([], [])
+    for _ in range(runs):
+        for fn, out in ((first, times[0]), (second, times[1])):
+            gc.collect()
+            start = time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def table(title, header, rows):
@@ -63,7 +78,7 @@ def main():
     from generator.render.pdf import pdf_html, render_pdf_cached
 
     runs = int(os.environ.get("BENCH_RUNS", "30"))
-    pdf_runs = int(os.environ.get("BENCH_PDF_RUNS", "3"))
+    pdf_runs = int(os.environ.get("BENCH_PDF_RUNS", "5"))
     examples = sorted(EXAMPLES.glob("*.yaml"))
 
     text_rows, pdf_rows, cache_rows = [], [], []
@@ -80,8 +95,8 @@ def main():
 
         document = policy.build(load_answers(raw).answers, today=TODAY)
         html_string = pdf_html(document)
-        ours = median_ms(lambda: render(document, "pdf", cache=False), pdf_runs)
-        raw_wp = median_ms(
+        ours, raw_wp = paired_median_ms(
+            lambda: render(document, "pdf", cache=False),
             lambda: weasyprint.HTML(string=html_string, url_fetcher=StaticOnlyFetcher()).write_pdf(
                 font_config=FontConfiguration(), pdf_variant="pdf/ua-1"),
             pdf_runs,

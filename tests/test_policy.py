@@ -243,3 +243,30 @@ def test_quebec_tracking_off_by_default_needs_the_consent_banner():
 def test_california_review_and_change_process_is_disclosed():
     rep = report_for(answers_with(jurisdictions=["us_ca"]))
     assert item(rep, "caloppa.review_change_process").clause_id in ("your_rights.california_requests", "your_rights.control_panel")
+
+
+def test_wording_diff_lists_only_the_changed_lines():
+    from generator.diff import policy_changes
+
+    before = policy.build(answers_with(), today=TODAY)
+    after = policy.build(answers_with(processors=[{"id": "paypal"}, {"id": "tucows_opensrs"}, {"id": "lets_encrypt"},
+                                                  {"id": "google_analytics"}]), today=TODAY)
+    assert policy_changes(before, before) == []
+    changes = {c.title: c for c in policy_changes(before, after)}
+    sharing = changes["Who we share your data with"]
+    assert sharing.kind == "changed"
+    assert any(mark == "-" and line.startswith("Stripe") for mark, line in sharing.lines)
+    assert any(mark == "+" and line.startswith("PayPal") for mark, line in sharing.lines)
+    assert not any("Let's Encrypt" in line for _, line in sharing.lines)
+
+
+def test_wording_diff_reports_whole_sections_added_and_removed():
+    from generator.diff import policy_changes
+
+    with_domains = policy.build(answers_with(), today=TODAY)
+    without = policy.build(answers_with(services=["shared_hosting"], data=[{"id": "account", "retention": "P1Y"}],
+                                        processors=[{"id": "stripe"}]), today=TODAY)
+    kinds = {(c.title, c.kind) for c in policy_changes(with_domains, without)}
+    assert any(kind == "removed" and "domain" in title.lower() for title, kind in kinds), kinds
+    back = {(c.title, c.kind) for c in policy_changes(without, with_domains)}
+    assert any(kind == "added" and "domain" in title.lower() for title, kind in back), back

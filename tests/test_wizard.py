@@ -5,6 +5,7 @@ restart in the middle of the wizard.
 Pages are submitted the way a browser would: `submit()` reads the step's form from the rendered
 HTML (every input with its current value) and posts it back with the test's changes.
 """
+import copy
 import hashlib
 import os
 import re
@@ -911,6 +912,25 @@ def test_publish_and_diff_versions(client, allru_answers):
     assert services.diff_answers(version.answers, version.answers) == []
     yaml_v1 = yaml.safe_load(client.get(f"/d/{token}/versions/1/answers.yaml").content)
     assert yaml_v1["rights"]["response_days"] == 30
+
+
+def test_swapping_a_processor_shows_the_changed_policy_text(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    client.post(f"/d/{token}/publish/")
+    draft = Draft.objects.get(token_hash=hashlib.sha256(token.encode()).hexdigest())
+    answers = copy.deepcopy(draft.answers)
+    answers["processors"] = [{"id": "tucows_opensrs"}, {"id": "zendesk"}]  # GeoTrust out, Zendesk in
+    services.draft_save_answers(draft, answers)
+
+    review = text(client.get(url(token, "review")))
+    assert "Changes since version 1" in review and "How the policy text changed" in review
+    client.post(f"/d/{token}/publish/")
+    html = text(client.get(f"/d/{token}/versions/2/"))
+    removed = re.findall(r'<li class="wording-removed"><del>(.*?)</del></li>', html, re.S)
+    added = re.findall(r'<li class="wording-added"><ins>(.*?)</ins></li>', html, re.S)
+    assert any("GeoTrust" in line for line in removed), removed
+    assert any("Zendesk" in line for line in added), added
+    assert not any(line.split("</span>")[-1].startswith("Tucows") for line in removed + added)  # unchanged rows stay out
 
 
 def test_publish_refuses_incomplete_answers(client):

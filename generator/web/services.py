@@ -9,6 +9,8 @@ from django.db import transaction
 from django.http import Http404
 
 from generator.answers import FORMAT, load_answers, load_document
+from generator.diff import policy_changes
+from generator.policy import build as build_policy
 from generator.models import Draft, PublishedVersion, hash_token, new_token
 
 
@@ -164,6 +166,18 @@ def diff_answers(old, new):
     return rows
 
 
+def wording_changes(old_answers, new_answers):
+    """How the policy text changed between two answers documents ([SectionChange]), or None when
+    either no longer validates (a catalogue entry it names was withdrawn since it was published)."""
+    documents = []
+    for answers in (old_answers, new_answers):
+        result = validate(answers)
+        if not result.ok:
+            return None
+        documents.append(build_policy(result.answers))
+    return policy_changes(*documents)
+
+
 def version_get(draft, number):
     try:
         return draft.versions.get(number=number)
@@ -174,5 +188,5 @@ def version_get(draft, number):
 __all__ = [
     "answers_yaml", "diff_answers", "draft_create", "draft_discard_pending", "draft_get", "draft_pending",
     "draft_save_answers", "draft_save_pending", "order_answers", "publish", "upload_answers", "validate",
-    "version_answers_for_rendering", "version_get",
+    "version_answers_for_rendering", "version_get", "wording_changes",
 ]

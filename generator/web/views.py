@@ -186,6 +186,10 @@ def review(request, draft, token):
         "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
+        "wording_since_last": (
+            services.wording_changes(services.version_answers_for_rendering(last), draft.answers)
+            if last and not result.errors else None
+        ),
     })
     for item in result.report_items:
         item["url"] = step_url(token, item["step"]) if item["step"] else None
@@ -234,10 +238,14 @@ def versions(request, draft, token):
         b = int(request.GET.get("to", "")) if request.GET.get("to") else None
     except ValueError:
         a = b = None
+    wording = None
     if a in numbers and b in numbers:
-        diff = services.diff_answers(services.version_get(draft, a).answers, services.version_get(draft, b).answers)
+        old, new = services.version_get(draft, a), services.version_get(draft, b)
+        diff = services.diff_answers(old.answers, new.answers)
+        wording = services.wording_changes(
+            services.version_answers_for_rendering(old), services.version_answers_for_rendering(new))
     context = _draft_context(request, draft, token, None)
-    context.update({"versions": all_versions, "diff": diff, "from_number": a, "to_number": b})
+    context.update({"versions": all_versions, "diff": diff, "wording": wording, "from_number": a, "to_number": b})
     return render(request, "wizard/versions.html", context)
 
 
@@ -251,6 +259,9 @@ def version(request, draft, token, number):
         "version": current,
         "previous_version": previous,
         "diff": services.diff_answers(previous.answers, current.answers) if previous else None,
+        "wording": services.wording_changes(
+            services.version_answers_for_rendering(previous), services.version_answers_for_rendering(current),
+        ) if previous else None,
         "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
     })
     return render(request, "wizard/version.html", context)

@@ -1,0 +1,61 @@
+"""What changed in the wording of a policy between two versions.
+
+Published versions keep their answers, not their text, so a business that swaps a processor next
+year compares the two documents built from them: section by section, line by line, where a line is
+a paragraph, a list item or a table row. Compared as plain text, so a change of wording shows but
+a change of renderer does not.
+"""
+import difflib
+from dataclasses import dataclass
+
+from generator.document import BulletList, Heading, Paragraph, Table, inline_text
+
+
+@dataclass(frozen=True)
+class SectionChange:
+    title: str
+    kind: str  # added | removed | changed
+    lines: tuple  # (mark, text): mark '-' for removed, '+' for added
+
+
+def _lines(section):
+    out = []
+    for block in section.blocks:
+        if isinstance(block, Paragraph):
+            out.append(inline_text(block.inlines))
+        elif isinstance(block, BulletList):
+            out.extend(inline_text(item) for item in block.items)
+        elif isinstance(block, Table):
+            out.extend(" | ".join(inline_text(cell) for cell in row) for row in block.rows)
+        elif isinstance(block, Heading):
+            out.append(block.text)
+    return out
+
+
+def policy_changes(old, new):
+    """[SectionChange] from document `old` to document `new`, in the order of `new` (removed
+    sections last). Unchanged sections and lines are left out."""
+    old_sections = {s.id: s for s in old.sections}
+    new_ids = {s.id for s in new.sections}
+    changes = []
+    for section in new.sections:
+        before = old_sections.get(section.id)
+        after_lines = _lines(section)
+        if before is None:
+            changes.append(SectionChange(section.title, "added", tuple(("+", line) for line in after_lines)))
+            continue
+        before_lines = _lines(before)
+        if before_lines == after_lines:
+            continue
+        lines = []
+        matcher = difflib.SequenceMatcher(a=before_lines, b=after_lines, autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag in ("replace", "delete"):
+                lines.extend(("-", line) for line in before_lines[i1:i2])
+            if tag in ("replace", "insert"):
+                lines.extend(("+", line) for line in after_lines[j1:j2])
+        changes.append(SectionChange(section.title, "changed", tuple(lines)))
+    for section in old.sections:
+        if section.id not in new_ids:
+            changes.append(SectionChange(section.title, "removed", tuple(("-", line) for line in _lines(section))))
+    return changes
