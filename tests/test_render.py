@@ -41,6 +41,12 @@ PAYLOADS = (
     "https://typed.example/path and www.typed.example",
     "**bold** _em_ `code` ~~strike~~ <!-- c --> {#id} \\ AT&T &amp; &copy; 1. x",
     "javascript:alert(1)",
+    "- bullet",
+    "+ plus",
+    "> quote",
+    "12. ordered",
+    "3) ordered",
+    "***",
 )
 SECTION_ANCHORS = ["who-we-are", "what-we-collect", "sharing", "your-rights", "contact"]
 
@@ -161,7 +167,7 @@ def test_markdown_structure(document):
     assert "Last updated: 23 November 2026" in lines
     assert [line[3:] for line in lines if line.startswith("## ")] == [s.title for s in document.sections]
     assert "### Information you give us" in lines
-    assert "- **Account details**: name, email address, phone number and postal address\\." in lines
+    assert "- **Account details**: name, email address, phone number and postal address." in lines
     assert "[Information Commissioner's Office](https://ico.org.uk/make-a-complaint/)" in text
 
 
@@ -192,7 +198,7 @@ def test_markdown_cells_escape_pipes_and_fold_newlines():
 
 def test_markdown_typed_url_is_not_a_link():
     escaped = md_escape("see https://typed.example and www.typed.example, mail me")
-    assert "https&#58;//typed\\.example" in escaped
+    assert "https&#58;//typed.example and www\\.typed.example" in escaped
     html = python_markdown.markdown(escaped, extensions=["tables"])
     assert "<a" not in html
     assert Markup(html).plain == "see https://typed.example and www.typed.example, mail me"
@@ -200,6 +206,11 @@ def test_markdown_typed_url_is_not_a_link():
 
 def test_markdown_keeps_plain_ampersands_and_colons_readable():
     assert md_escape("Smith & Sons: hosting") == "Smith & Sons: hosting"
+
+
+def test_markdown_prose_is_not_over_escaped():
+    prose = 'We keep invoices (for 6 years) because the law says so. Questions? Ask e-mail support - or us!'
+    assert md_escape(prose) == prose
 
 
 # --- HTML page ---------------------------------------------------------------------------------

@@ -1,17 +1,21 @@
 """Markdown: CommonMark with GFM pipe tables, meant to read well as plain text too.
 
 Text in the tree is plain text that may hold anything a user typed, so every character that could
-start Markdown structure is neutralised, at the cost of some over-escaping. Backslash escapes are
-used where both CommonMark and Python-Markdown honour them; for the few characters Python-Markdown
-does not unescape (`<`, `&`, `~`, `:`) an HTML character reference is used instead, which every
-Markdown dialect decodes to the same character and none treats as structure:
+start Markdown structure is neutralised, and nothing else, so that ordinary prose stays readable.
+Backslash escapes are used where both CommonMark and Python-Markdown honour them; for the few
+characters Python-Markdown does not unescape (`<`, `&`, `~`, `:`) an HTML character reference is
+used instead, which every Markdown dialect decodes to the same character and none treats as
+structure:
 
+- anywhere: `\\`, `` ` ``, `*`, `_`, `[`, `]`, `{`, `}`, `#` and `|` are backslash-escaped (code,
+  emphasis, links and images, attribute lists, headings, table cells);
 - `<` is always `&lt;`: after `\\<` Python-Markdown would still pass a following tag through.
 - `&` becomes `&amp;` only where it could begin a character reference, so "Smith & Sons" stays.
 - `:` becomes `&#58;` after a letter or digit and before a non-space, which stops GFM's extended
-  autolinks (`https://...`, `mailto:`); `www.` is already broken by the escaped dot.
+  autolinks (`https://...`, `mailto:`); `www.` becomes `www\\.` for the same reason.
 - whitespace runs, newlines included, fold to one space: every block is one line, so no typed
-  text can start a line (no setext underline, no indented code, no table delimiter row).
+  text can start a line (no setext underline, no indented code, no table delimiter row); only the
+  start of each block is left, where a list marker, `>` or `1.` is escaped (`line_start`).
 
 Links come from the library, never from answers, and are the only Markdown links written.
 Known limit: GFM also turns a bare e-mail address into a mailto link inside any text node, and
@@ -23,8 +27,10 @@ from generator.document import BulletList, Heading, Link, Paragraph, Table, Text
 
 from .common import last_updated_line
 
-_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|>]|<|~|&(?=[A-Za-z0-9#])|(?<=[A-Za-z0-9]):(?=\S)")
-_REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;", ":": "&#58;"}
+_SPECIAL = re.compile(r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])|(?<=[A-Za-z0-9]):(?=\S)|(?<![A-Za-z0-9])www\.")
+_REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;", ":": "&#58;", "www.": "www\\."}
+# What would open a block at the start of a line: a bullet or quote marker, or an ordered-list number.
+_LINE_START = re.compile(r"^([-+>]|\d{1,9}(?=[.)]))")
 _WS = re.compile(r"\s+")
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -37,6 +43,17 @@ def _neutralise(match):
 def escape(text):
     """Plain text as Markdown that renders back to exactly that text (whitespace folded)."""
     return _SPECIAL.sub(_neutralise, _WS.sub(" ", text))
+
+
+def line_start(text):
+    """Escape what would make the start of a line a list item or a quote ("- x", "> x", "1. x")."""
+    match = _LINE_START.match(text)
+    if not match:
+        return text
+    if match.group(1)[0].isdigit():
+        end = match.end()
+        return text[:end] + "\\" + text[end:]
+    return "\\" + text
 
 
 def _href(href):
@@ -89,9 +106,9 @@ def _table(table):
 
 def block(node):
     if isinstance(node, Paragraph):
-        return inlines(node.inlines)
+        return line_start(inlines(node.inlines))
     if isinstance(node, BulletList):
-        return "\n".join(f"- {inlines(item)}" for item in node.items)
+        return "\n".join(f"- {line_start(inlines(item))}" for item in node.items)
     if isinstance(node, Table):
         return _table(node)
     if isinstance(node, Heading):
@@ -100,7 +117,7 @@ def block(node):
 
 
 def render_markdown(document):
-    parts = [f"# {escape(document.title).strip()}", escape(last_updated_line(document))]
+    parts = [f"# {escape(document.title).strip()}", line_start(escape(last_updated_line(document)))]
     for section in document.sections:
         parts.append(f"## {escape(section.title).strip()}")
         parts.extend(b for b in (block(node) for node in section.blocks) if b)
