@@ -500,18 +500,18 @@ def test_fetcher_refuses_everything_but_static_files(loopback, tmp_path):
         "https://example.com/font.ttf",
         "ftp://example.com/font.ttf",
         "data:font/ttf;base64,AAAA",
-        "hp-static:../../etc/passwd",
-        "hp-static:fonts/../../../etc/passwd",
-        "hp-static:%2e%2e/%2e%2e/etc/passwd",
-        "hp-static:/etc/passwd",
-        "hp-static://etc/passwd",
-        "hp-static:fonts/..%2f..%2fgenerator/settings.py",
-        "hp-static:fonts\\..\\..\\etc\\passwd",
-        "hp-static:fonts/DejaVuSans.ttf%00.png",
-        "hp-static:fonts/DejaVuSans.ttf?x=1",
-        "hp-static:fonts/LICENSE-DejaVu.txt",
-        "hp-static:fonts/missing.ttf",
-        "hp-static:",
+        "hpstatic:../../etc/passwd",
+        "hpstatic:fonts/../../../etc/passwd",
+        "hpstatic:%2e%2e/%2e%2e/etc/passwd",
+        "hpstatic:/etc/passwd",
+        "hpstatic://etc/passwd",
+        "hpstatic:fonts/..%2f..%2fgenerator/settings.py",
+        "hpstatic:fonts\\..\\..\\etc\\passwd",
+        "hpstatic:fonts/DejaVuSans.ttf%00.png",
+        "hpstatic:fonts/DejaVuSans.ttf?x=1",
+        "hpstatic:fonts/LICENSE-DejaVu.txt",
+        "hpstatic:fonts/missing.ttf",
+        "hpstatic:",
     )
     for url in refused:
         with pytest.raises(FetchRefused):
@@ -524,7 +524,7 @@ def test_fetcher_refuses_everything_but_static_files(loopback, tmp_path):
     root.mkdir()
     (root / "link.ttf").symlink_to(outside)
     with pytest.raises(FetchRefused):
-        StaticOnlyFetcher(root).fetch("hp-static:link.ttf")
+        StaticOnlyFetcher(root).fetch("hpstatic:link.ttf")
 
 
 def test_fetcher_serves_the_bundled_font():

@@ -1,6 +1,6 @@
 """The only way WeasyPrint may load anything while rendering a policy: files under static/.
 
-A policy PDF needs exactly our stylesheet's fonts, so the fetcher serves `hp-static:<path>` URLs
+A policy PDF needs exactly our stylesheet's fonts, so the fetcher serves `hpstatic:<path>` URLs
 (a private pseudo-scheme, so no real URL can ever match) from the project's static/ directory and
 refuses everything else: file:// anywhere, http(s)://, ftp, data: and any other scheme, paths that
 resolve outside static/ (`..`, symlinks), and files of a type we never embed. It opens no socket,
@@ -18,7 +18,9 @@ from .common import STATIC_DIR
 
 logger = logging.getLogger(__name__)
 
-SCHEME = "hp-static"
+# Letters only: Django's manifest storage leaves `scheme:` URLs alone only when the scheme matches
+# [a-z]+, so collectstatic does not try to hash these font references in policy/pdf.css.
+SCHEME = "hpstatic"
 ALLOWED_TYPES = {
     ".ttf": "font/ttf",
     ".otf": "font/otf",
