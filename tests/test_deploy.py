@@ -22,7 +22,8 @@ HOST = "policies.example.com"
 
 @pytest.fixture
 def production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "DEBUG")}
+    # A clean environment, as on a server: nothing the test run itself set may leak in.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if k in os.environ}
     env.update({
         "HOSTPOLICY_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),

@@ -3,7 +3,6 @@ import copy
 import json
 from datetime import date
 
-import pytest
 
 from generator import compliance, policy
 from generator.answers import load_document

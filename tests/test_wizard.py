@@ -30,7 +30,6 @@ from generator.library import get_catalogues
 from generator.models import Draft, PublishedVersion
 from generator.web import catalogue as cat_
 from generator.web import forms as wforms
-from generator.web import review as review_
 from generator.web import services, steps
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ The main test completes the wizard as a new user would for All-Ru Ltd (seed 000,
 downloads the PDF and reads its text back. Screenshots go to /tmp/hostpolicy-screens/.
 """
 import io
-import os
 import re
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 SCREENS = Path("/tmp/hostpolicy-screens")
 CHROMIUM = "/usr/bin/chromium"
@@ -21,7 +19,16 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
 
 
 @pytest.fixture(scope="module")
-def chromium():
+def allow_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in this thread, which Django takes for an async
+    # context; the ORM calls here are synchronous and safe. Only for this module's tests.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="module")
+def chromium(allow_orm_beside_playwright):
     # No skip: `make test` installs both, and a missing browser must fail the suite, not hide it.
     from playwright import sync_api
     with sync_api.sync_playwright() as p:
