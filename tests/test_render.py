@@ -208,6 +208,18 @@ def test_markdown_keeps_plain_ampersands_and_colons_readable():
     assert md_escape("Smith & Sons: hosting") == "Smith & Sons: hosting"
 
 
+def test_markdown_link_labelled_with_its_url_reads_plainly():
+    from generator.document import Link, Text
+    from generator.render.markdown import inlines
+
+    run = (Text("See www.typed.example or "), Link("https://www.example.com/privacy_policy", "https://www.example.com/privacy_policy"))
+    out = inlines(run)
+    assert out == "See www\\.typed.example or [https://www.example.com/privacy\\_policy](https://www.example.com/privacy_policy)"
+    html = python_markdown.markdown(out)
+    assert Markup(html).named("a") == [{"href": "https://www.example.com/privacy_policy"}]
+    assert Markup(html).plain == "See www.typed.example or https://www.example.com/privacy_policy"
+
+
 def test_markdown_prose_is_not_over_escaped():
     prose = 'We keep invoices (for 6 years) because the law says so. Questions? Ask e-mail support - or us!'
     assert md_escape(prose) == prose

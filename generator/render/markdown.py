@@ -27,7 +27,11 @@ from generator.document import BulletList, Heading, Link, Paragraph, Table, Text
 
 from .common import last_updated_line
 
-_SPECIAL = re.compile(r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])|(?<=[A-Za-z0-9]):(?=\S)|(?<![A-Za-z0-9])www\.")
+_STRUCTURE = r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])"
+_SPECIAL = re.compile(_STRUCTURE + r"|(?<=[A-Za-z0-9]):(?=\S)|(?<![A-Za-z0-9])www\.")
+# Inside a link's label no autolink can form (links do not nest), so a URL shown as the label of
+# its own link keeps its colon and dots.
+_SPECIAL_IN_LABEL = re.compile(_STRUCTURE)
 _REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;", ":": "&#58;", "www.": "www\\."}
 # What would open a block at the start of a line: a bullet or quote marker, or an ordered-list number.
 _LINE_START = re.compile(r"^([-+>]|\d{1,9}(?=[.)]))")
@@ -40,9 +44,9 @@ def _neutralise(match):
     return _REFERENCES.get(char) or "\\" + char
 
 
-def escape(text):
+def escape(text, pattern=_SPECIAL):
     """Plain text as Markdown that renders back to exactly that text (whitespace folded)."""
-    return _SPECIAL.sub(_neutralise, _WS.sub(" ", text))
+    return pattern.sub(_neutralise, _WS.sub(" ", text))
 
 
 def line_start(text):
@@ -77,11 +81,11 @@ def inlines(run):
     parts = []
     for inline in run:
         if isinstance(inline, Link):
-            label = escape(inline.text) or escape(inline.href)
             if inline.href.lower().startswith(_SAFE_SCHEMES):
+                label = escape(inline.text or inline.href, _SPECIAL_IN_LABEL)
                 parts.append(f"[{label}]({_href(inline.href)})")
             else:
-                parts.append(label)
+                parts.append(escape(inline.text or inline.href))
         elif isinstance(inline, Text):
             text = escape(inline.text)
             parts.append(_strong(text) if inline.strong else text)
