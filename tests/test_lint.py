@@ -143,6 +143,14 @@ def test_compliance_rule_with_unknown_key_or_step(library_copy, pristine_problem
     assert "compliance.yaml:gdpr.retention: unknown wizard step 'retentions'" in problems
 
 
+def test_seed_without_a_description(library_copy, pristine_problems):
+    path = library_copy / "sources" / "seeds.yaml"
+    labels = yaml.safe_load(path.read_text())
+    del labels[SEED]
+    path.write_text(yaml.safe_dump(labels))
+    assert f"sources/seeds.yaml: no description of seed {SEED}" in new_problems(library_copy, pristine_problems)
+
+
 def test_lint_knows_the_wizard_steps():
     from generator.library.lint import WIZARD_STEPS
     from generator.web import steps

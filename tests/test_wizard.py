@@ -194,7 +194,7 @@ def test_start_only_accepts_post(client):
 
 @pytest.mark.parametrize("path", [
     "/d/{guess}/business/", "/d/{guess}/review/", "/d/{guess}/answers.yaml", "/d/{guess}/download/pdf/",
-    "/d/{guess}/versions/", "/d/{guess}/", "/d/{short}/business/", "/d/1/business/", "/d/{token}/nonsense/",
+    "/d/{guess}/versions/", "/d/{guess}/sources/", "/d/{guess}/", "/d/{short}/business/", "/d/1/business/", "/d/{token}/nonsense/",
     "/d/{token}/download/exe/", "/d/{token}/versions/1/",
 ])
 def test_wrong_or_guessed_links_give_404(client, path):
@@ -930,6 +930,23 @@ def test_swapping_a_processor_shows_the_changed_policy_text(client, allru_answer
     assert any("GeoTrust" in line for line in removed), removed
     assert any("Zendesk" in line for line in added), added
     assert not any(line.split("</span>")[-1].startswith("Tucows") for line in removed + added)  # unchanged rows stay out
+
+
+def test_sources_page_traces_each_passage_to_its_seed(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    assert f'href="/d/{token}/sources/"' in text(client.get(url(token, "review")))
+    html = text(client.get(f"/d/{token}/sources/"))
+    assert "<code>who_we_are.company_number</code>" in html
+    assert "We are registered in the United Kingdom under company number 09775671." in html
+    assert "All-Ru (UK hosting company)" in html and "<q>(number of company 09775671)</q>" in html
+    assert "Vetting: Kept the seed&#x27;s company-number disclosure" in html
+
+
+def test_sources_page_needs_complete_answers(client):
+    token = new_draft(client)
+    response = client.get(f"/d/{token}/sources/", follow=True)
+    assert response.redirect_chain[-1][0] == f"/d/{token}/review/"
+    assert "no policy to trace" in text(response)
 
 
 def test_publish_refuses_incomplete_answers(client):

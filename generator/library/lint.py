@@ -124,6 +124,17 @@ def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
     return per_seed
 
 
+def lint_seed_labels(root, seeds, problems):
+    path = root / "sources" / "seeds.yaml"
+    labels = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    for seed in seeds:
+        if not str(labels.get(seed) or "").strip():
+            problems.append(f"sources/seeds.yaml: no description of seed {seed}")
+    for seed in labels:
+        if seed not in seeds:
+            problems.append(f"sources/seeds.yaml: {seed} is not a file in clauses/sources/")
+
+
 def lint_rejected(library, seeds, problems):
     rejected_quotes = []
     for passage in library.rejected:
@@ -256,4 +267,5 @@ def lint(root=CLAUSES_DIR):
     lint_clauses(library, catalogues, seeds, set(levels), problems)
     lint_rejected(library, seeds, problems)
     lint_compliance(root, catalogues, set(levels), levels, problems)
+    lint_seed_labels(root, seeds, problems)
     return problems

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from generator import compliance, policy
 from generator import render as renderers
 from generator.document import to_json_dict
+from generator.provenance import trace
 
 from . import services, steps
 
@@ -98,6 +99,15 @@ def _report_row(item):
         "step": step,
         "step_label": steps.BY_SLUG[step].label if step else "",
     }
+
+
+def traces(answers):
+    """Where each passage of the policy comes from ([generator.provenance.Trace]); None if the
+    answers are not complete."""
+    result = services.validate(answers)
+    if not result.ok:
+        return None
+    return trace(policy.build(result.answers))
 
 
 def download(answers, fmt):

@@ -39,6 +39,7 @@ urlpatterns = [
     path("d/<token:token>/review/", views.review, name="review"),
     path("d/<token:token>/download/<fmt:fmt>/", views.download, name="download"),
     path("d/<token:token>/publish/", views.publish, name="publish"),
+    path("d/<token:token>/sources/", views.sources, name="sources"),
     path("d/<token:token>/versions/", views.versions, name="versions"),
     path("d/<token:token>/versions/<int:number>/", views.version, name="version"),
     path("d/<token:token>/versions/<int:number>/answers.yaml", views.version_answers_yaml, name="version_answers_yaml"),

@@ -215,6 +215,18 @@ def download(request, draft, token, fmt):
     return _download_response(draft.answers, fmt)
 
 
+@require_GET
+@draft_view
+def sources(request, draft, token):
+    traces = review_.traces(draft.answers)
+    if traces is None:
+        messages.error(request, "The answers are not complete yet, so there is no policy to trace. See the list below.")
+        return redirect(reverse("web:review", kwargs={"token": token}))
+    context = _draft_context(request, draft, token, None)
+    context["traces"] = traces
+    return render(request, "wizard/sources.html", context)
+
+
 @require_POST
 @draft_view
 def publish(request, draft, token):

@@ -1,0 +1,24 @@
+"""`manage.py explain_policy ANSWERS`: for every passage of the policy, the clause that wrote it,
+the seed passage or article it was drawn from, what requires it and how it was vetted."""
+import sys
+
+from django.core.management.base import BaseCommand
+
+from generator import policy
+from generator.answers import load_answers_file
+from generator.provenance import format_traces, trace
+
+
+class Command(BaseCommand):
+    help = "Show where each passage of the policy generated from ANSWERS comes from."
+
+    def add_arguments(self, parser):
+        parser.add_argument("answers", help="answers file (YAML or JSON)")
+
+    def handle(self, *args, **options):
+        result = load_answers_file(options["answers"])
+        if not result.ok:
+            for error in result.errors:
+                self.stderr.write(str(error))
+            sys.exit(1)
+        self.stdout.write(format_traces(trace(policy.build(result.answers))), ending="")
