@@ -92,6 +92,8 @@ STORAGES = {
 
 # Rendered PDFs, keyed by a hash of their HTML, so an unchanged policy is not rendered again.
 HOSTPOLICY_CACHE_DIR = Path(env.str("HOSTPOLICY_CACHE_DIR", default=str(BASE_DIR / "var" / "cache")))
+# At most this many cached PDFs; the least recently downloaded go first.
+HOSTPOLICY_PDF_CACHE_MAX_FILES = env.int("HOSTPOLICY_PDF_CACHE_MAX_FILES", default=1000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

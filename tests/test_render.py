@@ -7,6 +7,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import re
 import threading
 import urllib.request
@@ -568,6 +569,18 @@ def test_pdf_cache_serves_unchanged_policy_without_rendering(document, tmp_path,
     with mock.patch.object(pdf_renderer, "write_pdf", return_value=b"%PDF-new") as spy:
         assert render(changed, "pdf") == b"%PDF-new"
         assert spy.call_count == 1
+
+
+def test_pdf_cache_keeps_only_the_most_recently_used(tmp_path):
+    root = tmp_path / "pdf"
+    for age, name in enumerate(["aa/newest.pdf", "bb/newer.pdf", "cc/old.pdf", "dd/oldest.pdf"]):
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF")
+        os.utime(path, (1_700_000_000 - age * 100, 1_700_000_000 - age * 100))
+    os.utime(root / "cc/old.pdf")  # a cache hit touches its file
+    pdf_renderer.prune_cache(root, keep=2)
+    assert sorted(p.name for p in root.rglob("*.pdf")) == ["newest.pdf", "old.pdf"]
 
 
 def test_pdf_cache_key_depends_on_html_paper_and_version(document):

@@ -97,14 +97,35 @@ def render_pdf(document):
     return write_pdf(pdf_html(document))
 
 
-def cache_dir():
+DEFAULT_CACHE_MAX_FILES = 1000
+
+
+def _setting(name, default):
     try:
         from django.conf import settings
 
-        configured = getattr(settings, "HOSTPOLICY_CACHE_DIR", None)
+        return getattr(settings, name, default)
     except Exception:  # noqa: BLE001 - settings not configured: used outside Django
-        configured = None
+        return default
+
+
+def cache_dir():
+    configured = _setting("HOSTPOLICY_CACHE_DIR", None)
     return Path(configured) if configured else Path(__file__).resolve().parents[2] / "var" / "cache"
+
+
+def prune_cache(root, keep):
+    """Delete the least recently used PDFs under `root` beyond the newest `keep`. A hit touches
+    its file, so what is still downloaded stays; the cache never grows without bound."""
+    entries = []
+    for path in Path(root).glob("*/*.pdf"):
+        try:
+            entries.append((path.stat().st_mtime, path))
+        except FileNotFoundError:  # pruned by a concurrent request
+            continue
+    entries.sort(reverse=True)
+    for _, path in entries[keep:]:
+        path.unlink(missing_ok=True)
 
 
 def cache_key(html_string, paper):
@@ -119,14 +140,22 @@ def render_pdf_cached(document, directory=None):
     """The PDF from the cache when this exact HTML was rendered before, else rendered and stored."""
     html_string = pdf_html(document)
     key = cache_key(html_string, document.paper)
-    path = Path(directory or cache_dir()) / "pdf" / key[:2] / f"{key}.pdf"
+    root = Path(directory or cache_dir()) / "pdf"
+    path = root / key[:2] / f"{key}.pdf"
     try:
-        return path.read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         pass
+    else:
+        try:
+            os.utime(path)  # recently used: keep it when pruning
+        except OSError:
+            pass
+        return data
     data = write_pdf(html_string)
     try:
         _store(path, data)
+        prune_cache(root, int(_setting("HOSTPOLICY_PDF_CACHE_MAX_FILES", DEFAULT_CACHE_MAX_FILES)))
     except OSError:
         logger.warning("could not write PDF cache entry %s", path, exc_info=True)
     return data
