@@ -1,11 +1,9 @@
 """`manage.py explain_policy ANSWERS`: for every passage of the policy, the clause that wrote it,
 the seed passage or article it was drawn from, what requires it and how it was vetted."""
-import sys
-
 from django.core.management.base import BaseCommand
 
 from generator import policy
-from generator.answers import load_answers_file
+from generator.management.answers_file import load_answers_or_exit
 from generator.provenance import format_traces, trace
 
 
@@ -16,9 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("answers", help="answers file (YAML or JSON)")
 
     def handle(self, *args, **options):
-        result = load_answers_file(options["answers"])
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            sys.exit(1)
-        self.stdout.write(format_traces(trace(policy.build(result.answers))), ending="")
+        answers = load_answers_or_exit(self, options["answers"])
+        self.stdout.write(format_traces(trace(policy.build(answers))), ending="")

@@ -10,7 +10,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from generator import compliance, policy, render
-from generator.answers import load_answers_file
+from generator.management.answers_file import load_answers_or_exit
 
 
 class Command(BaseCommand):
@@ -24,16 +24,12 @@ class Command(BaseCommand):
         parser.add_argument("--today", help="generation date YYYY-MM-DD (defaults to today)")
 
     def handle(self, *args, **options):
-        result = load_answers_file(options["answers"])
-        if not result.ok:
-            for error in result.errors:
-                self.stderr.write(str(error))
-            sys.exit(1)
+        answers = load_answers_or_exit(self, options["answers"])
         try:
             today = date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError:
             raise CommandError(f"--today: {options['today']!r} is not a date in the form YYYY-MM-DD") from None
-        document = policy.build(result.answers, today=today)
+        document = policy.build(answers, today=today)
         output = render.render(document, options["format"])
         if options["output"]:
             mode = "wb" if isinstance(output, bytes) else "w"
@@ -46,4 +42,4 @@ class Command(BaseCommand):
             self.stdout.write(output, ending="" if output.endswith("\n") else "\n")
         if options["report"]:
             stream = self.stderr if not options["output"] else self.stdout
-            stream.write(compliance.format_report(compliance.report(result.answers, document)))
+            stream.write(compliance.format_report(compliance.report(answers, document)))
