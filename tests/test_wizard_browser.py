@@ -10,6 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import policy
+from generator.answers import load_document
+from generator.render import render
+from generator.web import services
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -261,3 +266,48 @@ def test_works_without_javascript(chromium, live_server):
         assert page.get_by_role("button", name="Copy link").is_hidden()  # needs the script; stays hidden
     finally:
         context.close()
+
+
+# --- accessibility: axe-core (WCAG 2.1 A and AA rules) on every page a user sees ---------------------
+
+def axe_violations(page):
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    page.evaluate(AXE_SCRIPT)
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+
+
+def test_every_page_passes_axe_wcag_aa(page, live_server, allru_answers):
+    draft, token = services.draft_create(allru_answers)
+    services.publish(draft)
+    paths = ["/", *[f"/d/{token}/{slug}/" for slug in (
+        "business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights", "review",
+        "sources", "versions")], f"/d/{token}/versions/1/"]
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert axe_violations(page) == [], path
+
+    # a page showing errors: the business step posted empty
+    start(page, live_server)
+    save_and_continue(page)
+    assert page.locator("#error-summary-title").is_visible()
+    assert axe_violations(page) == [], "business step with errors"
+    page.goto(page.url.replace("/business/", "/review/"))
+    assert page.locator("#answers-incomplete").is_visible()
+    assert axe_violations(page) == [], "review with incomplete answers"
+
+    # the start page listing the errors of an uploaded file
+    page.goto(live_server.url + "/")
+    page.locator("#id_answers_file").set_input_files(
+        files=[{"name": "bad.yaml", "mimeType": "application/yaml", "buffer": b"format: privacy-policy-answers/1\nbusiness: 3\n"}])
+    page.get_by_role("button", name="Upload and continue").click()
+    page.wait_for_load_state()
+    assert page.locator("#upload-errors").is_visible()
+    assert axe_violations(page) == [], "start page with upload errors"
+
+    # the exported HTML page a business publishes
+    document = policy.build(load_document(allru_answers).answers)
+    page.set_content(render(document, "html"))
+    assert axe_violations(page) == [], "exported HTML page"
