@@ -8,7 +8,7 @@ a change of renderer does not.
 import difflib
 from dataclasses import dataclass
 
-from generator.document import BulletList, Heading, Paragraph, Table, inline_text
+from generator.document import block_lines
 
 
 @dataclass(frozen=True)
@@ -19,17 +19,7 @@ class SectionChange:
 
 
 def _lines(section):
-    out = []
-    for block in section.blocks:
-        if isinstance(block, Paragraph):
-            out.append(inline_text(block.inlines))
-        elif isinstance(block, BulletList):
-            out.extend(inline_text(item) for item in block.items)
-        elif isinstance(block, Table):
-            out.extend(" | ".join(inline_text(cell) for cell in row) for row in block.rows)
-        elif isinstance(block, Heading):
-            out.append(block.text)
-    return out
+    return [line for block in section.blocks for line in block_lines(block)]
 
 
 def policy_changes(old, new):

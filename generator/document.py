@@ -82,18 +82,25 @@ def inline_text(inlines):
     return "".join(i.text for i in inlines)
 
 
-def block_text(block):
+def block_lines(block):
+    """The block's content as lines of plain text: one for a paragraph or a sub-heading, one per
+    list item, one per table row (the header row is not content; block_text adds it)."""
     if isinstance(block, Paragraph):
-        return inline_text(block.inlines)
+        return [inline_text(block.inlines)]
     if isinstance(block, BulletList):
-        return "\n".join(inline_text(item) for item in block.items)
+        return [inline_text(item) for item in block.items]
     if isinstance(block, Table):
-        lines = [" | ".join(block.columns)]
-        lines += [" | ".join(inline_text(cell) for cell in row) for row in block.rows]
-        return "\n".join(lines)
+        return [" | ".join(inline_text(cell) for cell in row) for row in block.rows]
     if isinstance(block, Heading):
-        return block.text
+        return [block.text]
     raise TypeError(block)
+
+
+def block_text(block):
+    lines = block_lines(block)
+    if isinstance(block, Table):
+        lines.insert(0, " | ".join(block.columns))
+    return "\n".join(lines)
 
 
 def plain_text(document):

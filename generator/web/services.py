@@ -166,16 +166,21 @@ def diff_answers(old, new):
     return rows
 
 
-def wording_changes(old_answers, new_answers):
-    """How the policy text changed between two answers documents ([SectionChange]), or None when
-    either no longer validates (a catalogue entry it names was withdrawn since it was published)."""
-    documents = []
-    for answers in (old_answers, new_answers):
-        result = validate(answers)
-        if not result.ok:
-            return None
-        documents.append(build_policy(result.answers))
-    return policy_changes(*documents)
+def policy_document(answers):
+    """The policy built from an answers document, or None when it does not validate (for a
+    published version: a catalogue entry it names was withdrawn since)."""
+    result = validate(answers)
+    return build_policy(result.answers) if result.ok else None
+
+
+def wording_changes(old, new):
+    """How the policy text changed from document `old` to `new` ([SectionChange]), or None when
+    either could not be built."""
+    return policy_changes(old, new) if old is not None and new is not None else None
+
+
+def version_document(version):
+    return policy_document(version_answers_for_rendering(version))
 
 
 def version_get(draft, number):
@@ -188,5 +193,5 @@ def version_get(draft, number):
 __all__ = [
     "answers_yaml", "diff_answers", "draft_create", "draft_discard_pending", "draft_get", "draft_pending",
     "draft_save_answers", "draft_save_pending", "order_answers", "publish", "upload_answers", "validate",
-    "version_answers_for_rendering", "version_get", "wording_changes",
+    "policy_document", "version_answers_for_rendering", "version_document", "version_get", "wording_changes",
 ]

@@ -186,10 +186,8 @@ def review(request, draft, token):
         "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
-        "wording_since_last": (
-            services.wording_changes(services.version_answers_for_rendering(last), draft.answers)
-            if last and not result.errors else None
-        ),
+        # the review already built the current policy: compare against it rather than build it again
+        "wording_since_last": services.wording_changes(services.version_document(last), result.document) if last else None,
     })
     for item in result.report_items:
         item["url"] = step_url(token, item["step"]) if item["step"] else None
@@ -254,8 +252,7 @@ def versions(request, draft, token):
     if a in numbers and b in numbers:
         old, new = services.version_get(draft, a), services.version_get(draft, b)
         diff = services.diff_answers(old.answers, new.answers)
-        wording = services.wording_changes(
-            services.version_answers_for_rendering(old), services.version_answers_for_rendering(new))
+        wording = services.wording_changes(services.version_document(old), services.version_document(new))
     context = _draft_context(request, draft, token, None)
     context.update({"versions": all_versions, "diff": diff, "wording": wording, "from_number": a, "to_number": b})
     return render(request, "wizard/versions.html", context)
@@ -272,7 +269,7 @@ def version(request, draft, token, number):
         "previous_version": previous,
         "diff": services.diff_answers(previous.answers, current.answers) if previous else None,
         "wording": services.wording_changes(
-            services.version_answers_for_rendering(previous), services.version_answers_for_rendering(current),
+            services.version_document(previous), services.version_document(current),
         ) if previous else None,
         "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
     })
