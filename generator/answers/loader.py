@@ -15,11 +15,16 @@ from pathlib import Path
 import jsonschema
 import yaml
 
+from generator import text as text_
+
 from . import model
 from .durations import KEYWORDS, is_duration
 
 SCHEMA_PATH = Path(__file__).with_name("answers.schema.json")
 MAX_BYTES = 1_000_000  # a real answers file is a few kilobytes
+# The deepest field of the contract is 5 levels down (processors[0].cookies[0].name); a document
+# nested deeper is refused before it is built, so nesting cannot exhaust the stack or the CPU.
+MAX_DEPTH = 12
 
 _EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
 _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
@@ -45,18 +50,116 @@ class LoadResult:
         return self.answers is not None and not self.errors
 
 
+class Invalid:
+    """A value the parser could not build (an impossible date, a 5,000-digit number, a bad `!!int`):
+    kept in its place so the error can name the field, and reported by `_value_errors`."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message):
+        self.message = message
+
+    def __repr__(self):
+        return "<invalid value>"
+
+
+def _shown(value, limit=60):
+    """repr(value), cut short: an error message never echoes a megabyte of input."""
+    shown = repr(value)
+    return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
+
+
 # libyaml when PyYAML has it: a typical answers file parses ten times faster than in pure Python.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _AnswersLoader(_YAML_BASE):
+    """The safe loader whose scalar constructors never raise: a scalar that cannot be built
+    becomes an `Invalid` in its place."""
+
+
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:int": "a whole number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD)",
+    "tag:yaml.org,2002:bool": "true or false",
+    "tag:yaml.org,2002:null": "empty",
+    "tag:yaml.org,2002:binary": "base64 data",
+}
+
+
+def _guarded(tag, what):
+    constructor = _YAML_BASE.yaml_constructors[tag]
+
+    def construct(loader, node):
+        try:
+            return constructor(loader, node)
+        except Exception:  # noqa: BLE001 - ValueError, KeyError, AttributeError, YAMLError...: all mean "not a valid value"
+            value = str(getattr(node, "value", ""))
+            digits = value.lstrip("+-").replace("_", "")
+            if digits.isdigit() and len(digits) > 100:
+                return Invalid(f"a number with {len(digits)} digits is not allowed")
+            return Invalid(f"{_shown(value)} is not {what}")
+
+    return construct
+
+
+for _tag, _what in _SCALAR_TAGS.items():
+    _AnswersLoader.add_constructor(_tag, _guarded(_tag, _what))
+_YAML_LOADER = _AnswersLoader
+
+
+class _TooDeep(Exception):
+    def __init__(self, where=""):
+        super().__init__(where)
+        self.where = where
 
 
 def _load_yaml(text):
-    """Safe-load YAML, refusing aliases so a few lines of anchors cannot expand to gigabytes."""
-    for event in yaml.parse(text, Loader=_YAML_LOADER):
+    """Safe-load YAML, refusing aliases so a few lines of anchors cannot expand to gigabytes, and
+    nesting deeper than MAX_DEPTH, checked on the event stream before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_BASE):
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
                 problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark
             )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise _TooDeep(f" (line {mark.line + 1})")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
+
+
+def _check_json_depth(text):
+    """Raise _TooDeep when brackets outside strings nest deeper than MAX_DEPTH (a linear scan)."""
+    depth = 0
+    for match in _JSON_TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep(f" (character {match.start() + 1})")
+        elif token in "]}":
+            depth -= 1
+
+
+def _json_int(text):
+    digits = text.lstrip("-")
+    return int(text) if len(digits) <= 100 else Invalid(f"a number with {len(digits)} digits is not allowed")
+
+
+def _load_json(text):
+    _check_json_depth(text)
+    return json.loads(
+        text, parse_int=_json_int, parse_constant=lambda name: Invalid(f"{name} is not a number"),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -108,9 +211,11 @@ def parse_text(raw):
         return None, [AnswerError("(document)", "the file is empty")]
     try:
         if text.lstrip().startswith("{"):
-            doc = json.loads(text)
+            doc = _load_json(text)
         else:
             doc = _load_yaml(text)
+    except _TooDeep as exc:
+        return None, [AnswerError("(document)", f"the document is nested more than {MAX_DEPTH} levels deep{exc.where}")]
     except json.JSONDecodeError as exc:
         return None, [AnswerError("(document)", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")]
     except yaml.YAMLError as exc:
@@ -118,11 +223,33 @@ def parse_text(raw):
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [AnswerError("(document)", f"not valid YAML: {problem}{where}")]
-    except RecursionError:
-        return None, [AnswerError("(document)", "the document is nested too deeply")]
+    except (RecursionError, ValueError):
+        return None, [AnswerError("(document)", "the document is nested too deeply or holds a value that cannot be read")]
     if not isinstance(doc, dict):
         return None, [AnswerError("(document)", "expected a mapping of fields (format, business, services, ...)")]
     return _normalise(doc), []
+
+
+def _value_errors(value, path, out, limit=50):
+    """Values the parser could not build, and text holding control characters, lone surrogates or
+    bidi overrides (generator.text), anywhere in the document, keys included, each named by field."""
+    if len(out) >= limit:
+        return out
+    if isinstance(value, Invalid):
+        out.append(AnswerError(format_path(path), value.message))
+    elif isinstance(value, str):
+        why = text_.problem(value)
+        if why:
+            out.append(AnswerError(format_path(path), why))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and text_.problem(key):
+                out.append(AnswerError(format_path(path + [key]), f"the field name {text_.problem(key)}"))
+            _value_errors(item, path + [key], out, limit)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _value_errors(item, path + [i], out, limit)
+    return out
 
 
 def _format_checker(countries):
@@ -159,40 +286,40 @@ def _schema_message(error, countries):
     if kind == "enum":
         options = error.validator_value
         shown = ", ".join(str(o) for o in options)
-        return error.absolute_path, f"{value!r} is not one of: {shown}{_did_you_mean(value, options)}"
+        return error.absolute_path, f"{_shown(value)} is not one of: {shown}{_did_you_mean(value, options)}"
     if kind == "const":
-        return error.absolute_path, f"expected {error.validator_value!r}, got {value!r}"
+        return error.absolute_path, f"expected {error.validator_value!r}, got {_shown(value)}"
     if kind == "type":
         expected = error.validator_value
         expected = [expected] if isinstance(expected, str) else expected
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
-        return error.absolute_path, f"expected {words}, got {value!r}"
+        return error.absolute_path, f"expected {words}, got {_shown(value)}"
     if kind == "format":
         fmt = error.validator_value
         if fmt == "hp-country":
-            return error.absolute_path, f"{value!r} is not an ISO 3166-1 alpha-2 code{_did_you_mean(value, countries)}"
+            return error.absolute_path, f"{_shown(value)} is not an ISO 3166-1 alpha-2 code{_did_you_mean(value, countries)}"
         if fmt == "hp-duration":
             return error.absolute_path, (
-                f"{value!r} is not a duration: use ISO 8601 (P6Y, P12W, P30D, PT30M) or one of {', '.join(KEYWORDS)}"
+                f"{_shown(value)} is not a duration: use ISO 8601 (P6Y, P12W, P30D, PT30M) or one of {', '.join(KEYWORDS)}"
             )
         if fmt == "hp-email":
-            return error.absolute_path, f"{value!r} is not an email address"
+            return error.absolute_path, f"{_shown(value)} is not an email address"
         if fmt == "hp-url":
-            return error.absolute_path, f"{value!r} is not a web address starting with https:// or http://"
+            return error.absolute_path, f"{_shown(value)} is not a web address starting with https:// or http://"
         if fmt == "date":
-            return error.absolute_path, f"{value!r} is not a date in the form YYYY-MM-DD"
+            return error.absolute_path, f"{_shown(value)} is not a date in the form YYYY-MM-DD"
     if kind == "minItems":
         return error.absolute_path, "must not be empty" if error.validator_value == 1 else error.message
     if kind == "uniqueItems":
         return error.absolute_path, "has the same value twice"
     if kind in ("minimum", "maximum"):
-        return error.absolute_path, f"{value!r} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}"
+        return error.absolute_path, f"{_shown(value)} is {'below the minimum' if kind == 'minimum' else 'above the maximum'} of {error.validator_value}"
     if kind == "minLength":
         return error.absolute_path, "must not be empty"
     if kind == "maxLength":
         return error.absolute_path, f"is longer than {error.validator_value} characters"
     if kind == "pattern":
-        return error.absolute_path, f"{value!r} is not an id (lowercase letters, digits and _)"
+        return error.absolute_path, f"{_shown(value)} is not an id (lowercase letters, digits and _)"
     if kind == "anyOf" and "processors" in error.absolute_path:
         return error.absolute_path, "give a catalogue id, or name, purpose, country and data for a custom processor"
     if kind == "anyOf":
@@ -203,12 +330,33 @@ def _schema_message(error, countries):
     return error.absolute_path, error.message
 
 
-def _schema_errors(doc, countries):
+def _schema_errors(doc, countries, partial=False):
+    """Schema errors; `partial` leaves out missing required fields (a draft still being written)."""
     validator = jsonschema.Draft202012Validator(schema(), format_checker=_format_checker(countries))
     errors = []
-    for error in sorted(validator.iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
+    found = (e for e in validator.iter_errors(doc) if not (partial and e.validator == "required"))
+    for error in sorted(found, key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path, message = _schema_message(error, countries)
         errors.append(AnswerError(format_path(list(path)), message))
+    return errors
+
+
+def _duplicate_errors(doc):
+    """Two data categories or two processors with the same id (a tampered form can send them)."""
+    errors = []
+    for field in ("data", "processors"):
+        items = doc.get(field)
+        if not isinstance(items, list):
+            continue
+        seen = {}
+        for i, item in enumerate(items):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(item_id, str):
+                continue
+            if item_id in seen:
+                errors.append(AnswerError(f"{field}[{i}].id", f"{_shown(item_id)} is already used by {field}[{seen[item_id]}]"))
+            else:
+                seen[item_id] = i
     return errors
 
 
@@ -258,14 +406,31 @@ def load_document(doc, catalogues=None):
         from generator.library import get_catalogues
 
         catalogues = get_catalogues()
+    errors = _value_errors(doc, [], [])
+    if errors:
+        return LoadResult(None, tuple(errors))
     doc = _normalise(doc)
-    errors = _schema_errors(doc, catalogues.countries)
+    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc)
     if errors:
         return LoadResult(None, tuple(errors))
     errors = _catalogue_errors(doc, catalogues)
     if errors:
         return LoadResult(None, tuple(errors))
     return LoadResult(model.from_dict(doc, known_data_ids=catalogues.data_categories), (), doc)
+
+
+def partial_errors(doc, catalogues=None):
+    """What is wrong with a document still being written (a draft the wizard saves): everything
+    `load_document` checks in the contract except fields not answered yet. Empty when it is fine."""
+    if catalogues is None:
+        from generator.library import get_catalogues
+
+        catalogues = get_catalogues()
+    errors = _value_errors(doc, [], [])
+    if errors:
+        return errors
+    doc = _normalise(doc)
+    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc)
 
 
 def load_answers(raw, catalogues=None):

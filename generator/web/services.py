@@ -3,12 +3,14 @@ export YAML, publish a version and compare versions. Plain functions; the views 
 """
 import copy
 import datetime
+import json
 
 import yaml
 from django.db import transaction
 from django.http import Http404
 
-from generator.answers import FORMAT, load_answers, load_document
+from generator.answers import FORMAT, AnswerError, load_answers, load_document
+from generator.answers.loader import MAX_BYTES, partial_errors
 from generator.diff import policy_changes
 from generator.policy import build as build_policy
 from generator.models import Draft, PublishedVersion, hash_token, new_token
@@ -20,6 +22,15 @@ TOP_ORDER = (
     "rights", "security", "children", "changes", "registrations", "policy",
 )
 TOKEN_LENGTH = 43  # len(secrets.token_urlsafe(32))
+# A draft (its answers and the kept input of every step, as JSON) may hold at most this much: the
+# largest document the contract accepts is far smaller, so only abuse reaches it.
+MAX_DRAFT_BYTES = MAX_BYTES
+# The kept (unsaved) input of one step may hold at most this much.
+MAX_PENDING_BYTES = 256_000
+
+
+def json_size(value):
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 # --- drafts ----------------------------------------------------------------------------------
@@ -44,18 +55,44 @@ def draft_get(token):
 
 
 def draft_save_answers(draft, answers, step=None):
-    """Store the answers after a step was submitted; the step's unsaved input is cleared."""
+    """Store the answers after a step was submitted; the step's unsaved input is cleared.
+
+    The document is checked against the contract first (all of it but the fields not answered
+    yet), so a tampered form cannot store what an upload would refuse. Returns the errors, and
+    stores nothing when there are any."""
+    errors = partial_errors(answers)
+    if not errors:
+        pending = {k: v for k, v in draft.pending.items() if k != step}
+        if json_size(answers) + json_size(pending) > MAX_DRAFT_BYTES:
+            errors = [AnswerError("(document)", f"the draft would hold more than {MAX_DRAFT_BYTES // 1000} kB of answers")]
+    if errors:
+        return tuple(errors)
     draft.answers = order_answers(answers)
     if step:
         draft.pending.pop(step, None)
     draft.save(update_fields=["answers", "pending", "updated_at"])
+    return ()
 
 
 def draft_save_pending(draft, step, querydict):
-    """Keep what was typed on a step that could not be saved yet, so leaving the page loses nothing."""
-    data = {key: querydict.getlist(key) for key in querydict if key != "csrfmiddlewaretoken"}
+    """Keep what was typed on a step that could not be saved yet, so leaving the page loses nothing.
+
+    Control characters are removed (generator.text); input larger than MAX_PENDING_BYTES is not
+    kept (returns False), nor input that would take the draft past MAX_DRAFT_BYTES, so one draft
+    cannot grow without bound."""
+    from generator.text import clean
+
+    data = {
+        clean(key): [clean(v) for v in querydict.getlist(key)]
+        for key in querydict if key != "csrfmiddlewaretoken"
+    }
+    size = json_size(data)
+    others = {k: v for k, v in draft.pending.items() if k != step}
+    if size > MAX_PENDING_BYTES or size + json_size(others) + json_size(draft.answers) > MAX_DRAFT_BYTES:
+        return False
     draft.pending[step] = data
     draft.save(update_fields=["pending", "updated_at"])
+    return True
 
 
 def draft_pending(draft, step):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from generator import text as text_
 from generator.answers.loader import MAX_BYTES
 
 from . import forms, review as review_, services, steps
@@ -120,10 +121,14 @@ def step(request, draft, token, step):
             services.draft_discard_pending(draft, step)
             messages.info(request, "Your unsaved changes on this page were discarded.")
             return redirect(step_url(token, step))
-        bundle = definition.forms(answers, request.POST)
+        # Control characters, lone surrogates and bidi overrides are removed at the edge (generator.text).
+        posted = text_.clean_querydict(request.POST)
+        bundle = definition.forms(answers, posted)
+        problems = ()
         if bundle.is_valid():
             new = definition.apply(answers, bundle)
-            services.draft_save_answers(draft, new, step)
+            problems = services.draft_save_answers(draft, new, step)
+        if bundle.is_valid() and not problems:
             notice = definition.after_save(answers, new, bundle)
             if notice:
                 messages.info(request, notice)
@@ -136,7 +141,14 @@ def step(request, draft, token, step):
                 return redirect(step_url(token, step))
             return redirect(step_url(token, steps.next_step(step, new).slug))
         # Not valid: keep what was typed so nothing is lost, whichever way the person goes next.
-        services.draft_save_pending(draft, step, request.POST)
+        kept = services.draft_save_pending(draft, step, posted)
+        if not kept:
+            messages.error(request, "What you typed on this page is too long to keep, so it was not saved. Shorten it and try again.")
+        if problems:
+            # The forms accepted it but the answers contract does not (a tampered form): say why.
+            for problem in problems[:10]:
+                messages.error(request, f"Not saved: {problem}")
+            return redirect(step_url(token, step))
         if nav == "back":
             previous = steps.previous_step(step, answers)
             messages.warning(
