@@ -120,8 +120,9 @@ def test_unbuildable_json_numbers_name_their_field(allru_answers):
 
 def test_huge_values_are_not_echoed_in_errors(allru_answers):
     allru_answers["business"]["country"] = "Q" * 100_000
-    (error,) = errors_of(answers_json(allru_answers))
-    assert error.startswith("business.country: 'QQQQ") and len(error) < 200
+    errors = errors_of(answers_json(allru_answers))
+    assert sorted(errors)[1] == "business.country: is longer than 10 characters"
+    assert sorted(errors)[0].startswith("business.country: 'QQQQ") and len(sorted(errors)[0]) < 200
 
 
 # --- the same through the web: uploads and every step -------------------------------------------

@@ -310,6 +310,8 @@ def _schema_message(error, countries):
             return error.absolute_path, f"{_shown(value)} is not a date in the form YYYY-MM-DD"
     if kind == "minItems":
         return error.absolute_path, "must not be empty" if error.validator_value == 1 else error.message
+    if kind == "maxItems":
+        return error.absolute_path, f"has more than {error.validator_value} entries"
     if kind == "uniqueItems":
         return error.absolute_path, "has the same value twice"
     if kind in ("minimum", "maximum"):

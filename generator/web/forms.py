@@ -371,7 +371,7 @@ class DataForm(forms.Form):
 
 class CustomDataForm(forms.Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label="Name of this kind of data", max_length=200)
+    name = forms.CharField(label="Name of this kind of data", max_length=100)  # the contract's bound
     examples = forms.CharField(
         label="Examples (optional)", required=False, max_length=1000,
         help_text="Separate them with commas, for example “CCTV footage, visitor log”.",
