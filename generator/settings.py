@@ -36,14 +36,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every response carries them: static files (served by WhiteNoise below),
+    # the 400 page of a bad Host header and the 503 page included.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # A database that is locked, read-only or down: a 503 page that keeps what was typed.
+    "generator.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "generator.urls"
@@ -64,6 +68,15 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one request writes; a writer waits up to the busy timeout for
+    # the lock (and then gets a 503 page, not a 500) instead of failing at once. IMMEDIATE takes
+    # the write lock when a transaction starts, so two writers never deadlock on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "timeout": env.float("HOSTPOLICY_SQLITE_BUSY_TIMEOUT", default=10.0),
+        "transaction_mode": "IMMEDIATE",
+    })
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -125,7 +138,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # X-Forwarded-Proto is believed only when a proxy in front sets it (and strips it from clients):
+    # otherwise anyone could claim https and skip the redirect.
+    if env.bool("HOSTPOLICY_BEHIND_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
@@ -136,7 +152,15 @@ if PRODUCTION:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secret links never reach a log line (generator.logs): every handler redacts draft tokens.
+    "filters": {"redact_tokens": {"()": "generator.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"fontTools": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own loggers (request errors, runserver's access lines) go through the same handler.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+    },
 }

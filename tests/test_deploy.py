@@ -32,6 +32,7 @@ def production_env(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "STATIC_ROOT": str(tmp_path / "staticfiles"),
         "HOSTPOLICY_CACHE_DIR": str(tmp_path / "cache"),
+        "HOSTPOLICY_BEHIND_PROXY": "true",  # these requests come as from the TLS proxy, X-Forwarded-Proto and all
     })
     return env
 

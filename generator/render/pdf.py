@@ -142,23 +142,47 @@ def render_pdf_cached(document, directory=None):
     key = cache_key(html_string, document.paper)
     root = Path(directory or cache_dir()) / "pdf"
     path = root / key[:2] / f"{key}.pdf"
+    data = cache_read(path)
+    if data is not None:
+        return data
+    data = write_pdf(html_string)
+    cache_write(root, path, data)
+    return data
+
+
+def cache_path(document, directory=None):
+    """(cache root, path of this document's PDF in it)."""
+    key = cache_key(pdf_html(document), document.paper)
+    root = Path(directory or cache_dir()) / "pdf"
+    return root, root / key[:2] / f"{key}.pdf"
+
+
+def cache_read(path):
+    """The cached PDF at `path`, or None. Any cache failure (the path is not a directory, no
+    permission, a disk error) is logged and counts as a miss: the PDF is rendered instead."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
+        return None
+    except OSError:
+        logger.warning("could not read PDF cache entry %s; rendering instead", path, exc_info=True)
+        return None
+    try:
+        os.utime(path)  # recently used: keep it when pruning
+    except OSError:
         pass
-    else:
-        try:
-            os.utime(path)  # recently used: keep it when pruning
-        except OSError:
-            pass
-        return data
-    data = write_pdf(html_string)
+    return data
+
+
+def cache_write(root, path, data):
+    """Store a rendered PDF and prune the cache; a failure is logged, never raised."""
     try:
         _store(path, data)
         prune_cache(root, int(_setting("HOSTPOLICY_PDF_CACHE_MAX_FILES", DEFAULT_CACHE_MAX_FILES)))
     except OSError:
         logger.warning("could not write PDF cache entry %s", path, exc_info=True)
-    return data
+        return False
+    return True
 
 
 def _store(path, data):

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from generator import text as text_
 from generator.answers.loader import MAX_BYTES
@@ -58,7 +58,7 @@ def _draft_context(request, draft, token, current):
 
 # --- landing ---------------------------------------------------------------------------------
 
-@require_GET
+@require_safe  # GET and HEAD
 def landing(request):
     return render(request, "landing.html", {"upload_form": forms.UploadForm()})
 
@@ -89,13 +89,13 @@ def upload(request):
 
 # --- the draft ---------------------------------------------------------------------------------
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def draft_home(request, draft, token):
     return redirect(step_url(token, steps.first_unfinished(draft.answers).slug))
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def answers_yaml(request, draft, token):
     response = HttpResponse(services.answers_yaml(draft.answers), content_type="application/yaml; charset=utf-8")
@@ -103,7 +103,7 @@ def answers_yaml(request, draft, token):
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @draft_view
 def step(request, draft, token, step):
     if step == "review":
@@ -178,7 +178,7 @@ def step(request, draft, token, step):
     return render(request, definition.template, context)
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def review(request, draft, token):
     result = review_.review(draft.answers)
@@ -217,7 +217,7 @@ def _download_response(answers, fmt, stem=""):
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def download(request, draft, token, fmt):
     if fmt not in review_.FORMATS:
@@ -225,7 +225,7 @@ def download(request, draft, token, fmt):
     return _download_response(draft.answers, fmt)
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def sources(request, draft, token):
     traces = review_.traces(draft.answers)
@@ -248,7 +248,7 @@ def publish(request, draft, token):
     return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def versions(request, draft, token):
     all_versions = list(draft.versions.order_by("number"))
@@ -270,7 +270,7 @@ def versions(request, draft, token):
     return render(request, "wizard/versions.html", context)
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def version(request, draft, token, number):
     current = services.version_get(draft, number)
@@ -288,7 +288,7 @@ def version(request, draft, token, number):
     return render(request, "wizard/version.html", context)
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def version_answers_yaml(request, draft, token, number):
     current = services.version_get(draft, number)
@@ -297,7 +297,7 @@ def version_answers_yaml(request, draft, token, number):
     return response
 
 
-@require_GET
+@require_safe  # GET and HEAD
 @draft_view
 def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
