@@ -78,6 +78,7 @@ class DataItem:
     retention_starts: str | None = None
     retention_reason: str | None = None
     call_recording: bool | None = None
+    call_recording_retention: Duration | None = None  # how long call recordings are kept
     custom: bool = False
 
 
@@ -95,6 +96,7 @@ class Cookie:
     duration: Duration
     provider: str | None = None
     description: str | None = None
+    exemption: str | None = None  # why a non-essential cookie needs no consent (no banner)
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,7 @@ class Marketing:
     email: str = "none"
     remarketing: bool = False
     sells_personal_data: bool = False
+    email_tracking: bool = False  # marketing emails record opens and clicks (pixels, tracked links)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,7 @@ class Answers:
     changes: Changes = field(default_factory=Changes)
     policy: PolicyMeta = field(default_factory=PolicyMeta)
     registrations: tuple[str, ...] = ()
+    vat_oss: bool = False  # sells to consumers in other EU states under the VAT One-Stop-Shop
 
     def data_ids(self):
         return tuple(item.id for item in self.data)
@@ -209,6 +213,7 @@ def _cookie(value):
     return Cookie(
         name=value["name"], purpose=value["purpose"], duration=Duration(value["duration"]),
         provider=value.get("provider"), description=value.get("description"),
+        exemption=value.get("exemption"),
     )
 
 
@@ -236,6 +241,7 @@ def _data_item(value, known_data_ids):
         retention_starts=starts,
         retention_reason=value.get("retention_reason"),
         call_recording=value.get("call_recording"),
+        call_recording_retention=_duration(value.get("call_recording_retention")),
         custom=value["id"] not in known_data_ids,
     )
 
@@ -304,6 +310,7 @@ def from_dict(doc, known_data_ids=()):
             notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
         ),
         registrations=tuple(doc.get("registrations", ())),
+        vat_oss=bool(doc.get("vat_oss", False)),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
     )
 
