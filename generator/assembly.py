@@ -84,6 +84,8 @@ def purposes_table(facts, clause_id):
     cat, words = facts.catalogues, facts.catalogues.words
     grouped = {}
     for d in facts.data_items:
+        if d.role == "processor":
+            continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
             grouped.setdefault((purpose_id, basis), []).append(d.name)
     rows = []
@@ -203,8 +205,10 @@ def retention_table(facts, clause_id):
     rows = []
     for d in facts.data_items:
         period = period_words(d, words)
+        if period is None and d.role == "processor":
+            period = words("retention", "on_instructions")
         if period is None:
-            continue
+            continue  # no period in the answers: the report asks for one (missing_retention)
         rows.append((
             _t(d.name, strong=True), _t(period), _t(d.retention_starts or words("not_applicable")),
             _t(d.retention_reason or words("not_applicable")),
