@@ -14,6 +14,7 @@ FORMAT = "privacy-policy-answers/1"
 LAWS = ("eu", "uk", "ch", "us_ca", "br", "ca", "ru", "au")
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
 COOKIE_PURPOSES = ("strictly_necessary", "preferences", "analytics", "marketing")
+COOKIE_EXEMPTIONS = ("requested_by_user",)  # why a non-essential cookie needs no consent
 SERVICES = (
     "shared_hosting", "vps", "dedicated_servers", "domains", "ssl_certificates", "email_hosting",
     "website_builder", "managed_wordpress", "backups", "reseller_hosting", "colocation",

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from generator.answers.durations import is_duration
-from generator.answers.model import COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
+from generator.answers.model import COOKIE_EXEMPTIONS, COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
 
 from . import conditions
 from .catalogues import CLAUSES_DIR, load_catalogues
@@ -59,6 +59,7 @@ def _check_condition(expression, where, catalogues, paths, problems):
         "data": set(catalogues.data_categories), "processor": set(catalogues.processors),
         "processor_group": set(PROCESSOR_GROUPS), "cookie_purpose": set(COOKIE_PURPOSES),
         "safeguard": set(SAFEGUARDS), "retention": {"session", "while_active", "indefinite"},
+        "cookie_exemption": set(COOKIE_EXEMPTIONS),
     }
     for call in found:
         if call.name in ("field", "equals", "includes"):
