@@ -135,7 +135,8 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
                     note=(rule or {}).get("note") or element.get("note"),
                 ))
         for check in compliance_map["checks"]:
-            if check.get("law") != law or not conditions.evaluate(check["when"], facts):
+            # law: all - a problem in the answers whatever the law (issue 9), listed under each law
+            if check.get("law") not in (law, "all") or not conditions.evaluate(check["when"], facts):
                 continue
             items.append(ReportItem(
                 law=law, element_id=check["id"], citation=check.get("citation", ""),

@@ -243,7 +243,7 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
             problems.append(f"compliance.yaml: conditional element {element_id} has no 'applies' rule")
     for check in doc.get("checks") or ():
         where = f"compliance.yaml:{check.get('id')}"
-        if check.get("law") not in LAWS:
+        if check.get("law") not in LAWS and check.get("law") != "all":
             problems.append(f"{where}: unknown law {check.get('law')!r}")
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
 
