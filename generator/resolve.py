@@ -294,7 +294,9 @@ class Facts:
         return any(d.retention is None and d.role != "processor" for d in self.data_items)
 
     def tracker_without_cookies(self):
-        return any(p.group in ("analytics", "advertising") and not p.cookies for p in self.processors)
+        # catalogue entries list their cookies from the vendor's documentation ([] = cookieless);
+        # a tracker typed into the answers without any is the gap
+        return any(p.custom and p.group in ("analytics", "advertising") and not p.cookies for p in self.processors)
 
     def unexempt_cookies(self):
         """Non-essential first-party cookies with no stated exemption, and every processor's."""
