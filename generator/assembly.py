@@ -6,6 +6,7 @@ plain text, and builds the generated tables and lists from the catalogues.
 """
 import re
 
+from generator import summary
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
@@ -295,6 +296,7 @@ def assemble(answers, library, catalogues, today):
             used.append(clause.id)
         if blocks:
             sections.append(Section(section.id, section.title, tuple(blocks), slugify(section.id)))
+    sections, used = summary.finish(library, facts, resolve, sections, used)  # at a glance first
     effective = answers.policy.effective_date or today
     return PolicyDocument(
         title=catalogues.words("document", "title"),

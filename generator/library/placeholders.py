@@ -3,6 +3,7 @@
 A placeholder resolves to plain text or to None (no value: the clause is left out). Words for
 lists and dates follow the policy language (English only for now).
 """
+import re
 from datetime import date
 
 from generator.answers.model import LAWS
@@ -11,13 +12,51 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December")
 
 
+_INNER_SEPARATOR = re.compile(r",|;| and | or ")
+
+
 def join_words(items, conjunction="and"):
+    """"a, b and c"; when an item has its own comma, "and" or "or" ("server and network logs"),
+    the items are separated by semicolons, so the reader can tell where each ends:
+    "account details; server and network logs; and backups"."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
+    if len(items) > 2 and any(_INNER_SEPARATOR.search(i) for i in items):
+        return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
+    if len(items) == 2 and any(_INNER_SEPARATOR.search(i) for i in items):
+        return f"{items[0]}; {conjunction} {items[1]}"
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+# Other names an address may end with for a country ("UK", "Deutschland"): the country is then
+# not appended again.
+COUNTRY_ALIASES = {
+    "GB": ("uk", "u.k.", "united kingdom", "great britain", "england", "scotland", "wales", "northern ireland"),
+    "US": ("usa", "u.s.a.", "us", "u.s.", "united states", "united states of america"),
+    "RU": ("russian federation", "россия", "российская федерация"),
+    "DE": ("deutschland",), "CH": ("schweiz", "suisse", "svizzera", "helvetia"), "AT": ("österreich",),
+    "NL": ("the netherlands", "nederland"), "FR": ("république française",), "ES": ("españa",),
+    "IT": ("italia",), "PL": ("polska",), "CZ": ("czechia", "česko", "česká republika"),
+    "BR": ("brasil",), "CA": ("canada",), "AU": ("australia",),
+}
+
+
+def address_with_country(address, country_name, country_code=None):
+    """The postal address with its country at the end ("..., Zug, Switzerland"), unless it already
+    ends with that country's name or a usual alternative name."""
+    if not address:
+        return address
+    name = (country_name or "").removeprefix("the ")
+    if not name:
+        return address
+    tail = address.rstrip(" .,;").casefold()
+    candidates = {name.casefold(), f"the {name}".casefold(), *COUNTRY_ALIASES.get(country_code or "", ())}
+    if any(tail == c or tail.endswith((f" {c}", f",{c}", f"\n{c}")) for c in candidates):
+        return address
+    return f"{address.rstrip(' .,;')}, {name}"
 
 
 def long_date(value: date, language="en"):
