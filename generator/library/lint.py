@@ -17,6 +17,8 @@ from . import conditions
 from .catalogues import CLAUSES_DIR, load_catalogues
 from .clauses import load_library
 from .placeholders import COMPUTED_NAMES
+from generator.document import SUMMARY_SECTION
+from generator.summary import GLANCE_NAMES
 
 MIN_CLAUSES_PER_SEED = 4
 SPEC_DATA_IDS = (
@@ -74,6 +76,7 @@ def _check_condition(expression, where, catalogues, paths, problems):
 
 def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
     paths = field_paths()
+    section_ids = {s.id for s in library.sections}
     seen, per_seed = {}, {name: 0 for name in seeds}
     for clause in library.clauses():
         where = f"{clause.file}:{clause.id}"
@@ -86,8 +89,14 @@ def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
             if name.startswith("computed."):
                 if name.removeprefix("computed.") not in COMPUTED_NAMES:
                     problems.append(f"{where}: placeholder {{{name}}} is not a computed value")
+            elif name.startswith("glance."):
+                if clause.section != SUMMARY_SECTION or name.removeprefix("glance.") not in GLANCE_NAMES:
+                    problems.append(f"{where}: placeholder {{{name}}} is not an at-a-glance value (generator.summary)")
             elif name not in paths:
                 problems.append(f"{where}: placeholder {{{name}}} is not a field of the answers model")
+        for target in clause.section_links:
+            if target not in section_ids:
+                problems.append(f"{where}: links to unknown section '#{target}'")
         _check_condition(clause.when, where, catalogues, paths, problems)
         for law in clause.laws:
             if law != "all" and law not in LAWS:
