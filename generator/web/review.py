@@ -5,7 +5,7 @@ render downloads. Views call these; the pipeline itself lives in generator.polic
 import logging
 from dataclasses import dataclass, field
 
-from generator import compliance, policy
+from generator import compliance, completeness, policy
 from generator import render as renderers
 from generator.document import to_json_dict
 from generator.provenance import trace
@@ -33,6 +33,7 @@ class Review:
     report_items: list = field(default_factory=list)
     report_unavailable: str = ""
     snippet: str = ""
+    unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
 
 
 def review(answers):
@@ -40,6 +41,9 @@ def review(answers):
     if not result.ok:
         return Review(errors=tuple((e.path, e.message, steps.step_for_path(e.path)) for e in result.errors))
     out = Review()
+    out.unfinished = tuple(
+        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)
+    )
     try:
         out.document = policy.build(result.answers)
     except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
