@@ -7,6 +7,8 @@ import copy
 import re
 from datetime import date
 
+import pytest
+
 from generator import compliance, policy
 from generator.answers import load_document
 from generator.document import Table, plain_text
@@ -258,3 +260,52 @@ def test_no_banner_preference_cookie_needs_its_exemption():
     a = answers(cookies={"banner": False, "items": items})
     assert "cookies.no_banner_unexempt_eu" not in report_ids(a)
     assert "are set only when you ask for them by making that choice" in text(a)
+
+
+# -- no placeholders ---------------------------------------------------------------------------
+
+PLACEHOLDER_NAME = "[Operator's full legal name: not given in the seed]"
+
+
+def test_examples_carry_no_placeholders():
+    from pathlib import Path
+
+    from generator import completeness
+    from generator.answers.loader import load_answers_file
+    for path in sorted(Path("docs/examples").glob("*.yaml")):
+        result = load_answers_file(path)
+        assert result.ok, (path, result.errors)
+        assert completeness.unfinished_fields(result.answers) == (), path
+        assert "not given in the seed" not in text(result.answers), path
+
+
+def test_cli_refuses_a_policy_with_placeholders_unless_draft(tmp_path):
+    import io
+
+    import yaml
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    doc = copy.deepcopy(BASE)
+    doc["business"]["legal_name"] = PLACEHOLDER_NAME
+    src = tmp_path / "answers.yaml"
+    src.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    out, err = tmp_path / "policy.md", io.StringIO()
+    with pytest.raises(CommandError, match="placeholders"):
+        call_command("generate_policy", str(src), "-o", str(out), stderr=err)
+    assert "business.legal_name: holds a placeholder" in err.getvalue()
+    assert not out.exists()
+    call_command("generate_policy", str(src), "-o", str(out), "--draft", stderr=io.StringIO())
+    assert out.exists()
+
+
+@pytest.mark.django_db
+def test_review_page_names_placeholder_fields(client):
+    from generator.web import services
+
+    doc = copy.deepcopy(BASE)
+    doc["business"]["address"] = "[address: not given]"
+    _, token = services.draft_create(doc)
+    page = client.get(f"/d/{token}/review/").content.decode()
+    assert "This policy is not finished" in page
+    assert "business.address" in page
