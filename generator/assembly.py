@@ -6,6 +6,7 @@ plain text, and builds the generated tables and lists from the catalogues.
 """
 import re
 
+from generator import laws
 from generator import summary
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
@@ -37,7 +38,10 @@ def _fill(inlines, resolve):
             value = resolve(inline.path)
             if value is None:
                 return None
-            out.append(Text(value, inline.strong))
+            if isinstance(value, tuple):
+                out += value
+            else:
+                out.append(Text(value, inline.strong))
     return tuple(out)
 
 
@@ -82,7 +86,10 @@ def data_list(facts, clause_id):
 
 
 def purposes_table(facts, clause_id):
+    """Purposes, the data used for each and, where a chosen law has a legal-basis model, the
+    basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
+    has_bases = laws.has_legal_bases(facts.answers.jurisdictions)
     grouped = {}
     for d in facts.data_items:
         if d.role == "processor":
@@ -94,13 +101,17 @@ def purposes_table(facts, clause_id):
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
         cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
-        basis_text = words("legal_bases", basis)
+        if not has_bases:
+            rows.append((cell, _t(join_words(data_names))))
+            continue
+        basis_text = laws.basis_cell(basis, facts.answers.jurisdictions)
         if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
             basis_text = f"{basis_text}: {purpose.legitimate_interest}"
         rows.append((cell, _t(join_words(data_names)), _t(basis_text)))
     if not rows:
         return []
-    return [Table(tuple(words("tables", "purposes")), tuple(rows), clause_id, kind="purposes")]
+    columns = tuple(words("tables", "purposes"))
+    return [Table(columns if has_bases else columns[:2], tuple(rows), clause_id, kind="purposes")]
 
 
 def _privacy_cell(p, words):
@@ -117,43 +128,25 @@ def _name_cell(p):
     return _t(p.name, strong=True)
 
 
-def _home_region(facts):
-    home = facts.answers.business.country
-    return "EEA" if facts.in_region(home, "EEA") else home
-
-
-def adequate_for_home(facts, country_code):
-    """Whether the business's home regime recognises the destination as adequate.
-
-    EU: the Commission's adequacy decisions. The UK and Switzerland recognise the EEA and, with
-    few differences, the same countries as the EU; other regimes have no adequacy lists we model.
-    """
-    home = _home_region(facts)
-    if home not in ("EEA", "GB", "CH"):
-        return False
-    if country_code == "EEA":
-        return True
-    country = facts.catalogues.countries.get(country_code)
-    if country is None:
-        return False
-    if home in ("GB", "CH") and (country.eea or country_code in ("GB", "CH")):
-        return True
-    return country.eu_adequacy
-
-
-def transfer_safeguard(facts, country_code, own_safeguard):
-    """The safeguard id for data going to a country, or None when none is needed or named."""
-    if facts.in_region(country_code, _home_region(facts)):
-        return None
-    if adequate_for_home(facts, country_code):
-        return "adequacy"
-    if own_safeguard and own_safeguard != "adequacy":
-        return own_safeguard
-    return next((s for s in facts.answers.transfers.safeguards if s != "adequacy"), None)
-
-
 def _table_country(facts, code):
     return facts.catalogues.country_name(code).removeprefix("the ")
+
+
+def mechanisms_cell(facts, recipient):
+    """The transfer mechanism under each law that sees this recipient's data leave its territory:
+    "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
+    left out when only one chosen law has transfer rules; "—" when no law sees a transfer."""
+    words = facts.catalogues.words
+    per_law = {}
+    for t in facts.transfers_for(recipient):
+        label = t.mechanism.label if t.mechanism else words("transfer_not_yet_named")
+        per_law.setdefault(t.law.short, {})[label] = None
+    if not per_law:
+        return _t(words("not_applicable"))
+    with_rules = [law for law in facts.laws if law.has_transfer_rules]
+    if len(with_rules) == 1:
+        return _t(join_words(list(next(iter(per_law.values())))))
+    return _t("; ".join(f"{law}: {join_words(list(labels))}" for law, labels in per_law.items()))
 
 
 def processors_table(facts, clause_id):
@@ -161,13 +154,12 @@ def processors_table(facts, clause_id):
     rows = []
     for p in facts.processors:
         countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
-        safeguards = [s for s in (transfer_safeguard(facts, c, p.safeguard) for c in countries) if s]
         rows.append((
             _name_cell(p),
             _t(p.description),
             _t(join_words([facts.data_name(d) for d in p.data])),
             _t(join_words([_table_country(facts, c) for c in countries])),
-            _t(join_words([words("safeguards", s) for s in dict.fromkeys(safeguards)]) or words("not_applicable")),
+            mechanisms_cell(facts, p),
             _privacy_cell(p, words),
         ))
     if not rows:
@@ -219,26 +211,32 @@ def retention_table(facts, clause_id):
     return [Table(tuple(words("tables", "retention")), tuple(rows), clause_id, kind="retention")]
 
 
-def transfers_list(facts, clause_id):
-    words = facts.catalogues.words
-    by_country = {}
-    for code, who, own_safeguard in facts.destinations():
-        if facts.in_region(code, _home_region(facts)):
+def transfers_by_law(facts, clause_id):
+    """For each chosen law with transfer rules: which recipients receive data outside its
+    territory, and where; then the mechanisms actually used, each explained once. A law that
+    sees no transfer gets one sentence saying so."""
+    words, countries = facts.catalogues.words, facts.catalogues.country_name
+    blocks = []
+    for law in facts.laws:
+        if not law.has_transfer_rules:
             continue
-        # dicts as ordered sets: a list's `in` made thousands of processors quadratic
-        entry = by_country.setdefault(code, {"who": {}, "safeguards": {}})
-        entry["who"][who.name if who else words("our_servers")] = None
-        chosen = transfer_safeguard(facts, code, own_safeguard)
-        if chosen:
-            entry["safeguards"][chosen] = None
-    items = []
-    for code, entry in by_country.items():
-        safeguard = join_words([words("safeguards", s) for s in entry["safeguards"]]) or words("transfer_no_safeguard")
-        items.append(_t(words(
-            "transfer_item", country=facts.catalogues.country_name(code), recipients=join_words(list(entry["who"])),
-            safeguard=safeguard,
-        )))
-    return [BulletList(tuple(items), clause_id)] if items else []
+        transfers = [t for t in facts.transfers if t.law is law]
+        if not transfers:
+            blocks.append(Paragraph(_t(words("transfers", "none", law=law.name, territory=law.territory_name)), clause_id))
+            continue
+        by_country = {}
+        for t in transfers:
+            by_country.setdefault(t.country, {})[t.recipient.name] = None
+        blocks.append(Paragraph(_t(words("transfers", "intro", law=law.name, territory=law.territory_name)), clause_id))
+        blocks.append(BulletList(tuple(
+            _t(words("transfers", "item", country=_table_country(facts, code), recipients=join_words(list(names))))
+            for code, names in by_country.items()
+        ), clause_id))
+        used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
+        if used:
+            blocks.append(Paragraph(_t(words("transfers", "mechanisms")), clause_id))
+            blocks.append(BulletList(tuple(_t(m.text) for m in used.values()), clause_id))
+    return blocks
 
 
 def security_list(facts, clause_id):
@@ -259,7 +257,7 @@ GENERATED_BLOCKS = {
     "processors_table": processors_table,
     "cookies_table": cookies_table,
     "retention_table": retention_table,
-    "transfers_list": transfers_list,
+    "transfers_by_law": transfers_by_law,
     "security_list": security_list,
     "rights_channels_list": rights_channels_list,
     "registries_list": lambda facts, cid: _group_table(facts, cid, "registrars"),

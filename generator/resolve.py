@@ -6,6 +6,7 @@ custom entry is interpreted in exactly one place.
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator import laws as laws_registry
 from generator.answers.durations import Duration
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
@@ -264,7 +265,52 @@ class Facts:
                 seen.append(code)
         return seen
 
+    # -- per-law reasoning (generator/laws) ------------------------------------------------------
+    @cached_property
+    def laws(self):
+        """The chosen laws, as registry objects, in the answers' order."""
+        registry = laws_registry.get_laws()
+        return tuple(registry[law_id] for law_id in self.answers.jurisdictions if law_id in registry)
+
+    @cached_property
+    def transfers(self):
+        return laws_registry.analyse(self, laws_registry.get_laws())
+
+    def transfers_for(self, recipient):
+        return tuple(t for t in self.transfers if t.recipient is recipient)
+
+    def authorities(self, law_id):
+        return laws_registry.authorities_for(laws_registry.get_laws()[law_id], self.answers, self.catalogues)
+
+    def ad_third_parties(self):
+        """Recipients that use data for cross-context behavioural advertising: third parties under
+        the CCPA, never service providers (Civ. Code 1798.140(e)(6), (ag); 11 CCR 7050(b))."""
+        return tuple(p for p in self.processors if p.group == "advertising" and not p.restricted_processing)
+
     # -- condition calls -------------------------------------------------------------------
+    def transfers_under(self, law_id):
+        return any(t.law.id == law_id for t in self.transfers)
+
+    def transfer_gap(self, law_id):
+        return bool(laws_registry.gaps(self.transfers, law_id))
+
+    def authority_known(self, law_id):
+        return bool(self.authorities(law_id))
+
+    def representative_missing(self, law_id):
+        law = laws_registry.get_laws()[law_id]
+        return laws_registry.representative_missing(law, self.answers, self.catalogues.countries)
+
+    def representative_needed(self, law_id):
+        law = laws_registry.get_laws()[law_id]
+        return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)
+
+    def shares_for_advertising(self):
+        return bool(self.ad_third_parties()) or self.answers.marketing.remarketing
+
+    def region(self, code):
+        return self.answers.business.region == code
+
     def law(self, law_id):
         return law_id in self.answers.jurisdictions
 

@@ -29,7 +29,7 @@ EMAIL_MARKETING = ("none", "opt_in", "soft_opt_in")
 NOTIFY_BY = ("email", "website", "control_panel")
 PAPER_SIZES = ("A4", "Letter")
 LANGUAGES = ("en",)
-REGISTRATIONS = ("roskomnadzor", "ico")  # regulators the business has notified or registered with
+REGISTRATIONS = ("roskomnadzor", "roskomnadzor_transfers", "ico")  # regulators the business has notified or registered with
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class Contact:
     name: str | None = None
     email: str | None = None
     address: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,10 @@ class Business:
     eu_representative: Contact | None = None
     uk_representative: Contact | None = None
     ch_representative: Contact | None = None
+    region: str | None = None  # ISO 3166-2 subdivision (DE-BY, CA-QC)
+    eu_representative_exempt: bool = False  # relies on GDPR Art. 27(2)
+    uk_representative_exempt: bool = False
+    ch_representative_exempt: bool = False
 
     @property
     def display_name(self):
@@ -116,6 +121,7 @@ class ProcessorRef:
     safeguard: str | None = None
     transfer_countries: tuple[str, ...] = ()
     cookies: tuple[Cookie, ...] = ()
+    restricted_processing: bool = False  # ad/analytics vendor in its restricted, non-targeting mode (CCPA)
 
     @property
     def is_custom(self):
@@ -131,6 +137,7 @@ class Cookies:
 @dataclass(frozen=True)
 class Transfers:
     safeguards: tuple[str, ...] = ()
+    quebec_assessment: bool = False  # assessed before communicating outside Quebec (s. 17)
 
 
 @dataclass(frozen=True)
@@ -144,6 +151,7 @@ class Marketing:
     remarketing: bool = False
     sells_personal_data: bool = False
     email_tracking: bool = False  # marketing emails record opens and clicks (pixels, tracked links)
+    opt_out_url: str | None = None  # California "Do Not Sell or Share" page
 
 
 @dataclass(frozen=True)
@@ -261,6 +269,7 @@ def _processor(value):
         safeguard=value.get("safeguard"),
         transfer_countries=tuple(value.get("transfer_countries", ())),
         cookies=tuple(_cookie(c) for c in value.get("cookies", ())),
+        restricted_processing=value.get("restricted_processing", False),
     )
 
 
@@ -274,6 +283,10 @@ def from_dict(doc, known_data_ids=()):
         dpo=_contact(b.get("dpo")), eu_representative=_contact(b.get("eu_representative")),
         uk_representative=_contact(b.get("uk_representative")),
         ch_representative=_contact(b.get("ch_representative")),
+        region=b.get("region"),
+        eu_representative_exempt=b.get("eu_representative_exempt", False),
+        uk_representative_exempt=b.get("uk_representative_exempt", False),
+        ch_representative_exempt=b.get("ch_representative_exempt", False),
     )
     cookies = doc["cookies"]
     policy = doc.get("policy", {})
@@ -295,7 +308,10 @@ def from_dict(doc, known_data_ids=()):
         processors=tuple(_processor(p) for p in doc["processors"]),
         cookies=Cookies(banner=cookies.get("banner", False), items=tuple(_cookie(c) for c in cookies.get("items", ()))),
         storage_locations=tuple(doc["storage_locations"]),
-        transfers=Transfers(safeguards=tuple(doc.get("transfers", {}).get("safeguards", ()))),
+        transfers=Transfers(
+            safeguards=tuple(doc.get("transfers", {}).get("safeguards", ())),
+            quebec_assessment=doc.get("transfers", {}).get("quebec_assessment", False),
+        ),
         jurisdictions=tuple(doc["jurisdictions"]),
         automated_decisions=AutomatedDecisions(**doc.get("automated_decisions", {})),
         marketing=Marketing(**{k: v for k, v in marketing.items()}),

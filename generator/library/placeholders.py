@@ -6,7 +6,9 @@ lists and dates follow the policy language (English only for now).
 import re
 from datetime import date
 
+from generator import laws
 from generator.answers.model import LAWS
+from generator.document import Link, Text
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -73,28 +75,21 @@ def _days(n):
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _authority(facts, law):
-    """The supervisory authority named for a law: for the EU, the business's own national
-    authority if it is established in the EEA, else its EU representative's."""
-    catalogues = facts.catalogues
-    candidates = [a for a in catalogues.authorities_for(law) if not a.role]
-    if not candidates:
+def authority_inlines(facts, law_id):
+    """"the Hamburg Commissioner for Data Protection and Freedom of Information (Ludwig-Erhard-
+    Straße 22, 20459 Hamburg, Germany)", the name linked to the authority's page; several
+    authorities are joined with "or". None when the answers do not say enough to choose."""
+    authorities = facts.authorities(law_id)
+    if not authorities:
         return None
-    if law != "eu":
-        return candidates[0]
-    business = facts.answers.business
-    country = business.country
-    if not facts.in_region(country, "EEA") and business.eu_representative:
-        country = _country_in_address(business.eu_representative.address, catalogues) or country
-    return next((a for a in candidates if a.country == country), None)
-
-
-def _country_in_address(address, catalogues):
-    text = (address or "").lower()
-    for code, country in catalogues.countries.items():
-        if country.eea and country.name.lower().removeprefix("the ") in text:
-            return code
-    return None
+    out = []
+    for i, authority in enumerate(authorities):
+        if i:
+            out.append(Text(" or " if i == len(authorities) - 1 else ", "))
+        out += [Text("the "), Link(authority.name, authority.url)]
+        if authority.address:
+            out.append(Text(f" ({authority.address})"))
+    return tuple(out)
 
 
 def computed_values(facts, today):
@@ -127,9 +122,10 @@ def computed_values(facts, today):
             f"{answers.security.breach_notice_hours} hours" if answers.security.breach_notice_hours else None
         ),
     }
+    registry = laws.get_laws()
     for law in LAWS:
-        values[f"authority_{law}"] = lambda law=law: getattr(_authority(facts, law), "name", None)
-        values[f"authority_{law}_url"] = lambda law=law: getattr(_authority(facts, law), "url", None)
+        values[f"authority_{law}"] = lambda law=law: authority_inlines(facts, law)
+        values[f"response_period_{law}"] = lambda law=law: laws.response_period(registry[law], answers)
     return values
 
 
@@ -151,7 +147,7 @@ COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
-    *(f"authority_{law}" for law in LAWS), *(f"authority_{law}_url" for law in LAWS),
+    *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
 )
 
 
@@ -180,6 +176,8 @@ class PlaceholderResolver:
             value = self.facts.value(path)
         if value is None or value == "" or value == ():
             return None
+        if isinstance(value, tuple) and isinstance(value[0], (Text, Link)):
+            return value  # inlines built from catalogue facts (an authority's name, linked)
         if isinstance(value, (tuple, list)):
             return join_words([str(v) for v in value])
         if isinstance(value, date):

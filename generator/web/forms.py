@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from generator.answers import model
+
+from . import catalogue as cat_
 from generator.answers.durations import KEYWORDS, Duration, is_duration
 
 # The loader's own checks (generator/answers/loader.py), repeated so the wizard never saves a value
@@ -21,16 +23,6 @@ _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 # --- labels for the fixed vocabularies --------------------------------------------------------
 
-LAW_LABELS = {
-    "eu": "European Union / EEA (GDPR)",
-    "uk": "United Kingdom (UK GDPR and Data Protection Act 2018)",
-    "ch": "Switzerland (revised FADP)",
-    "us_ca": "California, USA (CCPA/CPRA)",
-    "br": "Brazil (LGPD)",
-    "ca": "Canada (PIPEDA)",
-    "ru": "Russia (Federal Law 152-FZ)",
-    "au": "Australia (Privacy Act 1988)",
-}
 LEGAL_BASIS_LABELS = {
     "consent": "Consent",
     "contract": "Needed for the contract with the customer",
@@ -80,7 +72,8 @@ EMAIL_MARKETING_LABELS = {
 # answers `registrations` (generator/answers/answers.schema.json)
 REGISTRATION_LABELS = {
     "ico": "We pay the ICO data protection fee (United Kingdom)",
-    "roskomnadzor": "We have notified Roskomnadzor that we process personal data (Russia)",
+    "roskomnadzor": "We have notified Roskomnadzor that we process personal data (Russia, 152-FZ Art. 22)",
+    "roskomnadzor_transfers": "We have notified Roskomnadzor of our cross-border transfers (Russia, 152-FZ Art. 12)",
 }
 PAPER_LABELS = {"A4": "A4", "Letter": "US Letter"}
 
@@ -503,7 +496,7 @@ class JurisdictionsForm(forms.Form):
 
     def __init__(self, *args, country_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].choices = choices(model.LAWS, LAW_LABELS)
+        self.fields["jurisdictions"].choices = choices(model.LAWS, cat_.law_labels())
         self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + list(country_choices)
         self.fields["safeguards"].choices = choices(model.SAFEGUARDS, SAFEGUARD_LABELS)
         self.fields["registrations"].choices = list(REGISTRATION_LABELS.items())

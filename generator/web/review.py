@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from generator import compliance, completeness, policy
 from generator import render as renderers
 from generator.document import to_json_dict
+from generator.laws import get_laws
 from generator.provenance import trace
 
 from . import services, steps
@@ -91,7 +92,7 @@ def _report_row(item):
     step = item.step if item.step in steps.SLUGS else None
     return {
         "law": item.law,
-        "law_label": compliance.LAW_LABELS[item.law],
+        "law_label": get_laws()[item.law].label,
         "element_id": item.element_id,
         "citation": item.citation,
         "requirement": item.requirement,

@@ -664,7 +664,7 @@ class JurisdictionsStep(Step):
         country = (answers.get("business") or {}).get("country")
         proc_countries = cat_.processor_countries(answers, cat)
         return {
-            "suggested_laws": [f.LAW_LABELS[law] for law in cat_.suggested_laws(country, cat)],
+            "suggested_laws": [cat_.law_labels()[law] for law in cat_.suggested_laws(country, cat)],
             "business_country": cat_.country_label(country, cat) if country else "",
             "common_boxes": common,
             "other_boxes": others,
