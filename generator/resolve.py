@@ -94,7 +94,7 @@ class Facts:
             out.append(ResolvedData(
                 id=item.id,
                 name=item.name or (cat.name if cat else item.id),
-                description=(cat.description if cat and not item.custom else "") or "",
+                description=item.description or (cat.description if cat and not item.custom else "") or "",
                 examples=item.examples or (cat.examples if cat else ()),
                 purposes=purposes,
                 retention=item.retention or (cat.retention if cat else None),
@@ -102,7 +102,7 @@ class Facts:
                     item.retention_after or (cat.retention_after if cat else None)),
                 retention_starts=item.retention_starts or (cat.retention_starts if cat else None),
                 retention_reason=item.retention_reason or (cat.retention_reason if cat else None),
-                source=cat.source if cat else "you",
+                source=item.source or (cat.source if cat else "you"),
                 ccpa_categories=cat.ccpa_categories if cat else (),
                 sensitive=cat.sensitive if cat else False,
                 custom=item.custom,

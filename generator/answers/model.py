@@ -85,6 +85,8 @@ class DataItem:
     retention_reason: str | None = None
     call_recording: bool | None = None
     call_recording_retention: Duration | None = None  # how long call recordings are kept
+    description: str | None = None  # printed in the list of data collected (custom categories)
+    source: str | None = None  # you | automatic | third_parties, as in the catalogue
     custom: bool = False
 
 
@@ -251,6 +253,8 @@ def _data_item(value, known_data_ids):
         retention_reason=value.get("retention_reason"),
         call_recording=value.get("call_recording"),
         call_recording_retention=_duration(value.get("call_recording_retention")),
+        description=value.get("description"),
+        source=value.get("source"),
         custom=value["id"] not in known_data_ids,
     )
 
