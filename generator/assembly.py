@@ -8,6 +8,8 @@ import re
 
 from generator import laws
 from generator import summary
+from generator.library.placeholders import channel_inlines
+from generator.prose import is_web_url
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
@@ -117,9 +119,9 @@ def purposes_table(facts, clause_id):
 def _privacy_cell(p, words):
     if not p.privacy_url:
         return _t(words("not_applicable"))
-    if p.privacy_url_trusted:
+    if p.privacy_url_trusted or is_web_url(p.privacy_url):  # catalogue, or validated by the contract
         return (Link(p.privacy_url, p.privacy_url),)
-    return _t(p.privacy_url)  # typed by the user: shown, never linked
+    return _t(p.privacy_url)  # not an http(s) address: shown, never linked
 
 
 def _name_cell(p):
@@ -247,7 +249,7 @@ def security_list(facts, clause_id):
 
 
 def rights_channels_list(facts, clause_id):
-    items = [_t(w) for w in channel_words(facts)]
+    items = channel_inlines(facts)
     return [BulletList(tuple(items), clause_id)] if items else []
 
 

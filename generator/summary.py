@@ -137,7 +137,7 @@ def _fill(inlines, resolve, anchors):
             value = resolve(inline.path)
             if value is None:
                 return None
-            out.append(Text(value, inline.strong))
+            out += value if isinstance(value, tuple) else (Text(value, inline.strong),)
     return tuple(out)
 
 

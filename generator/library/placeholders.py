@@ -9,6 +9,7 @@ from datetime import date
 from generator import laws
 from generator.answers.model import LAWS
 from generator.document import Link, Text
+from generator.prose import is_web_url
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -101,12 +102,12 @@ def computed_values(facts, today):
     words = facts.catalogues.words
 
     def request_channels():
-        return join_words(channel_words(facts), "or")
+        return join_inlines(channel_inlines(facts), "or")
 
     values = {
         "business_name": lambda: business.display_name,
         "business_country": lambda: countries(business.country),
-        "websites": lambda: join_words(list(business.websites)),
+        "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,
         "effective_date": lambda: long_date(answers.policy.effective_date or today),
         "dpo": lambda: _contact(business.dpo),
         "eu_representative": lambda: _contact(business.eu_representative),
@@ -129,6 +130,37 @@ def computed_values(facts, today):
     return values
 
 
+def url_inlines(url):
+    """A URL field of the answers as document inlines: a link to itself when the answers contract
+    validated it as an http(s) address, else plain text. Free text never goes through here."""
+    return (Link(url, url),) if is_web_url(url) else (Text(url),)
+
+
+def join_inlines(runs, conjunction="and"):
+    """join_words for runs of inlines: "A, B and C" with each run kept whole (links stay links)."""
+    runs = [tuple(r) for r in runs if r]
+    out = []
+    for i, run in enumerate(runs):
+        if i:
+            out.append(Text(f" {conjunction} " if i == len(runs) - 1 else ", "))
+        out += run
+    return tuple(out)
+
+
+def channel_inlines(facts):
+    """channel_words as inlines, the control panel's validated URL a link."""
+    answers, words = facts.answers, facts.catalogues.words
+    out = []
+    for channel, phrase in zip(answers.rights.request_channels, channel_words(facts)):
+        if channel == "control_panel" and answers.control_panel_url:
+            before, _, after = words("request_channels", "control_panel_at").partition("{url}")
+            run = (Text(before),) + url_inlines(answers.control_panel_url) + ((Text(after),) if after else ())
+            out.append(tuple(i for i in run if i.text))
+        else:
+            out.append((Text(phrase),))
+    return out
+
+
 def channel_words(facts):
     """How to reach the business with a request, one phrase per chosen channel."""
     answers, business, words = facts.answers, facts.answers.business, facts.catalogues.words
@@ -142,6 +174,9 @@ def channel_words(facts):
             out.append(words("request_channels", channel, email=business.contact_email, address=business.address))
     return out
 
+
+# Answers fields the contract validates as http(s) URLs: printed as links to themselves.
+URL_FIELDS = ("business.contact_url", "control_panel_url")
 
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
@@ -176,6 +211,8 @@ class PlaceholderResolver:
             value = self.facts.value(path)
         if value is None or value == "" or value == ():
             return None
+        if path in URL_FIELDS and isinstance(value, str):
+            return url_inlines(value)
         if isinstance(value, tuple) and isinstance(value[0], (Text, Link)):
             return value  # inlines built from catalogue facts (an authority's name, linked)
         if isinstance(value, (tuple, list)):
