@@ -309,3 +309,52 @@ def test_review_page_names_placeholder_fields(client):
     page = client.get(f"/d/{token}/review/").content.decode()
     assert "This policy is not finished" in page
     assert "business.address" in page
+
+
+# -- every answer is read (lint) ---------------------------------------------------------------
+
+def _schema_with(extra):
+    import json
+    from pathlib import Path
+
+    schema = json.loads(Path("generator/answers/answers.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["marketing"]["properties"].update(extra)
+    return schema
+
+
+def test_lint_flags_an_answers_field_nothing_reads(tmp_path):
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    problems = []
+    lint_answer_fields(CLAUSES_DIR, problems, schema=_schema_with({"carrier_pigeon": {"type": "boolean"}}))
+    assert any("marketing.carrier_pigeon" in p and "unused_fields.yaml" in p for p in problems), problems
+
+
+def test_lint_accepts_a_listed_unused_field_and_rejects_a_stale_entry(tmp_path):
+    import shutil
+
+    import yaml
+
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    root = tmp_path / "clauses"
+    shutil.copytree(CLAUSES_DIR, root)
+    entries = yaml.safe_load((root / "unused_fields.yaml").read_text(encoding="utf-8")) or []
+    entries += [{"field": "marketing.carrier_pigeon", "reason": "kept for a future clause"},
+                {"field": "data.call_recording", "reason": "stale"}]
+    (root / "unused_fields.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    problems = []
+    lint_answer_fields(root, problems, schema=_schema_with({"carrier_pigeon": {"type": "boolean"}}))
+    assert not any("carrier_pigeon" in p for p in problems), problems
+    assert any("data.call_recording: listed as unused, but it is read" in p for p in problems)
+
+
+def test_every_field_of_the_real_contract_is_read_or_listed():
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    problems = []
+    lint_answer_fields(CLAUSES_DIR, problems)
+    assert problems == []

@@ -257,6 +257,66 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
 
 
+def schema_field_paths(node, prefix=""):
+    """Dotted paths of the leaf fields of the answers JSON Schema, list items without an index:
+    'business.legal_name', 'data.call_recording', 'cookies.items.exemption'."""
+    if "anyOf" in node:
+        return sorted({p for alt in node["anyOf"] for p in schema_field_paths(alt, prefix)})
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return schema_field_paths(node["items"], prefix)
+    out = []
+    for key, sub in (node.get("properties") or {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        out += schema_field_paths(sub, path) or [path]
+    return out
+
+
+# Code that turns answers into the policy or the report (the loader and the wizard only carry them).
+CODE_DIR = Path(__file__).resolve().parent.parent
+CODE_SKIP = ("answers", "web", "management", "migrations")
+
+
+def lint_answer_fields(root, problems, schema=None, code_dir=CODE_DIR):
+    """Every field the answers contract defines is read - by a clause or compliance condition or
+    placeholder, or by the code that builds the policy - or clauses/unused_fields.yaml says why not.
+    Nothing a business tells us may silently vanish (issue 9, "every answer is used")."""
+    import json
+
+    if schema is None:
+        schema = json.loads((code_dir / "answers" / "answers.schema.json").read_text(encoding="utf-8"))
+    model_paths = field_paths()
+    listed_path = root / "unused_fields.yaml"
+    listed = {}
+    for entry in (yaml.safe_load(listed_path.read_text(encoding="utf-8")) or []) if listed_path.exists() else []:
+        if not str(entry.get("reason") or "").strip():
+            problems.append(f"unused_fields.yaml:{entry.get('field')}: no reason given")
+        listed[entry.get("field")] = entry
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.yaml")) if "catalogues" not in p.parts
+             and p.name != "unused_fields.yaml" and "sources" not in p.parts]
+    clause_text = "\n".join(texts)
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted(code_dir.rglob("*.py"))
+        if not set(p.relative_to(code_dir).parts[:1]) & set(CODE_SKIP) and p.name != "lint.py"
+    )
+    paths = schema_field_paths(schema)
+    for path in paths:
+        leaf = path.rsplit(".", 1)[-1]
+        read = path in model_paths and (
+            re.search(r"['{]" + re.escape(path) + r"['}]", clause_text)
+            or re.search(r"\." + re.escape(leaf) + r"\b", code)
+        )
+        if read and path in listed:
+            problems.append(f"unused_fields.yaml:{path}: listed as unused, but it is read; remove the entry")
+        elif not read and path not in listed:
+            where = "the answers model drops it" if path not in model_paths else "no clause, condition or code reads it"
+            problems.append(
+                f"answers.schema.json:{path}: {where}; use it, or list it in clauses/unused_fields.yaml with a reason"
+            )
+    for path in listed:
+        if path not in paths:
+            problems.append(f"unused_fields.yaml:{path}: not a field of the answers schema")
+
+
 def lint(root=CLAUSES_DIR):
     """Every problem in the library under `root`, as 'file:id: message' strings."""
     root = Path(root)
@@ -278,4 +338,5 @@ def lint(root=CLAUSES_DIR):
     lint_rejected(library, seeds, problems)
     lint_compliance(root, catalogues, set(levels), levels, problems)
     lint_seed_labels(root, seeds, problems)
+    lint_answer_fields(root, problems)
     return problems
