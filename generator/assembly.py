@@ -9,7 +9,7 @@ import re
 from generator import laws
 from generator import summary
 from generator.library.placeholders import channel_inlines
-from generator.prose import is_web_url
+from generator.prose import cell_labels, is_web_url
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
@@ -104,12 +104,12 @@ def purposes_table(facts, clause_id):
         name = purpose.name if purpose else purpose_id
         cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
         if not has_bases:
-            rows.append((cell, _t(join_words(data_names))))
+            rows.append((cell, _t(join_words(cell_labels(data_names)))))
             continue
         basis_text = laws.basis_cell(basis, facts.answers.jurisdictions)
         if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
             basis_text = f"{basis_text}: {purpose.legitimate_interest}"
-        rows.append((cell, _t(join_words(data_names)), _t(basis_text)))
+        rows.append((cell, _t(join_words(cell_labels(data_names))), _t(basis_text)))
     if not rows:
         return []
     columns = tuple(words("tables", "purposes"))
@@ -159,7 +159,7 @@ def processors_table(facts, clause_id):
         rows.append((
             _name_cell(p),
             _t(p.description),
-            _t(join_words([facts.data_name(d) for d in p.data])),
+            _t(join_words(cell_labels([facts.data_name(d) for d in p.data]))),
             _t(join_words([_table_country(facts, c) for c in countries])),
             mechanisms_cell(facts, p),
             _privacy_cell(p, words),

@@ -75,3 +75,10 @@ def us_spelling_applies(answers):
     """US spelling where the policy is in English and California's law is the only one chosen."""
     language = (answers.policy.language or "en").split("-")[0].lower()
     return language == "en" and tuple(answers.jurisdictions) == ("us_ca",)
+
+
+def cell_labels(names):
+    """Labels listed in a table cell: the first keeps its capital (it starts the cell), the others
+    read as words in a sentence ("Correspondence, support requests and account details")."""
+    names = [n for n in names if n]
+    return names[:1] + [sentence_label(n) for n in names[1:]]
