@@ -145,6 +145,12 @@ def join_inlines(runs, conjunction="and"):
     return tuple(out)
 
 
+def business_address(facts):
+    """The business's postal address, ending with its country."""
+    business = facts.answers.business
+    return address_with_country(business.address, facts.catalogues.country_name(business.country), business.country)
+
+
 def channel_inlines(facts):
     """channel_words as inlines, the control panel's validated URL a link."""
     answers, words = facts.answers, facts.catalogues.words
@@ -169,7 +175,7 @@ def channel_words(facts):
         elif channel == "phone" and business.phone:
             out.append(words("request_channels", "phone_at", phone=business.phone))
         else:
-            out.append(words("request_channels", channel, email=business.contact_email, address=business.address))
+            out.append(words("request_channels", channel, email=business.contact_email, address=business_address(facts)))
     return out
 
 
@@ -209,6 +215,8 @@ class PlaceholderResolver:
             value = self.facts.value(path)
         if value is None or value == "" or value == ():
             return None
+        if path == "business.address" and isinstance(value, str):
+            return business_address(self.facts)
         if path in URL_FIELDS and isinstance(value, str):
             return url_inlines(value)
         if isinstance(value, tuple) and isinstance(value[0], (Text, Link)):
