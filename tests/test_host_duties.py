@@ -358,3 +358,28 @@ def test_every_field_of_the_real_contract_is_read_or_listed():
     problems = []
     lint_answer_fields(CLAUSES_DIR, problems)
     assert problems == []
+
+
+# -- sector duties -------------------------------------------------------------------------------
+
+def test_russian_host_identifies_customers_and_ru_domain_rules():
+    a = answers(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+                services=["shared_hosting", "domains"], storage_locations=["RU"], jurisdictions=["ru"])
+    t = text(a)
+    assert "Russian law requires hosting providers to identify" in t
+    assert ".ru and .рф domains." in t and "passport details" in t
+    assert "Russian law requires hosting providers" not in text(answers())
+
+
+def test_german_email_host_keeps_telecoms_secrecy():
+    t = text(answers(services=["shared_hosting", "email_hosting"]))
+    assert "protected by telecommunications secrecy" in t
+    uk = answers(business__country="GB", business__address="1 High St, Leeds, LS1 1AA, United Kingdom",
+                 services=["shared_hosting", "email_hosting"], jurisdictions=["uk"])
+    assert "telecommunications secrecy" not in text(uk)
+
+
+def test_au_domains_publish_registrant_names():
+    a = answers(business__country="AU", business__address="1 George St, Sydney NSW 2000, Australia",
+                services=["shared_hosting", "domains"], storage_locations=["AU"], jurisdictions=["au"])
+    assert "do not allow private or proxy registration" in text(a)
