@@ -383,3 +383,12 @@ def test_au_domains_publish_registrant_names():
     a = answers(business__country="AU", business__address="1 George St, Sydney NSW 2000, Australia",
                 services=["shared_hosting", "domains"], storage_locations=["AU"], jurisdictions=["au"])
     assert "do not allow private or proxy registration" in text(a)
+
+
+def test_web_form_named_only_with_its_url():
+    a = answers(rights={"request_channels": ["email", "web_form"]})
+    assert "contact form on our website" not in text(a)
+    assert "rights.web_form_without_url" in report_ids(a)
+    b = answers(rights={"request_channels": ["email", "web_form"]}, business__contact_url="https://beispiel-hosting.example/kontakt")
+    assert "through the form at https://beispiel-hosting.example/kontakt" in text(b)
+    assert "rights.web_form_without_url" not in report_ids(b)

@@ -172,6 +172,10 @@ def channel_words(facts):
     for channel in answers.rights.request_channels:
         if channel == "control_panel" and answers.control_panel_url:
             out.append(words("request_channels", "control_panel_at", url=answers.control_panel_url))
+        elif channel == "web_form":
+            # a form is named only at the URL the answers give (counsel review)
+            if business.contact_url:
+                out.append(words("request_channels", "web_form_at", url=business.contact_url))
         elif channel == "phone" and business.phone:
             out.append(words("request_channels", "phone_at", phone=business.phone))
         else:
