@@ -7,8 +7,9 @@ does not. It is built after the other sections, because each point links (`[labe
 to the section that gives the detail, and a point whose section is not in the policy keeps its
 label as plain text.
 
-`finish()` is the one hook assembly calls: it puts the summary first, turns section links whose
-section is absent into text, and applies US spelling where the policy is only for California.
+`finish()` is the one hook assembly calls: it gathers each sub-heading's clauses under one heading,
+puts the summary first, turns section links whose section is absent into text, and applies US
+spelling where the policy is only for California.
 """
 from dataclasses import replace
 
@@ -205,10 +206,59 @@ def _map_document_sections(sections, text_fn, link_fn):
     return [replace(s, blocks=tuple(_map_block(b, text_fn, link_fn) for b in s.blocks)) for s in sections]
 
 
+def _respell(section):
+    """US spelling of every printed word of a section: title, sub-headings, table headers and
+    captions, and the text of every inline (hrefs untouched)."""
+    def inline_fn(inline):
+        return replace(inline, text=to_us_spelling(inline.text))
+
+    blocks = []
+    for block in _map_document_sections([section], inline_fn, inline_fn)[0].blocks:
+        if isinstance(block, Heading):
+            block = replace(block, text=to_us_spelling(block.text))
+        elif isinstance(block, Table):
+            block = replace(block, columns=tuple(to_us_spelling(c) for c in block.columns),
+                            caption=to_us_spelling(block.caption) if block.caption else block.caption)
+        blocks.append(block)
+    return replace(section, title=to_us_spelling(section.title), blocks=tuple(blocks))
+
+
+def group_headings(section):
+    """One sub-heading per text in a section: blocks that come under a heading already used
+    earlier in the section (A under H1, B under H2, C under H1 again) join that first group, so
+    the reader finds "If you are in California" once, with everything under it."""
+    groups, by_text = [[None, []]], {}
+    current = groups[0]
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            if block.text in by_text:
+                current = by_text[block.text]
+                continue
+            current = [block, []]
+            by_text[block.text] = current
+            groups.append(current)
+            continue
+        current[1].append(block)
+    if len(by_text) == sum(isinstance(b, Heading) for b in section.blocks):
+        return section  # no heading repeated: unchanged
+    blocks = []
+    for heading, members in groups:
+        if heading is not None and members:
+            blocks.append(heading)
+        blocks += members
+    return replace(section, blocks=tuple(blocks))
+
+
 def finish(library, facts, resolve, sections, used):
-    """The hook assembly calls with the finished sections: summary first, dead section links
-    unlinked, US spelling where it applies. Returns (sections, used clause ids)."""
-    sections = [s for s in sections if s.id != SECTION_ID]
+    """The hook assembly calls with the finished sections: each sub-heading once per section,
+    summary first, dead section links unlinked, US spelling where it applies. Returns
+    (sections, used clause ids)."""
+    sections = [group_headings(s) for s in sections if s.id != SECTION_ID]
+    order = {}  # clause ids in order of appearance, after regrouping
+    for section in sections:
+        for block in section.blocks:
+            order.setdefault(block.clause, None)
+    used = [c for c in order if c in set(used)] + [c for c in used if c not in order]
     used = [c for c in used if not c.startswith(f"{SECTION_ID}.")]
     summary, summary_used = build_summary(library, facts, resolve, sections)
     if summary is not None:
@@ -221,20 +271,7 @@ def finish(library, facts, resolve, sections, used):
             return Text(link.text)
         return link
 
-    identity = lambda inline: inline  # noqa: E731 - a pass-through for the text side
-    sections = _map_document_sections(sections, identity, link_fn)
+    sections = _map_document_sections(sections, lambda inline: inline, link_fn)
     if us_spelling_applies(facts.answers):
-        def text_fn(inline):
-            return replace(inline, text=to_us_spelling(inline.text))
-
-        def link_text(link):
-            return replace(link_fn(link), text=to_us_spelling(link.text)) if isinstance(link_fn(link), Link) else text_fn(link_fn(link))
-
-        sections = [
-            replace(s, title=to_us_spelling(s.title), blocks=tuple(
-                replace(b, text=to_us_spelling(b.text)) if isinstance(b, Heading) else
-                (replace(b, columns=tuple(to_us_spelling(c) for c in b.columns)) if isinstance(b, Table) else b)
-                for b in s.blocks))
-            for s in _map_document_sections(sections, text_fn, link_text)
-        ]
+        sections = [_respell(section) for section in sections]
     return sections, used

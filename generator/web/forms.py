@@ -332,6 +332,18 @@ class DataForm(forms.Form):
         label="What personal data do you collect?", required=False,
     )
     call_recording = forms.BooleanField(label="We record support phone calls", required=False)
+    call_recording_retention = DurationInput(
+        label="How long you keep call recordings", required=False,
+        help_text="For example “90 days”. The policy prints this period; without it, the report asks for it.",
+    )
+    email_tracking = forms.BooleanField(
+        label="Our marketing emails record opens and clicks (tracking pixels or tracked links)", required=False,
+        help_text="This needs the recipient's consent, separately from consent to the emails.",
+    )
+    vat_oss = forms.BooleanField(
+        label="We sell to consumers in other EU countries and declare VAT through the One-Stop-Shop", required=False,
+        help_text="EU VAT law then requires the sales records and the evidence of each customer's country to be kept 10 years.",
+    )
     marketing_email = forms.ChoiceField(label="Marketing emails", widget=forms.RadioSelect, initial="none")
     remarketing = forms.BooleanField(
         label="We show ads to past visitors on other sites (remarketing)", required=False,
@@ -463,7 +475,8 @@ class RetentionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, category_name="", **kwargs):
+    def __init__(self, *args, category_name="", hint=None, **kwargs):
+        self.hint = hint  # current legal periods for this category (clauses/catalogues/data_categories.yaml)
         super().__init__(*args, **kwargs)
         self.category_name = category_name
         self.fields["retention"].error_messages["required"] = f"Enter how long you keep {category_name.lower() or 'this data'}."
