@@ -392,3 +392,41 @@ def test_web_form_named_only_with_its_url():
     b = answers(rights={"request_channels": ["email", "web_form"]}, business__contact_url="https://beispiel-hosting.example/kontakt")
     assert "through the form at https://beispiel-hosting.example/kontakt" in text(b)
     assert "rights.web_form_without_url" not in report_ids(b)
+
+
+# -- wizard --------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_wizard_asks_recording_period_tracking_and_oss_and_adds_recipient_data(client):
+    from test_wizard import new_draft, saved, submit
+
+    doc = copy.deepcopy(BASE)
+    doc["data"] = doc["data"] + [{"id": "support", "retention": "P3Y"}]
+    token = new_draft(client, doc)
+    response = submit(client, token, "data", {
+        "call_recording": "on", "call_recording_retention": "90 days", "vat_oss": "on",
+        "marketing_email": "opt_in", "email_tracking": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answers_now = saved(token)
+    support = next(d for d in answers_now["data"] if d["id"] == "support")
+    assert support["call_recording_retention"] == "P90D"
+    assert answers_now["vat_oss"] is True and answers_now["marketing"]["email_tracking"] is True
+    page = client.get(f"/d/{token}/data/").content.decode()
+    assert 'value="customer_backups"' not in page and 'value="call_recordings"' not in page
+
+    response = submit(client, token, "processors", {"processors": ["hetzner", "hotjar"]})
+    assert response.status_code == 302
+    assert "website_usage" in {d["id"] for d in saved(token)["data"]}
+
+
+@pytest.mark.django_db
+def test_wizard_offers_the_german_invoice_period_and_hint(client):
+    from test_wizard import new_draft
+
+    doc = copy.deepcopy(BASE)
+    doc["data"] = [{"id": "account"}, {"id": "billing"}]
+    token = new_draft(client, doc)
+    page = client.get(f"/d/{token}/retention/").content.decode()
+    assert "8 years since 2025" in page
+    assert 'value="8 years"' in page
