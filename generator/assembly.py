@@ -12,7 +12,7 @@ from generator.library.placeholders import channel_inlines
 from generator.prose import cell_labels, is_web_url
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
-from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
+from generator.library.clauses import PLACEHOLDER, ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
 from generator.library.placeholders import PlaceholderResolver, channel_words, join_words, long_date
 from generator.resolve import Facts
 
@@ -267,6 +267,13 @@ GENERATED_BLOCKS = {
 }
 
 
+def _heading_text(heading, resolve):
+    """A clause heading with its placeholders filled ("If you are in {computed.gdpr_where}")."""
+    if not heading or "{" not in heading:
+        return heading
+    return PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", heading)
+
+
 # -- the document ----------------------------------------------------------------------------
 
 def assemble(answers, library, catalogues, today):
@@ -289,9 +296,10 @@ def assemble(answers, library, catalogues, today):
                 clause_blocks += generated
             if not clause_blocks:
                 continue
-            if clause.heading and clause.heading != heading:
-                blocks.append(Heading(clause.heading, clause.id, f"{slugify(section.id)}-{slugify(clause.heading)}"))
-            heading = clause.heading
+            clause_heading = _heading_text(clause.heading, resolve)
+            if clause_heading and clause_heading != heading:
+                blocks.append(Heading(clause_heading, clause.id, f"{slugify(section.id)}-{slugify(clause_heading)}"))
+            heading = clause_heading
             blocks += clause_blocks
             used.append(clause.id)
         if blocks:

@@ -8,6 +8,10 @@ they are the business's own choice, not a gap.
 """
 import re
 
+from generator import laws
+from generator.library import get_catalogues
+from generator.resolve import Facts
+
 # Bracketed notes, angle-bracket slots and the usual to-do words.
 PLACEHOLDER = re.compile(
     r"\[[^\]]*\]|<[^<>]*>|\{\{?[^{}]*\}?\}|\bnot given\b|\bplaceholder\b|\bTODO\b|\bTBD\b|\bFIXME\b|"
@@ -54,4 +58,5 @@ def unfinished_fields(answers):
         if contact:
             for part in ("name", "email", "address"):
                 check(f"business.{name}.{part}", getattr(contact, part, None))
+    out += laws.required_fields(Facts(answers, get_catalogues()))  # what each chosen law needs
     return tuple(out)

@@ -178,3 +178,32 @@ def authorities_for(law, answers, catalogues):
         # e-mail hosting is a telecommunications service: the BfDI supervises it (§ 29 TDDDG)
         chosen += [a for a in national if a.scope == "federal"]
     return tuple(chosen)
+
+
+# -- what each chosen law needs from the answers before a policy is finished ---------------------
+
+def required_fields(facts):
+    """((path, why), ...): answers a chosen law needs that are missing. A policy with any of them
+    does not render as finished (generator.completeness), and the report names them."""
+    answers, out = facts.answers, []
+    registry = get_laws()
+    for law in facts.laws:
+        if law.representative and representative_missing(law, answers, facts.catalogues.countries):
+            out.append((
+                f"business.{law.representative.field}",
+                f"is required by {law.representative.cite} for a business established outside "
+                f"{registry[law.id].territory_name}, unless you state that the exemption applies",
+            ))
+        if law.authority == "establishment" and not facts.authorities(law.id) and (
+                answers.business.country == "DE" or establishment_country(law, answers, facts.catalogues.countries)):
+            out.append(("business.region", "is needed to name your supervisory authority: choose your German Land"))
+    if "br" in answers.jurisdictions and not (answers.business.dpo and answers.business.dpo.name):
+        out.append(("business.dpo.name", "is required by LGPD Art. 41 §1: the policy must name your encarregado"))
+    if "us_ca" in answers.jurisdictions and (facts.shares_for_advertising() or answers.marketing.sells_personal_data) \
+            and not answers.marketing.opt_out_url:
+        out.append((
+            "marketing.opt_out_url",
+            "is required: you sell or share personal information, so the policy must link your "
+            "'Do Not Sell or Share My Personal Information' page (Cal. Civ. Code 1798.135)",
+        ))
+    return tuple(out)

@@ -69,6 +69,7 @@ class Law:
     legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
     mechanisms: dict = field(default_factory=dict)  # mechanism id -> Mechanism
     from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
+    from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
     registry: str | None = None
 
     @property

@@ -9,7 +9,8 @@ are is said in the storage clause.
 For each transfer the mechanism is chosen from the law's own list (laws.yaml): the law's adequacy
 list, then the DPF part that law recognises for a certified US recipient, then what the business
 answered for that recipient, the vendor's own binding corporate rules or contractual clauses, the
-registry necessity for registries and registrars, and last the business's general safeguards. A
+registry necessity for registries and registrars, a registration the law attaches a mechanism to
+(Russia's cross-border notice), and last the business's general safeguards. A
 transfer with no mechanism is a gap the compliance report names; the policy never invents one.
 """
 from dataclasses import dataclass
@@ -63,6 +64,9 @@ def choose_mechanism(law, recipient, country, answers, countries):
         return law.from_answers["scc"]
     if recipient.group == "registrars" and usable(law.registry, registry=True):
         return law.registry
+    for registration in answers.registrations:
+        if usable(law.from_registrations.get(registration)):
+            return law.from_registrations[registration]
     for safeguard in answers.transfers.safeguards:
         candidate = law.from_answers.get(safeguard)
         if usable(candidate):
