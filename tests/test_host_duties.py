@@ -430,3 +430,17 @@ def test_wizard_offers_the_german_invoice_period_and_hint(client):
     page = client.get(f"/d/{token}/retention/").content.decode()
     assert "8 years since 2025" in page
     assert 'value="8 years"' in page
+
+
+@pytest.mark.django_db
+def test_wizard_cookie_exemption_is_saved(client):
+    from test_wizard import new_draft, saved, submit
+
+    token = new_draft(client, copy.deepcopy(BASE))
+    response = submit(client, token, "cookies", {
+        "banner": None, "cookie-1-name": "lang", "cookie-1-purpose": "preferences", "cookie-1-duration": "1 year",
+        "cookie-1-exemption": "requested_by_user",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    items = saved(token)["cookies"]["items"]
+    assert {"name": "lang", "purpose": "preferences", "duration": "P1Y", "exemption": "requested_by_user"} in items

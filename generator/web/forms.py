@@ -448,6 +448,11 @@ class CookieForm(forms.Form):
     name = forms.CharField(label="Cookie name", max_length=200)
     purpose = forms.ChoiceField(label="Purpose")
     duration = DurationInput(label="How long it lasts", help_text="For example “session”, “30 minutes”, “14 days” or “1 year”.")
+    exemption = forms.ChoiceField(
+        label="Why it needs no consent (only without a cookie banner)", required=False,
+        choices=[("", "No exemption: asked in the cookie banner"),
+                 ("requested_by_user", "Set only when the visitor asks for it (for example a language they choose), used for nothing else")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

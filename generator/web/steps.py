@@ -524,7 +524,8 @@ class CookiesStep(Step):
     def forms(self, answers, data=None):
         c = answers.get("cookies") or {}
         main = f.CookiesForm(data, initial={"banner": bool(c.get("banner"))})
-        items = [{"name": i["name"], "purpose": i["purpose"], "duration": i["duration"]} for i in c.get("items", ())]
+        items = [{"name": i["name"], "purpose": i["purpose"], "duration": i["duration"], "exemption": i.get("exemption", "")}
+                 for i in c.get("items", ())]
         FS = formset(f.CookieForm, extra=2)
         b = Bundle(main=main, rows=FS(data, initial=items, prefix="cookie"))
         b.rows_label = "Cookie"
@@ -540,6 +541,8 @@ class CookiesStep(Step):
                 continue
             entry = dict(old.get(c["name"], {}))
             entry.update({"name": c["name"], "purpose": c["purpose"], "duration": c["duration"]})
+            # an exemption only means something for a cookie that would otherwise need consent
+            _put(entry, "exemption", c.get("exemption") if c["purpose"] != "strictly_necessary" else None)
             items.append(entry)
         cookies = dict(new.get("cookies") or {})
         cookies["banner"] = bool(bundle.main.cleaned_data["banner"])
