@@ -151,10 +151,16 @@ def mechanisms_cell(facts, recipient):
     return _t("; ".join(f"{law}: {join_words(list(labels))}" for law, labels in per_law.items()))
 
 
-def processors_table(facts, clause_id):
+def processors_table(facts, clause_id, recipients=None, kind="processors"):
+    """The recipients table: one row per recipient, with the transfer mechanism under each law.
+    Advertising partners that use the data for their own purposes are listed apart
+    (advertising_table): they are controllers, and third parties under the CCPA."""
     words = facts.catalogues.words
+    if recipients is None:
+        advertisers = facts.ad_third_parties()
+        recipients = [p for p in facts.processors if p not in advertisers]
     rows = []
-    for p in facts.processors:
+    for p in recipients:
         countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
         rows.append((
             _name_cell(p),
@@ -166,7 +172,11 @@ def processors_table(facts, clause_id):
         ))
     if not rows:
         return []
-    return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind="processors")]
+    return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind=kind)]
+
+
+def advertising_table(facts, clause_id):
+    return processors_table(facts, clause_id, recipients=facts.ad_third_parties(), kind="advertising")
 
 
 def _group_table(facts, clause_id, group):
@@ -257,6 +267,7 @@ GENERATED_BLOCKS = {
     "data_list": data_list,
     "purposes_table": purposes_table,
     "processors_table": processors_table,
+    "advertising_table": advertising_table,
     "cookies_table": cookies_table,
     "retention_table": retention_table,
     "transfers_by_law": transfers_by_law,
