@@ -86,7 +86,7 @@ def glance_values(facts, resolve):
         rows.sort(key=lambda r: r[0])
         (_, short, short_label), (_, long, long_label) = rows[0], rows[-1]
         if short == long:
-            return f"{short} for {join_words([r[2] for r in rows])}" if len(rows) <= 2 else None
+            return f"{short} for {join_words([r[2] for r in rows])}"
         return f"from {short} for {short_label} to {long} for {long_label}"
 
     def address():
