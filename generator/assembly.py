@@ -6,9 +6,13 @@ plain text, and builds the generated tables and lists from the catalogues.
 """
 import re
 
+from generator import laws
+from generator import summary
+from generator.library.placeholders import channel_inlines
+from generator.prose import cell_labels, is_web_url
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
-from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
+from generator.library.clauses import PLACEHOLDER, ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
 from generator.library.placeholders import PlaceholderResolver, channel_words, join_words, long_date
 from generator.resolve import Facts
 
@@ -36,7 +40,10 @@ def _fill(inlines, resolve):
             value = resolve(inline.path)
             if value is None:
                 return None
-            out.append(Text(value, inline.strong))
+            if isinstance(value, tuple):
+                out += value
+            else:
+                out.append(Text(value, inline.strong))
     return tuple(out)
 
 
@@ -81,9 +88,14 @@ def data_list(facts, clause_id):
 
 
 def purposes_table(facts, clause_id):
+    """Purposes, the data used for each and, where a chosen law has a legal-basis model, the
+    basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
+    has_bases = laws.has_legal_bases(facts.answers.jurisdictions)
     grouped = {}
     for d in facts.data_items:
+        if d.role == "processor":
+            continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
             grouped.setdefault((purpose_id, basis), []).append(d.name)
     rows = []
@@ -91,21 +103,25 @@ def purposes_table(facts, clause_id):
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
         cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
-        basis_text = words("legal_bases", basis)
+        if not has_bases:
+            rows.append((cell, _t(join_words(cell_labels(data_names)))))
+            continue
+        basis_text = laws.basis_cell(basis, facts.answers.jurisdictions)
         if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
             basis_text = f"{basis_text}: {purpose.legitimate_interest}"
-        rows.append((cell, _t(join_words(data_names)), _t(basis_text)))
+        rows.append((cell, _t(join_words(cell_labels(data_names))), _t(basis_text)))
     if not rows:
         return []
-    return [Table(tuple(words("tables", "purposes")), tuple(rows), clause_id, kind="purposes")]
+    columns = tuple(words("tables", "purposes"))
+    return [Table(columns if has_bases else columns[:2], tuple(rows), clause_id, kind="purposes")]
 
 
 def _privacy_cell(p, words):
     if not p.privacy_url:
         return _t(words("not_applicable"))
-    if p.privacy_url_trusted:
+    if p.privacy_url_trusted or is_web_url(p.privacy_url):  # catalogue, or validated by the contract
         return (Link(p.privacy_url, p.privacy_url),)
-    return _t(p.privacy_url)  # typed by the user: shown, never linked
+    return _t(p.privacy_url)  # not an http(s) address: shown, never linked
 
 
 def _name_cell(p):
@@ -114,62 +130,53 @@ def _name_cell(p):
     return _t(p.name, strong=True)
 
 
-def _home_region(facts):
-    home = facts.answers.business.country
-    return "EEA" if facts.in_region(home, "EEA") else home
-
-
-def adequate_for_home(facts, country_code):
-    """Whether the business's home regime recognises the destination as adequate.
-
-    EU: the Commission's adequacy decisions. The UK and Switzerland recognise the EEA and, with
-    few differences, the same countries as the EU; other regimes have no adequacy lists we model.
-    """
-    home = _home_region(facts)
-    if home not in ("EEA", "GB", "CH"):
-        return False
-    if country_code == "EEA":
-        return True
-    country = facts.catalogues.countries.get(country_code)
-    if country is None:
-        return False
-    if home in ("GB", "CH") and (country.eea or country_code in ("GB", "CH")):
-        return True
-    return country.eu_adequacy
-
-
-def transfer_safeguard(facts, country_code, own_safeguard):
-    """The safeguard id for data going to a country, or None when none is needed or named."""
-    if facts.in_region(country_code, _home_region(facts)):
-        return None
-    if adequate_for_home(facts, country_code):
-        return "adequacy"
-    if own_safeguard and own_safeguard != "adequacy":
-        return own_safeguard
-    return next((s for s in facts.answers.transfers.safeguards if s != "adequacy"), None)
-
-
 def _table_country(facts, code):
     return facts.catalogues.country_name(code).removeprefix("the ")
 
 
-def processors_table(facts, clause_id):
+def mechanisms_cell(facts, recipient):
+    """The transfer mechanism under each law that sees this recipient's data leave its territory:
+    "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
+    left out when only one chosen law has transfer rules; "—" when no law sees a transfer."""
     words = facts.catalogues.words
+    per_law = {}
+    for t in facts.transfers_for(recipient):
+        label = t.mechanism.label if t.mechanism else words("transfer_not_yet_named")
+        per_law.setdefault(t.law.short, {})[label] = None
+    if not per_law:
+        return _t(words("not_applicable"))
+    with_rules = [law for law in facts.laws if law.has_transfer_rules]
+    if len(with_rules) == 1:
+        return _t(join_words(list(next(iter(per_law.values())))))
+    return _t("; ".join(f"{law}: {join_words(list(labels))}" for law, labels in per_law.items()))
+
+
+def processors_table(facts, clause_id, recipients=None, kind="processors"):
+    """The recipients table: one row per recipient, with the transfer mechanism under each law.
+    Advertising partners that use the data for their own purposes are listed apart
+    (advertising_table): they are controllers, and third parties under the CCPA."""
+    words = facts.catalogues.words
+    if recipients is None:
+        advertisers = facts.ad_third_parties()
+        recipients = [p for p in facts.processors if p not in advertisers]
     rows = []
-    for p in facts.processors:
+    for p in recipients:
         countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
-        safeguards = [s for s in (transfer_safeguard(facts, c, p.safeguard) for c in countries) if s]
         rows.append((
             _name_cell(p),
             _t(p.description),
-            _t(join_words([facts.data_name(d) for d in p.data])),
+            _t(join_words(cell_labels([facts.data_name(d) for d in p.data]))),
             _t(join_words([_table_country(facts, c) for c in countries])),
-            _t(join_words([words("safeguards", s) for s in dict.fromkeys(safeguards)]) or words("not_applicable")),
+            mechanisms_cell(facts, p),
             _privacy_cell(p, words),
         ))
     if not rows:
         return []
-    return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind="processors")]
+    return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind=kind)]
+
+
+def advertising_table(facts, clause_id):
+    return processors_table(facts, clause_id, recipients=facts.ad_third_parties(), kind="advertising")
 
 
 def _group_table(facts, clause_id, group):
@@ -203,8 +210,10 @@ def retention_table(facts, clause_id):
     rows = []
     for d in facts.data_items:
         period = period_words(d, words)
+        if period is None and d.role == "processor":
+            period = words("retention", "on_instructions")
         if period is None:
-            continue
+            continue  # no period in the answers: the report asks for one (missing_retention)
         rows.append((
             _t(d.name, strong=True), _t(period), _t(d.retention_starts or words("not_applicable")),
             _t(d.retention_reason or words("not_applicable")),
@@ -214,26 +223,32 @@ def retention_table(facts, clause_id):
     return [Table(tuple(words("tables", "retention")), tuple(rows), clause_id, kind="retention")]
 
 
-def transfers_list(facts, clause_id):
-    words = facts.catalogues.words
-    by_country = {}
-    for code, who, own_safeguard in facts.destinations():
-        if facts.in_region(code, _home_region(facts)):
+def transfers_by_law(facts, clause_id):
+    """For each chosen law with transfer rules: which recipients receive data outside its
+    territory, and where; then the mechanisms actually used, each explained once. A law that
+    sees no transfer gets one sentence saying so."""
+    words, countries = facts.catalogues.words, facts.catalogues.country_name
+    blocks = []
+    for law in facts.laws:
+        if not law.has_transfer_rules:
             continue
-        # dicts as ordered sets: a list's `in` made thousands of processors quadratic
-        entry = by_country.setdefault(code, {"who": {}, "safeguards": {}})
-        entry["who"][who.name if who else words("our_servers")] = None
-        chosen = transfer_safeguard(facts, code, own_safeguard)
-        if chosen:
-            entry["safeguards"][chosen] = None
-    items = []
-    for code, entry in by_country.items():
-        safeguard = join_words([words("safeguards", s) for s in entry["safeguards"]]) or words("transfer_no_safeguard")
-        items.append(_t(words(
-            "transfer_item", country=facts.catalogues.country_name(code), recipients=join_words(list(entry["who"])),
-            safeguard=safeguard,
-        )))
-    return [BulletList(tuple(items), clause_id)] if items else []
+        transfers = [t for t in facts.transfers if t.law is law]
+        if not transfers:
+            blocks.append(Paragraph(_t(words("transfers", "none", law=law.name, territory=law.territory_name)), clause_id))
+            continue
+        by_country = {}
+        for t in transfers:
+            by_country.setdefault(t.country, {})[t.recipient.name] = None
+        blocks.append(Paragraph(_t(words("transfers", "intro", law=law.name, territory=law.territory_name)), clause_id))
+        blocks.append(BulletList(tuple(
+            _t(words("transfers", "item", country=_table_country(facts, code), recipients=join_words(list(names))))
+            for code, names in by_country.items()
+        ), clause_id))
+        used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
+        if used:
+            blocks.append(Paragraph(_t(words("transfers", "mechanisms")), clause_id))
+            blocks.append(BulletList(tuple(_t(m.text) for m in used.values()), clause_id))
+    return blocks
 
 
 def security_list(facts, clause_id):
@@ -244,7 +259,7 @@ def security_list(facts, clause_id):
 
 
 def rights_channels_list(facts, clause_id):
-    items = [_t(w) for w in channel_words(facts)]
+    items = channel_inlines(facts)
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
@@ -252,14 +267,22 @@ GENERATED_BLOCKS = {
     "data_list": data_list,
     "purposes_table": purposes_table,
     "processors_table": processors_table,
+    "advertising_table": advertising_table,
     "cookies_table": cookies_table,
     "retention_table": retention_table,
-    "transfers_list": transfers_list,
+    "transfers_by_law": transfers_by_law,
     "security_list": security_list,
     "rights_channels_list": rights_channels_list,
     "registries_list": lambda facts, cid: _group_table(facts, cid, "registrars"),
     "certificate_authorities_list": lambda facts, cid: _group_table(facts, cid, "certificate_authorities"),
 }
+
+
+def _heading_text(heading, resolve):
+    """A clause heading with its placeholders filled ("If you are in {computed.gdpr_where}")."""
+    if not heading or "{" not in heading:
+        return heading
+    return PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", heading)
 
 
 # -- the document ----------------------------------------------------------------------------
@@ -284,13 +307,15 @@ def assemble(answers, library, catalogues, today):
                 clause_blocks += generated
             if not clause_blocks:
                 continue
-            if clause.heading and clause.heading != heading:
-                blocks.append(Heading(clause.heading, clause.id, f"{slugify(section.id)}-{slugify(clause.heading)}"))
-            heading = clause.heading
+            clause_heading = _heading_text(clause.heading, resolve)
+            if clause_heading and clause_heading != heading:
+                blocks.append(Heading(clause_heading, clause.id, f"{slugify(section.id)}-{slugify(clause_heading)}"))
+            heading = clause_heading
             blocks += clause_blocks
             used.append(clause.id)
         if blocks:
             sections.append(Section(section.id, section.title, tuple(blocks), slugify(section.id)))
+    sections, used = summary.finish(library, facts, resolve, sections, used)  # at a glance first
     effective = answers.policy.effective_date or today
     return PolicyDocument(
         title=catalogues.words("document", "title"),

@@ -13,23 +13,9 @@ import yaml
 
 from generator.library import CLAUSES_DIR, get_catalogues, get_library
 from generator.library import conditions
+from generator.laws import get_laws
 from generator.resolve import Facts
 
-# answers jurisdiction id -> checklist regimes it brings in
-LAW_REGIMES = {
-    "eu": ("gdpr", "eprivacy"),
-    "uk": ("uk_gdpr", "eprivacy"),
-    "ch": ("fadp",),
-    "us_ca": ("ccpa", "caloppa"),
-    "br": ("lgpd",),
-    "ca": ("pipeda", "quebec_law25"),
-    "ru": ("russia_152fz",),
-    "au": ("australia_app",),
-}
-LAW_LABELS = {
-    "eu": "EU GDPR and ePrivacy", "uk": "UK GDPR and PECR", "ch": "Swiss FADP", "us_ca": "California (CCPA/CPRA, CalOPPA)",
-    "br": "Brazil (LGPD)", "ca": "Canada (PIPEDA, Quebec Law 25)", "ru": "Russia (152-FZ)", "au": "Australia (Privacy Act, APPs)",
-}
 SCORED_LEVELS = ("mandatory", "conditional")
 # action: a duty that no wording can discharge (linking the policy from every form, collecting a
 # separate consent); the report lists it as a to-do for the business, never as met.
@@ -106,7 +92,7 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
 
     items, seen = [], set()
     for law in answers.jurisdictions:
-        for regime in LAW_REGIMES[law]:
+        for regime in get_laws()[law].regimes:
             for element in checklist["regimes"][regime]["elements"]:
                 if element["level"] not in SCORED_LEVELS or (law, element["id"]) in seen:
                     continue
@@ -115,7 +101,11 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
                     continue
                 seen.add((law, element["id"]))
                 clause_id = meeting.get(element["id"])
-                if clause_id:
+                verify = (rule or {}).get("verify")
+                if clause_id and verify and not conditions.evaluate(verify, facts):
+                    # the clause is there, but the answers leave its substance wrong or unknown
+                    status, clause_id = "problem", None
+                elif clause_id:
                     status = "met"
                 elif (rule or {}).get("outside_policy"):
                     status = "action"
@@ -128,14 +118,16 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
                     requirement=element["requirement"],
                     status=status,
                     clause_id=clause_id,
-                    advice="" if clause_id else (rule or {}).get("advice") or (
+                    advice="" if clause_id else (
+                        (rule or {}).get("verify_advice") if status == "problem" else (rule or {}).get("advice")) or (
                         f"No clause of the policy makes this disclosure: {element['requirement']}"),
                     step=(rule or {}).get("step"),
                     verified=bool(element.get("verified", True)),
                     note=(rule or {}).get("note") or element.get("note"),
                 ))
         for check in compliance_map["checks"]:
-            if check.get("law") != law or not conditions.evaluate(check["when"], facts):
+            # law: all - a problem in the answers whatever the law (issue 9), listed under each law
+            if check.get("law") not in (law, "all") or not conditions.evaluate(check["when"], facts):
                 continue
             items.append(ReportItem(
                 law=law, element_id=check["id"], citation=check.get("citation", ""),
@@ -150,7 +142,7 @@ def format_report(rep):
     lines = []
     for law in rep.laws:
         counts = rep.counts(law)
-        lines.append(f"{LAW_LABELS[law]}: {counts['met']} met, {counts['missing']} missing, "
+        lines.append(f"{get_laws()[law].label}: {counts['met']} met, {counts['missing']} missing, "
                      f"{counts['problem']} problems, {counts['action']} to do outside the policy")
         for item in rep.for_law(law):
             if item.status == "met":

@@ -5,7 +5,9 @@ snippet, PDF and JSON renderers only walk it. No renderer holds wording of its o
 says the same thing.
 
 Text in the tree is plain text, never markup: a renderer escapes it for its format. Links carry
-hrefs that come from the clause library or the catalogues only; what a user typed is always `Text`.
+hrefs that come from the clause library, the catalogues, a URL field of the answers that the
+answers contract validated as an http(s) address, or `#anchor` links to a section of the policy;
+any other text a user typed is always `Text`.
 Every block names the clause it came from, so any sentence can be traced to its source.
 """
 from dataclasses import dataclass, field
@@ -21,7 +23,11 @@ class Text:
 @dataclass(frozen=True)
 class Link:
     text: str
-    href: str  # from the library or a catalogue; never from the answers
+    href: str  # library, catalogue, a validated http(s) URL field, or "#<section anchor>"
+
+    @property
+    def internal(self):
+        return self.href.startswith("#")
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,18 @@ class PolicyDocument:
     sections: tuple
     laws: tuple = ()
     clause_ids: tuple = field(default=())  # every clause used, in order of appearance
+
+
+SUMMARY_SECTION = "at_a_glance"  # the layered summary every format opens with (generator.summary)
+
+
+def summary_and_rest(document):
+    """(the at-a-glance section or None, the other sections): renderers put the summary before
+    the table of contents, so the reader meets it first."""
+    sections = document.sections
+    if sections and sections[0].id == SUMMARY_SECTION:
+        return sections[0], sections[1:]
+    return None, sections
 
 
 def inline_text(inlines):

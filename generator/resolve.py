@@ -6,7 +6,10 @@ custom entry is interpreted in exactly one place.
 from dataclasses import dataclass
 from functools import cached_property
 
+from generator import laws as laws_registry
 from generator.answers.durations import Duration
+
+_NO_ITEM = type("NoItem", (), {"legal_basis": None})()
 
 # Regions a law measures transfers from.
 LAW_HOME = {"eu": "EEA", "uk": "GB", "ch": "CH", "br": "BR", "ca": "CA", "ru": "RU", "au": "AU", "us_ca": "US"}
@@ -27,6 +30,12 @@ class ResolvedData:
     ccpa_categories: tuple
     sensitive: bool
     custom: bool
+    # controller, or processor: handled on customers' instructions (no controller purposes row)
+    role: str = "controller"
+    # answers: ticked in answers.data; derived: switched on by another answer (service backups,
+    # call_recording, vat_oss); activity: added because an activity the answers switch on
+    # (email marketing, remarketing, analytics, fraud screening) uses it though it was not ticked
+    origin: str = "answers"
 
 
 @dataclass(frozen=True)
@@ -50,10 +59,14 @@ class ResolvedProcessor:
     data: tuple
     privacy_url: str | None
     privacy_url_trusted: bool  # catalogue URLs may be links; a typed URL stays text
-    safeguard: str | None
+    safeguard: str | None  # what the business answered for this recipient, if anything
     transfer_countries: tuple
     cookies: tuple
     custom: bool
+    dpf: tuple = ()  # DPF parts the US recipient is certified under (eu, uk, ch)
+    scc: bool = False
+    bcr: bool = False
+    restricted_processing: bool = False  # an ad/analytics vendor used in its restricted, non-targeting mode
 
 
 class Facts:
@@ -81,7 +94,7 @@ class Facts:
             out.append(ResolvedData(
                 id=item.id,
                 name=item.name or (cat.name if cat else item.id),
-                description=(cat.description if cat and not item.custom else "") or "",
+                description=item.description or (cat.description if cat and not item.custom else "") or "",
                 examples=item.examples or (cat.examples if cat else ()),
                 purposes=purposes,
                 retention=item.retention or (cat.retention if cat else None),
@@ -89,12 +102,82 @@ class Facts:
                     item.retention_after or (cat.retention_after if cat else None)),
                 retention_starts=item.retention_starts or (cat.retention_starts if cat else None),
                 retention_reason=item.retention_reason or (cat.retention_reason if cat else None),
-                source=cat.source if cat else "you",
+                source=item.source or (cat.source if cat else "you"),
                 ccpa_categories=cat.ccpa_categories if cat else (),
                 sensitive=cat.sensitive if cat else False,
                 custom=item.custom,
+                role=self._role(cat),
             ))
+        out += self._derived_items(out)
+        out = self._activity_items(out)
         return tuple(out)
+
+    def _role(self, cat):
+        if cat and cat.role == "processor" and self.answers.roles.processor_for_customers:
+            return "processor"
+        return "controller"
+
+    def _catalogue_item(self, data_id, origin, purposes=None, retention="catalogue", **changes):
+        cat = self.catalogues.data_categories[data_id]
+        ids = purposes if purposes is not None else cat.purposes
+        values = dict(
+            id=cat.id, name=cat.name, description=cat.description, examples=cat.examples,
+            purposes=tuple(p if isinstance(p, tuple) else (p, self._purpose_basis(p, _NO_ITEM, cat)) for p in ids),
+            retention=cat.retention if retention == "catalogue" else retention,
+            retention_after=cat.retention_after if retention == "catalogue" else None,
+            retention_starts=cat.retention_starts, retention_reason=cat.retention_reason, source=cat.source,
+            ccpa_categories=cat.ccpa_categories, sensitive=cat.sensitive, custom=False, role=self._role(cat),
+            origin=origin,
+        )
+        values.update(changes)
+        return ResolvedData(**values)
+
+    def _derived_items(self, items):
+        """Categories another answer switches on, unless the answers already list them."""
+        answers, cats, have = self.answers, self.catalogues.data_categories, {d.id for d in items}
+        out = []
+        if ("backups" in answers.services and answers.roles.processor_for_customers
+                and "customer_backups" not in have and "customer_backups" in cats):
+            out.append(self._catalogue_item("customer_backups", "derived"))
+        recording = next((d for d in answers.data if d.call_recording), None)
+        if recording and "call_recordings" not in have and "call_recordings" in cats:
+            # the period comes from the answers only; without it the report asks for it
+            out.append(self._catalogue_item("call_recordings", "derived", retention=recording.call_recording_retention))
+        if answers.vat_oss and "vat_oss_records" not in have and "vat_oss_records" in cats:
+            out.append(self._catalogue_item("vat_oss_records", "derived"))
+        return out
+
+    def activity_purposes(self):
+        """(purpose, data id, basis) for each activity the answers switch on."""
+        answers, out = self.answers, []
+        if answers.marketing.email != "none":
+            basis = "legitimate_interests" if answers.marketing.email == "soft_opt_in" else "consent"
+            out.append(("marketing", "marketing_preferences", basis))
+        if answers.marketing.remarketing or self.processor_group("advertising") or any(
+                c.purpose == "marketing" for c in self.cookies):
+            out.append(("advertising", "website_usage", "consent"))
+        if self.processor_group("analytics") or any(c.purpose == "analytics" for c in self.cookies):
+            out.append(("analytics", "website_usage", "consent"))
+        if answers.automated_decisions.order_fraud_screening:
+            out.append(("fraud_prevention", "billing", "legitimate_interests"))
+        return out
+
+    def _activity_items(self, items):
+        """Every switched-on activity gets its purpose: on a ticked category that already has it,
+        else added to the ticked category it uses, else on that category added as 'activity'
+        (without a retention period, which the report then asks for)."""
+        items = list(items)
+        cats = self.catalogues.data_categories
+        for purpose, data_id, basis in self.activity_purposes():
+            if any(p == purpose for d in items for p, _ in d.purposes):
+                continue
+            index = next((i for i, d in enumerate(items) if d.id == data_id), None)
+            if index is not None:
+                d = items[index]
+                items[index] = ResolvedData(**{**d.__dict__, "purposes": d.purposes + ((purpose, basis),)})
+            elif data_id in cats:
+                items.append(self._catalogue_item(data_id, "activity", purposes=[(purpose, basis)], retention=None))
+        return items
 
     def _purpose_basis(self, purpose_id, item, cat):
         if item.legal_basis:
@@ -110,17 +193,24 @@ class Facts:
         for ref in self.answers.processors:
             entry = self.catalogues.processors.get(ref.id) if ref.id else None
             if entry:
+                business = self.answers.business
+                entity, country = entry.entity_for(business.country, self.in_region(business.country, "EEA"))
+                dpf = entry.dpf or (("eu",) if entry.safeguard == "dpf" else ())
                 out.append(ResolvedProcessor(
-                    id=entry.id, name=entry.name, entity=entry.entity, group=entry.group,
-                    country=entry.country, description=entry.description,
+                    id=entry.id, name=entry.name, entity=ref.entity or entity, group=entry.group,
+                    country=ref.country or country, description=entry.description,
                     data=ref.data or entry.data, privacy_url=entry.privacy_url, privacy_url_trusted=True,
-                    safeguard=ref.safeguard or entry.safeguard,
-                    transfer_countries=entry.transfer_countries,
+                    safeguard=ref.safeguard,
+                    transfer_countries=ref.transfer_countries or entry.transfer_countries,
                     cookies=tuple(
                         ResolvedCookie(c.name, entry.name, c.purpose, c.duration, c.description, False)
                         for c in entry.cookies
                     ),
                     custom=False,
+                    dpf=dpf,
+                    scc=entry.scc or entry.safeguard == "scc",
+                    bcr=entry.bcr or entry.safeguard == "bcr",
+                    restricted_processing=ref.restricted_processing,
                 ))
             else:
                 name = ref.name or ref.id
@@ -133,6 +223,9 @@ class Facts:
                         ResolvedCookie(c.name, name, c.purpose, c.duration, c.description, False) for c in ref.cookies
                     ),
                     custom=True,
+                    # a business that names the DPF for its own vendor has looked it up on the DPF list
+                    dpf=("eu", "uk", "ch") if ref.safeguard == "dpf" else (),
+                    restricted_processing=ref.restricted_processing,
                 ))
         return tuple(out)
 
@@ -172,7 +265,52 @@ class Facts:
                 seen.append(code)
         return seen
 
+    # -- per-law reasoning (generator/laws) ------------------------------------------------------
+    @cached_property
+    def laws(self):
+        """The chosen laws, as registry objects, in the answers' order."""
+        registry = laws_registry.get_laws()
+        return tuple(registry[law_id] for law_id in self.answers.jurisdictions if law_id in registry)
+
+    @cached_property
+    def transfers(self):
+        return laws_registry.analyse(self, laws_registry.get_laws())
+
+    def transfers_for(self, recipient):
+        return tuple(t for t in self.transfers if t.recipient is recipient)
+
+    def authorities(self, law_id):
+        return laws_registry.authorities_for(laws_registry.get_laws()[law_id], self.answers, self.catalogues)
+
+    def ad_third_parties(self):
+        """Recipients that use data for cross-context behavioural advertising: third parties under
+        the CCPA, never service providers (Civ. Code 1798.140(e)(6), (ag); 11 CCR 7050(b))."""
+        return tuple(p for p in self.processors if p.group == "advertising" and not p.restricted_processing)
+
     # -- condition calls -------------------------------------------------------------------
+    def transfers_under(self, law_id):
+        return any(t.law.id == law_id for t in self.transfers)
+
+    def transfer_gap(self, law_id):
+        return bool(laws_registry.gaps(self.transfers, law_id))
+
+    def authority_known(self, law_id):
+        return bool(self.authorities(law_id))
+
+    def representative_missing(self, law_id):
+        law = laws_registry.get_laws()[law_id]
+        return laws_registry.representative_missing(law, self.answers, self.catalogues.countries)
+
+    def representative_needed(self, law_id):
+        law = laws_registry.get_laws()[law_id]
+        return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)
+
+    def shares_for_advertising(self):
+        return bool(self.ad_third_parties()) or self.answers.marketing.remarketing
+
+    def region(self, code):
+        return self.answers.business.region == code
+
     def law(self, law_id):
         return law_id in self.answers.jurisdictions
 
@@ -180,7 +318,44 @@ class Facts:
         return service_id in self.answers.services
 
     def data(self, data_id):
-        return data_id in self.answers.data_ids()
+        return any(d.id == data_id for d in self.data_items)
+
+    def undeclared_recipient_data(self):
+        """Data ids a recipient receives that the answers do not declare as collected."""
+        declared = {d.id for d in self.data_items if d.origin != "activity"}
+        out = []
+        for p in self.processors:
+            for data_id in p.data:
+                if data_id not in declared and data_id not in out:
+                    out.append(data_id)
+        return out
+
+    def recipient_data_undeclared(self):
+        return bool(self.undeclared_recipient_data())
+
+    def activity_data_undeclared(self):
+        return any(d.origin == "activity" for d in self.data_items)
+
+    def missing_retention(self):
+        return any(d.retention is None and d.role != "processor" for d in self.data_items)
+
+    def tracker_without_cookies(self):
+        # catalogue entries list their cookies from the vendor's documentation ([] = cookieless);
+        # a tracker typed into the answers without any is the gap
+        return any(p.custom and p.group in ("analytics", "advertising") and not p.cookies for p in self.processors)
+
+    def unexempt_cookies(self):
+        """Non-essential first-party cookies with no stated exemption, and every processor's."""
+        return any(
+            c.purpose != "strictly_necessary" and not (c.first_party and self._exemption(c.name))
+            for c in self.cookies
+        )
+
+    def cookie_exemption(self, exemption):
+        return any(c.exemption == exemption for c in self.answers.cookies.items)
+
+    def _exemption(self, name):
+        return next((c.exemption for c in self.answers.cookies.items if c.name == name), None)
 
     def processor(self, processor_id):
         return any(p.id == processor_id for p in self.processors)

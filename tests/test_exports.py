@@ -124,7 +124,8 @@ def payload_answers(payload, server_url=None):
     }]
     doc["processors"] = list(doc["processors"]) + [{
         "name": f"V {p}", "purpose": f"U {p}", "description": f"X {p}", "entity": f"En {p}", "country": "DE",
-        "data": ["custom_payload"], "privacy_url": (server_url or "http://evil.example") + "/privacy",
+        # a validated URL field: a link to itself by design (issue 9), so not the payload's domain
+        "data": ["custom_payload"], "privacy_url": (server_url or "https://vendor.example") + "/privacy",
     }]
     doc["cookies"] = {"banner": True, "items": [{"name": f"K {p}", "purpose": "preferences", "duration": "P1D",
                                                   "description": f"KD {p}"}]}
@@ -151,6 +152,7 @@ def test_payloads_are_literal_text_in_every_format(payload):
         assert 'href="http://evil.example' not in markup
         assert "evil.example/p.png\"" not in markup
         assert squash(f"Evil {payload} Ltd") in squash(html_text(markup))
+        assert 'href="https://vendor.example/privacy"' in markup  # the validated URL field is a link
     assert rendered_md.count("<h1") == 1  # '# Heading' stays text
     assert f"Evil {payload} Ltd" in json.dumps(data, ensure_ascii=False)
     assert squash(f"Evil {payload} Ltd") in pdf

@@ -92,7 +92,9 @@ def test_cookie_table_has_first_party_and_processor_cookies():
     assert "_ga" in names
 
 
-def test_custom_processor_url_is_text_not_link():
+def test_custom_processor_url_is_a_link_to_itself():
+    # privacy_url is a URL field the answers contract validates as http(s): it is a link (issue 9),
+    # labelled with its own address, so it cannot disguise where it leads.
     answers = answers_with(processors=[{
         "name": "Acme Backup GmbH", "purpose": "offsite backups", "country": "DE", "data": ["account"],
         "privacy_url": "https://acme.example/privacy",
@@ -100,7 +102,7 @@ def test_custom_processor_url_is_text_not_link():
     doc = policy.build(answers, today=TODAY)
     table = next(b for s in doc.sections for b in s.blocks if isinstance(b, Table) and b.kind == "processors")
     cell = table.rows[0][-1]
-    assert cell == (Text("https://acme.example/privacy"),)
+    assert cell == (Link("https://acme.example/privacy", "https://acme.example/privacy"),)
 
 
 def test_user_text_stays_text():

@@ -14,6 +14,7 @@ FORMAT = "privacy-policy-answers/1"
 LAWS = ("eu", "uk", "ch", "us_ca", "br", "ca", "ru", "au")
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
 COOKIE_PURPOSES = ("strictly_necessary", "preferences", "analytics", "marketing")
+COOKIE_EXEMPTIONS = ("requested_by_user",)  # why a non-essential cookie needs no consent
 SERVICES = (
     "shared_hosting", "vps", "dedicated_servers", "domains", "ssl_certificates", "email_hosting",
     "website_builder", "managed_wordpress", "backups", "reseller_hosting", "colocation",
@@ -28,7 +29,7 @@ EMAIL_MARKETING = ("none", "opt_in", "soft_opt_in")
 NOTIFY_BY = ("email", "website", "control_panel")
 PAPER_SIZES = ("A4", "Letter")
 LANGUAGES = ("en",)
-REGISTRATIONS = ("roskomnadzor", "ico")  # regulators the business has notified or registered with
+REGISTRATIONS = ("roskomnadzor", "roskomnadzor_transfers", "ico")  # regulators the business has notified or registered with
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Contact:
     name: str | None = None
     email: str | None = None
     address: str | None = None
+    country: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ class Business:
     eu_representative: Contact | None = None
     uk_representative: Contact | None = None
     ch_representative: Contact | None = None
+    region: str | None = None  # ISO 3166-2 subdivision (DE-BY, CA-QC)
+    eu_representative_exempt: bool = False  # relies on GDPR Art. 27(2)
+    uk_representative_exempt: bool = False
+    ch_representative_exempt: bool = False
 
     @property
     def display_name(self):
@@ -78,6 +84,9 @@ class DataItem:
     retention_starts: str | None = None
     retention_reason: str | None = None
     call_recording: bool | None = None
+    call_recording_retention: Duration | None = None  # how long call recordings are kept
+    description: str | None = None  # printed in the list of data collected (custom categories)
+    source: str | None = None  # you | automatic | third_parties, as in the catalogue
     custom: bool = False
 
 
@@ -95,6 +104,7 @@ class Cookie:
     duration: Duration
     provider: str | None = None
     description: str | None = None
+    exemption: str | None = None  # why a non-essential cookie needs no consent (no banner)
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class ProcessorRef:
     safeguard: str | None = None
     transfer_countries: tuple[str, ...] = ()
     cookies: tuple[Cookie, ...] = ()
+    restricted_processing: bool = False  # ad/analytics vendor in its restricted, non-targeting mode (CCPA)
 
     @property
     def is_custom(self):
@@ -128,6 +139,7 @@ class Cookies:
 @dataclass(frozen=True)
 class Transfers:
     safeguards: tuple[str, ...] = ()
+    quebec_assessment: bool = False  # assessed before communicating outside Quebec (s. 17)
 
 
 @dataclass(frozen=True)
@@ -140,6 +152,8 @@ class Marketing:
     email: str = "none"
     remarketing: bool = False
     sells_personal_data: bool = False
+    email_tracking: bool = False  # marketing emails record opens and clicks (pixels, tracked links)
+    opt_out_url: str | None = None  # California "Do Not Sell or Share" page
 
 
 @dataclass(frozen=True)
@@ -194,6 +208,7 @@ class Answers:
     changes: Changes = field(default_factory=Changes)
     policy: PolicyMeta = field(default_factory=PolicyMeta)
     registrations: tuple[str, ...] = ()
+    vat_oss: bool = False  # sells to consumers in other EU states under the VAT One-Stop-Shop
 
     def data_ids(self):
         return tuple(item.id for item in self.data)
@@ -209,6 +224,7 @@ def _cookie(value):
     return Cookie(
         name=value["name"], purpose=value["purpose"], duration=Duration(value["duration"]),
         provider=value.get("provider"), description=value.get("description"),
+        exemption=value.get("exemption"),
     )
 
 
@@ -236,6 +252,9 @@ def _data_item(value, known_data_ids):
         retention_starts=starts,
         retention_reason=value.get("retention_reason"),
         call_recording=value.get("call_recording"),
+        call_recording_retention=_duration(value.get("call_recording_retention")),
+        description=value.get("description"),
+        source=value.get("source"),
         custom=value["id"] not in known_data_ids,
     )
 
@@ -254,6 +273,7 @@ def _processor(value):
         safeguard=value.get("safeguard"),
         transfer_countries=tuple(value.get("transfer_countries", ())),
         cookies=tuple(_cookie(c) for c in value.get("cookies", ())),
+        restricted_processing=value.get("restricted_processing", False),
     )
 
 
@@ -267,6 +287,10 @@ def from_dict(doc, known_data_ids=()):
         dpo=_contact(b.get("dpo")), eu_representative=_contact(b.get("eu_representative")),
         uk_representative=_contact(b.get("uk_representative")),
         ch_representative=_contact(b.get("ch_representative")),
+        region=b.get("region"),
+        eu_representative_exempt=b.get("eu_representative_exempt", False),
+        uk_representative_exempt=b.get("uk_representative_exempt", False),
+        ch_representative_exempt=b.get("ch_representative_exempt", False),
     )
     cookies = doc["cookies"]
     policy = doc.get("policy", {})
@@ -288,7 +312,10 @@ def from_dict(doc, known_data_ids=()):
         processors=tuple(_processor(p) for p in doc["processors"]),
         cookies=Cookies(banner=cookies.get("banner", False), items=tuple(_cookie(c) for c in cookies.get("items", ()))),
         storage_locations=tuple(doc["storage_locations"]),
-        transfers=Transfers(safeguards=tuple(doc.get("transfers", {}).get("safeguards", ()))),
+        transfers=Transfers(
+            safeguards=tuple(doc.get("transfers", {}).get("safeguards", ())),
+            quebec_assessment=doc.get("transfers", {}).get("quebec_assessment", False),
+        ),
         jurisdictions=tuple(doc["jurisdictions"]),
         automated_decisions=AutomatedDecisions(**doc.get("automated_decisions", {})),
         marketing=Marketing(**{k: v for k, v in marketing.items()}),
@@ -304,6 +331,7 @@ def from_dict(doc, known_data_ids=()):
             notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
         ),
         registrations=tuple(doc.get("registrations", ())),
+        vat_oss=bool(doc.get("vat_oss", False)),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
     )
 

@@ -47,6 +47,19 @@ class Processor:
     cookies: tuple[CatalogueCookie, ...] = ()
     evidence: tuple[str, ...] = ()
     source_file: str = ""
+    # contracting entity by the business's region: ISO code, EEA or default -> {entity, country}
+    entities: dict = field(default_factory=dict)
+    dpf: tuple[str, ...] = ()  # DPF parts the US recipient is certified under: eu, uk, ch
+    scc: bool = False  # its DPA incorporates the standard contractual clauses
+    bcr: bool = False  # it relies on approved binding corporate rules
+
+    def entity_for(self, business_country, in_eea):
+        """(entity, country) the business contracts with: its country, then EEA, then default."""
+        for key in (business_country, "EEA" if in_eea else None, "default"):
+            if key and key in self.entities:
+                chosen = self.entities[key]
+                return chosen["entity"], chosen["country"]
+        return self.entity, self.country
 
 
 @dataclass(frozen=True)
@@ -64,6 +77,15 @@ class DataCategory:
     retention_reason: str | None = None
     ccpa_categories: tuple[str, ...] = ()
     sensitive: bool = False
+    # controller: the business decides why and how; processor: it handles the data on its
+    # customers' instructions (when roles.processor_for_customers), so no controller purpose row
+    role: str = "controller"
+    # country code -> {retention, retention_after?, retention_starts?, retention_reason?, law?}:
+    # current legal defaults the wizard offers a business established there
+    retention_defaults: dict = field(default_factory=dict)
+    hint: str | None = None  # shown in the wizard's retention step
+    # only part of the inventory when the answers switch it on (a service, call_recording, vat_oss)
+    derived: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +116,9 @@ class Authority:
     local_name: str | None = None
     role: str | None = None
     note: str | None = None
+    address: str | None = None
+    region: str | None = None  # ISO 3166-2 subdivision it serves (German Länder, Quebec)
+    scope: str | None = None  # federal: Germany's BfDI, for telecoms and postal providers only
 
 
 @dataclass(frozen=True)
@@ -198,7 +223,7 @@ def load_catalogues(root=CLAUSES_DIR):
             entry = dict(entry, source_file=path.name)
             item = _build(
                 Processor, entry, problems, f"processors/{path.name}:{entry.get('id')}",
-                aliases=_tuple, purposes=_tuple, data=_tuple, transfer_countries=_tuple, evidence=_tuple,
+                aliases=_tuple, purposes=_tuple, data=_tuple, transfer_countries=_tuple, evidence=_tuple, dpf=_tuple,
                 cookies=lambda cs: tuple(
                     CatalogueCookie(c["name"], c["purpose"], Duration(str(c["duration"])), c.get("description"))
                     for c in cs or ()

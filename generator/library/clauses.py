@@ -14,7 +14,9 @@ import yaml
 from .catalogues import CLAUSES_DIR
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
-_INLINE = re.compile(r"\*\*(?P<bold>.+?)\*\*|\[(?P<label>[^\]]+)\]\((?P<href>https://[^)\s]+)\)")
+_INLINE = re.compile(
+    r"\*\*(?P<bold>.+?)\*\*|\[(?P<label>[^\]]+)\]\((?:(?P<href>https://[^)\s]+)|#(?P<section>[a-z][a-z0-9_]*))\)"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,15 @@ class Literal:
 class TrustedLink:
     text: str
     href: str
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """`[label](#section_id)`: a link to another section of the same policy (its anchor is
+    resolved when the document is built; without that section the label stays plain text)."""
+
+    text: str
+    section: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,15 @@ class Clause:
     @property
     def placeholders(self):
         return tuple(dict.fromkeys(PLACEHOLDER.findall(self.text)))
+
+    @property
+    def section_links(self):
+        """Ids of the sections this clause links to with `[label](#section_id)`."""
+        out = []
+        for template in self.blocks:
+            runs = template.items if isinstance(template, ListTemplate) else (template.inlines,)
+            out += [i.section for run in runs for i in run if isinstance(i, SectionLink)]
+        return tuple(dict.fromkeys(out))
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,8 @@ def parse_inlines(text):
         out += _split_inlines(text[pos:match.start()])
         if match.group("bold") is not None:
             out += _split_inlines(match.group("bold"), strong=True)
+        elif match.group("section"):
+            out.append(SectionLink(match.group("label"), match.group("section")))
         else:
             out.append(TrustedLink(match.group("label"), match.group("href")))
         pos = match.end()

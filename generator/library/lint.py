@@ -11,12 +11,14 @@ from pathlib import Path
 import yaml
 
 from generator.answers.durations import is_duration
-from generator.answers.model import COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
+from generator.answers.model import COOKIE_EXEMPTIONS, COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
 
 from . import conditions
 from .catalogues import CLAUSES_DIR, load_catalogues
 from .clauses import load_library
 from .placeholders import COMPUTED_NAMES
+from generator.document import SUMMARY_SECTION
+from generator.summary import GLANCE_NAMES
 
 MIN_CLAUSES_PER_SEED = 4
 SPEC_DATA_IDS = (
@@ -29,7 +31,7 @@ PROCESSOR_GROUPS = (
 )
 PROCESSOR_REQUIRED = ("id", "name", "group", "entity", "country", "description", "purposes", "data", "privacy_url", "evidence")
 BLOCKS = (
-    "data_list", "purposes_table", "processors_table", "cookies_table", "retention_table", "transfers_list",
+    "data_list", "purposes_table", "processors_table", "advertising_table", "cookies_table", "retention_table", "transfers_by_law",
     "security_list", "rights_channels_list", "registries_list", "certificate_authorities_list",
 )
 CHECKLIST_PREFIX_LAWS = {
@@ -59,6 +61,7 @@ def _check_condition(expression, where, catalogues, paths, problems):
         "data": set(catalogues.data_categories), "processor": set(catalogues.processors),
         "processor_group": set(PROCESSOR_GROUPS), "cookie_purpose": set(COOKIE_PURPOSES),
         "safeguard": set(SAFEGUARDS), "retention": {"session", "while_active", "indefinite"},
+        "cookie_exemption": set(COOKIE_EXEMPTIONS),
     }
     for call in found:
         if call.name in ("field", "equals", "includes"):
@@ -73,6 +76,7 @@ def _check_condition(expression, where, catalogues, paths, problems):
 
 def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
     paths = field_paths()
+    section_ids = {s.id for s in library.sections}
     seen, per_seed = {}, {name: 0 for name in seeds}
     for clause in library.clauses():
         where = f"{clause.file}:{clause.id}"
@@ -85,8 +89,14 @@ def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
             if name.startswith("computed."):
                 if name.removeprefix("computed.") not in COMPUTED_NAMES:
                     problems.append(f"{where}: placeholder {{{name}}} is not a computed value")
+            elif name.startswith("glance."):
+                if clause.section != SUMMARY_SECTION or name.removeprefix("glance.") not in GLANCE_NAMES:
+                    problems.append(f"{where}: placeholder {{{name}}} is not an at-a-glance value (generator.summary)")
             elif name not in paths:
                 problems.append(f"{where}: placeholder {{{name}}} is not a field of the answers model")
+        for target in clause.section_links:
+            if target not in section_ids:
+                problems.append(f"{where}: links to unknown section '#{target}'")
         _check_condition(clause.when, where, catalogues, paths, problems)
         for law in clause.laws:
             if law != "all" and law not in LAWS:
@@ -242,9 +252,69 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
             problems.append(f"compliance.yaml: conditional element {element_id} has no 'applies' rule")
     for check in doc.get("checks") or ():
         where = f"compliance.yaml:{check.get('id')}"
-        if check.get("law") not in LAWS:
+        if check.get("law") not in LAWS and check.get("law") != "all":
             problems.append(f"{where}: unknown law {check.get('law')!r}")
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
+
+
+def schema_field_paths(node, prefix=""):
+    """Dotted paths of the leaf fields of the answers JSON Schema, list items without an index:
+    'business.legal_name', 'data.call_recording', 'cookies.items.exemption'."""
+    if "anyOf" in node:
+        return sorted({p for alt in node["anyOf"] for p in schema_field_paths(alt, prefix)})
+    if node.get("type") == "array" and isinstance(node.get("items"), dict):
+        return schema_field_paths(node["items"], prefix)
+    out = []
+    for key, sub in (node.get("properties") or {}).items():
+        path = f"{prefix}.{key}" if prefix else key
+        out += schema_field_paths(sub, path) or [path]
+    return out
+
+
+# Code that turns answers into the policy or the report (the loader and the wizard only carry them).
+CODE_DIR = Path(__file__).resolve().parent.parent
+CODE_SKIP = ("answers", "web", "management", "migrations")
+
+
+def lint_answer_fields(root, problems, schema=None, code_dir=CODE_DIR):
+    """Every field the answers contract defines is read - by a clause or compliance condition or
+    placeholder, or by the code that builds the policy - or clauses/unused_fields.yaml says why not.
+    Nothing a business tells us may silently vanish (issue 9, "every answer is used")."""
+    import json
+
+    if schema is None:
+        schema = json.loads((code_dir / "answers" / "answers.schema.json").read_text(encoding="utf-8"))
+    model_paths = field_paths()
+    listed_path = root / "unused_fields.yaml"
+    listed = {}
+    for entry in (yaml.safe_load(listed_path.read_text(encoding="utf-8")) or []) if listed_path.exists() else []:
+        if not str(entry.get("reason") or "").strip():
+            problems.append(f"unused_fields.yaml:{entry.get('field')}: no reason given")
+        listed[entry.get("field")] = entry
+    texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.yaml")) if "catalogues" not in p.parts
+             and p.name != "unused_fields.yaml" and "sources" not in p.parts]
+    clause_text = "\n".join(texts)
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in sorted(code_dir.rglob("*.py"))
+        if not set(p.relative_to(code_dir).parts[:1]) & set(CODE_SKIP) and p.name != "lint.py"
+    )
+    paths = schema_field_paths(schema)
+    for path in paths:
+        leaf = path.rsplit(".", 1)[-1]
+        read = path in model_paths and (
+            re.search(r"['{]" + re.escape(path) + r"['}]", clause_text)
+            or re.search(r"\." + re.escape(leaf) + r"\b", code)
+        )
+        if read and path in listed:
+            problems.append(f"unused_fields.yaml:{path}: listed as unused, but it is read; remove the entry")
+        elif not read and path not in listed:
+            where = "the answers model drops it" if path not in model_paths else "no clause, condition or code reads it"
+            problems.append(
+                f"answers.schema.json:{path}: {where}; use it, or list it in clauses/unused_fields.yaml with a reason"
+            )
+    for path in listed:
+        if path not in paths:
+            problems.append(f"unused_fields.yaml:{path}: not a field of the answers schema")
 
 
 def lint(root=CLAUSES_DIR):
@@ -268,4 +338,5 @@ def lint(root=CLAUSES_DIR):
     lint_rejected(library, seeds, problems)
     lint_compliance(root, catalogues, set(levels), levels, problems)
     lint_seed_labels(root, seeds, problems)
+    lint_answer_fields(root, problems)
     return problems

@@ -3,21 +3,61 @@
 A placeholder resolves to plain text or to None (no value: the clause is left out). Words for
 lists and dates follow the policy language (English only for now).
 """
+import re
 from datetime import date
 
+from generator import laws
 from generator.answers.model import LAWS
+from generator.document import Link, Text
+from generator.prose import is_web_url
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
 
 
+_INNER_SEPARATOR = re.compile(r",|;| and | or ")
+
+
 def join_words(items, conjunction="and"):
+    """"a, b and c"; when an item has its own comma, "and" or "or" ("server and network logs"),
+    the items are separated by semicolons, so the reader can tell where each ends:
+    "account details; server and network logs; and backups"."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
+    if len(items) > 2 and any(_INNER_SEPARATOR.search(i) for i in items):
+        return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
+# Other names an address may end with for a country ("UK", "Deutschland"): the country is then
+# not appended again.
+COUNTRY_ALIASES = {
+    "GB": ("uk", "u.k.", "united kingdom", "great britain", "england", "scotland", "wales", "northern ireland"),
+    "US": ("usa", "u.s.a.", "us", "u.s.", "united states", "united states of america"),
+    "RU": ("russian federation", "россия", "российская федерация"),
+    "DE": ("deutschland",), "CH": ("schweiz", "suisse", "svizzera", "helvetia"), "AT": ("österreich",),
+    "NL": ("the netherlands", "nederland"), "FR": ("république française",), "ES": ("españa",),
+    "IT": ("italia",), "PL": ("polska",), "CZ": ("czechia", "česko", "česká republika"),
+    "BR": ("brasil",), "CA": ("canada",), "AU": ("australia",),
+}
+
+
+def address_with_country(address, country_name, country_code=None):
+    """The postal address with its country at the end ("..., Zug, Switzerland"), unless it already
+    ends with that country's name or a usual alternative name."""
+    if not address:
+        return address
+    name = (country_name or "").removeprefix("the ")
+    if not name:
+        return address
+    tail = address.rstrip(" .,;").casefold()
+    candidates = {name.casefold(), f"the {name}".casefold(), *COUNTRY_ALIASES.get(country_code or "", ())}
+    if any(tail == c or tail.endswith((f" {c}", f",{c}", f"\n{c}")) for c in candidates):
+        return address
+    return f"{address.rstrip(' .,;')}, {name}"
 
 
 def long_date(value: date, language="en"):
@@ -34,28 +74,21 @@ def _days(n):
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _authority(facts, law):
-    """The supervisory authority named for a law: for the EU, the business's own national
-    authority if it is established in the EEA, else its EU representative's."""
-    catalogues = facts.catalogues
-    candidates = [a for a in catalogues.authorities_for(law) if not a.role]
-    if not candidates:
+def authority_inlines(facts, law_id):
+    """"the Hamburg Commissioner for Data Protection and Freedom of Information (Ludwig-Erhard-
+    Straße 22, 20459 Hamburg, Germany)", the name linked to the authority's page; several
+    authorities are joined with "or". None when the answers do not say enough to choose."""
+    authorities = facts.authorities(law_id)
+    if not authorities:
         return None
-    if law != "eu":
-        return candidates[0]
-    business = facts.answers.business
-    country = business.country
-    if not facts.in_region(country, "EEA") and business.eu_representative:
-        country = _country_in_address(business.eu_representative.address, catalogues) or country
-    return next((a for a in candidates if a.country == country), None)
-
-
-def _country_in_address(address, catalogues):
-    text = (address or "").lower()
-    for code, country in catalogues.countries.items():
-        if country.eea and country.name.lower().removeprefix("the ") in text:
-            return code
-    return None
+    out = []
+    for i, authority in enumerate(authorities):
+        if i:
+            out.append(Text(" or " if i == len(authorities) - 1 else ", "))
+        out += [Text("the "), Link(authority.name, authority.url)]
+        if authority.address:
+            out.append(Text(f" ({authority.address})"))
+    return tuple(out)
 
 
 def computed_values(facts, today):
@@ -67,12 +100,12 @@ def computed_values(facts, today):
     words = facts.catalogues.words
 
     def request_channels():
-        return join_words(channel_words(facts), "or")
+        return join_inlines(channel_inlines(facts), "or")
 
     values = {
         "business_name": lambda: business.display_name,
         "business_country": lambda: countries(business.country),
-        "websites": lambda: join_words(list(business.websites)),
+        "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,
         "effective_date": lambda: long_date(answers.policy.effective_date or today),
         "dpo": lambda: _contact(business.dpo),
         "eu_representative": lambda: _contact(business.eu_representative),
@@ -88,10 +121,53 @@ def computed_values(facts, today):
             f"{answers.security.breach_notice_hours} hours" if answers.security.breach_notice_hours else None
         ),
     }
+    registry = laws.get_laws()
+    gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
+    values["gdpr_where"] = lambda: words("gdpr_family", "where_" + "_".join(gdpr_family)) if gdpr_family else None
+    values["gdpr_names"] = lambda: words("gdpr_family", "names_" + "_".join(gdpr_family)) if gdpr_family else None
+    values["response_period_gdpr"] = lambda: (
+        laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
     for law in LAWS:
-        values[f"authority_{law}"] = lambda law=law: getattr(_authority(facts, law), "name", None)
-        values[f"authority_{law}_url"] = lambda law=law: getattr(_authority(facts, law), "url", None)
+        values[f"authority_{law}"] = lambda law=law: authority_inlines(facts, law)
+        values[f"response_period_{law}"] = lambda law=law: laws.response_period(registry[law], answers)
     return values
+
+
+def url_inlines(url):
+    """A URL field of the answers as document inlines: a link to itself when the answers contract
+    validated it as an http(s) address, else plain text. Free text never goes through here."""
+    return (Link(url, url),) if is_web_url(url) else (Text(url),)
+
+
+def join_inlines(runs, conjunction="and"):
+    """join_words for runs of inlines: "A, B and C" with each run kept whole (links stay links)."""
+    runs = [tuple(r) for r in runs if r]
+    out = []
+    for i, run in enumerate(runs):
+        if i:
+            out.append(Text(f" {conjunction} " if i == len(runs) - 1 else ", "))
+        out += run
+    return tuple(out)
+
+
+def business_address(facts):
+    """The business's postal address, ending with its country."""
+    business = facts.answers.business
+    return address_with_country(business.address, facts.catalogues.country_name(business.country), business.country)
+
+
+def channel_inlines(facts):
+    """channel_words as inlines, the control panel's validated URL a link."""
+    answers, words = facts.answers, facts.catalogues.words
+    out = []
+    for channel, phrase in zip(answers.rights.request_channels, channel_words(facts)):
+        if channel == "control_panel" and answers.control_panel_url:
+            before, _, after = words("request_channels", "control_panel_at").partition("{url}")
+            run = (Text(before),) + url_inlines(answers.control_panel_url) + ((Text(after),) if after else ())
+            out.append(tuple(i for i in run if i.text))
+        else:
+            out.append((Text(phrase),))
+    return out
 
 
 def channel_words(facts):
@@ -101,18 +177,26 @@ def channel_words(facts):
     for channel in answers.rights.request_channels:
         if channel == "control_panel" and answers.control_panel_url:
             out.append(words("request_channels", "control_panel_at", url=answers.control_panel_url))
+        elif channel == "web_form":
+            # a form is named only at the URL the answers give (counsel review)
+            if business.contact_url:
+                out.append(words("request_channels", "web_form_at", url=business.contact_url))
         elif channel == "phone" and business.phone:
             out.append(words("request_channels", "phone_at", phone=business.phone))
         else:
-            out.append(words("request_channels", channel, email=business.contact_email, address=business.address))
+            out.append(words("request_channels", channel, email=business.contact_email, address=business_address(facts)))
     return out
 
+
+# Answers fields the contract validates as http(s) URLs: printed as links to themselves.
+URL_FIELDS = ("business.contact_url", "control_panel_url")
 
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
-    *(f"authority_{law}" for law in LAWS), *(f"authority_{law}_url" for law in LAWS),
+    *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
+    "gdpr_where", "gdpr_names", "response_period_gdpr",
 )
 
 
@@ -141,6 +225,12 @@ class PlaceholderResolver:
             value = self.facts.value(path)
         if value is None or value == "" or value == ():
             return None
+        if path == "business.address" and isinstance(value, str):
+            return business_address(self.facts)
+        if path in URL_FIELDS and isinstance(value, str):
+            return url_inlines(value)
+        if isinstance(value, tuple) and isinstance(value[0], (Text, Link)):
+            return value  # inlines built from catalogue facts (an authority's name, linked)
         if isinstance(value, (tuple, list)):
             return join_words([str(v) for v in value])
         if isinstance(value, date):

@@ -13,7 +13,7 @@ from html import escape
 import nh3
 from django.utils.text import slugify
 
-from generator.document import BulletList, Heading, Link, Paragraph, Table, Text
+from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
 
 from .common import labels, resolve_anchors, static_text
 
@@ -30,7 +30,10 @@ ALLOWED_ATTRIBUTES = {
     "time": {"datetime"},
 }
 URL_SCHEMES = {"https", "http", "mailto"}
-LINK_REL = "noopener noreferrer"
+# Links lead to the library's sources, the catalogue's privacy policies or the business's own
+# validated URLs: none is an endorsement (nofollow), none may reach back into the page (noopener),
+# and none learns where the reader came from (noreferrer).
+LINK_REL = "nofollow noopener noreferrer"
 
 ROOT_CLASS = "hp-privacy-policy"
 
@@ -105,9 +108,10 @@ def title_block(document, *, business=True):
 
 def contents(document, section_anchors):
     title = _e(labels(document.language)["contents"])
+    summary, _ = summary_and_rest(document)
     items = "".join(
         f'<li class="hp-toc-item"><a class="hp-toc-link" href="#{_e(section_anchors[i])}">{_e(s.title)}</a></li>'
-        for i, s in enumerate(document.sections)
+        for i, s in enumerate(document.sections) if s is not summary
     )
     return (
         f'<nav class="hp-toc" aria-label="{title}"><h2 class="hp-toc-title">{title}</h2>'
@@ -115,11 +119,14 @@ def contents(document, section_anchors):
     )
 
 
-def sections(document, section_anchors, heading_anchors):
+def sections(document, section_anchors, heading_anchors, indexes=None):
     out = []
-    for s_index, section in enumerate(document.sections):
+    for s_index in indexes if indexes is not None else range(len(document.sections)):
+        section = document.sections[s_index]
+        summary = section is summary_and_rest(document)[0]
+        css = "hp-section hp-summary" if summary else "hp-section"
         out.append(
-            f'<section class="hp-section" id="{_e(section_anchors[s_index])}" data-section="{_e(section.id)}">'
+            f'<section class="{css}" id="{_e(section_anchors[s_index])}" data-section="{_e(section.id)}">'
             f'<h2 class="hp-section-title">{_e(section.title)}</h2>'
         )
         for b_index, node in enumerate(section.blocks):
@@ -134,9 +141,13 @@ def body(document, *, root_classes=ROOT_CLASS, business=True, with_toc=True, wit
     parts = [f'<section class="{_e(root_classes)}" lang="{_e(document.language)}">']
     if with_title:
         parts.append(title_block(document, business=business))
-    if with_toc:
+    summary, _ = summary_and_rest(document)
+    first = 1 if summary else 0
+    if summary:  # the layered summary comes first, before the contents (GDPR Art. 12(1), WP260)
+        parts.append(sections(document, section_anchors, heading_anchors, [0]))
+    if with_toc and len(document.sections) > first:
         parts.append(contents(document, section_anchors))
-    parts.append(sections(document, section_anchors, heading_anchors))
+    parts.append(sections(document, section_anchors, heading_anchors, range(first, len(document.sections))))
     parts.append("</section>")
     return sanitize("".join(parts))
 

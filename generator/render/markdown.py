@@ -1,38 +1,43 @@
 """Markdown: CommonMark with GFM pipe tables, meant to read well as plain text too.
 
 Text in the tree is plain text that may hold anything a user typed, so every character that could
-start Markdown structure is neutralised, and nothing else, so that ordinary prose stays readable.
-Backslash escapes are used where both CommonMark and Python-Markdown honour them; for the few
-characters Python-Markdown does not unescape (`<`, `&`, `~`, `:`) an HTML character reference is
-used instead, which every Markdown dialect decodes to the same character and none treats as
-structure:
+start Markdown structure is neutralised, and nothing else, so that ordinary prose (colons, URLs,
+"Smith & Sons") stays readable in the raw file. Backslash escapes are used where both CommonMark
+and Python-Markdown honour them; for the few characters Python-Markdown does not unescape (`<`,
+`&`, `~`) an HTML character reference is used instead, which every Markdown dialect decodes to the
+same character and none treats as structure:
 
 - anywhere: `\\`, `` ` ``, `*`, `_`, `[`, `]`, `{`, `}`, `#` and `|` are backslash-escaped (code,
   emphasis, links and images, attribute lists, headings, table cells);
-- `<` is always `&lt;`: after `\\<` Python-Markdown would still pass a following tag through.
+- `<` is always `&lt;`: after `\\<` Python-Markdown would still pass a following tag through, and
+  no autolink (`<https://...>`) can open from typed text.
 - `&` becomes `&amp;` only where it could begin a character reference, so "Smith & Sons" stays.
-- `:` becomes `&#58;` after a letter or digit and before a non-space, which stops GFM's extended
-  autolinks (`https://...`, `mailto:`); `www.` becomes `www\\.` for the same reason.
 - whitespace runs, newlines included, fold to one space: every block is one line, so no typed
   text can start a line (no setext underline, no indented code, no table delimiter row); only the
   start of each block is left, where a list marker, `>` or `1.` is escaped (`line_start`).
 
-Links come from the library, never from answers, and are the only Markdown links written.
-Known limit: GFM also turns a bare e-mail address into a mailto link inside any text node, and
-no escape prevents it short of invisible characters; the link then shows its own target.
+Links: a validated http(s) URL shown as itself is an autolink (`<https://...>`), any other library
+link `[label](https://...)`, and a link to a section `[label](#slug)`, where the slug is the id
+that GitHub, GitLab and Python-Markdown's toc extension give the heading (`heading_slugs`), so
+the contents list and the summary's links work wherever the file is rendered.
+Known limit: GFM's extended autolinks also turn a bare e-mail address, `www.` name or `https://`
+address typed in free text into a link; no escape that Python-Markdown also honours prevents it
+(only character references, which made the raw file unreadable), and such a link always shows
+its own target, so it cannot disguise where it leads. In CommonMark they stay text.
 """
 import re
 
-from generator.document import BulletList, Heading, Link, Paragraph, Table, Text
+import unicodedata
 
-from .common import last_updated_line
+from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
 
-_STRUCTURE = r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])"
-_SPECIAL = re.compile(_STRUCTURE + r"|(?<=[A-Za-z0-9]):(?=\S)|(?<![A-Za-z0-9])www\.")
-# Inside a link's label no autolink can form (links do not nest), so a URL shown as the label of
-# its own link keeps its colon and dots.
-_SPECIAL_IN_LABEL = re.compile(_STRUCTURE)
-_REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;", ":": "&#58;", "www.": "www\\."}
+from .common import labels, last_updated_line, resolve_anchors
+
+_SPECIAL = re.compile(r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])")
+_REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;"}
+# An autolink's destination may hold no space, control character or angle bracket; a `|` would
+# end a table cell, so it is percent-encoded (the same URL).
+_AUTOLINKABLE = re.compile(r"^https?://[^\s<>\x00-\x1f\x7f]+$", re.IGNORECASE)
 # What would open a block at the start of a line: a bullet or quote marker, or an ordered-list number.
 _LINE_START = re.compile(r"^([-+>]|\d{1,9}(?=[.)]))")
 _WS = re.compile(r"\s+")
@@ -77,15 +82,24 @@ def _strong(text):
     return f"{lead}**{core}**{trail}"
 
 
-def inlines(run):
+def _link(inline, slugs):
+    href, text = inline.href, inline.text or inline.href
+    if inline.internal:
+        slug = (slugs or {}).get(href[1:])
+        return f"[{escape(text)}](#{slug})" if slug else escape(text)
+    if not href.lower().startswith(_SAFE_SCHEMES):
+        return escape(text)
+    if text == href and _AUTOLINKABLE.match(href):
+        return f"<{href.replace('|', '%7C')}>"
+    return f"[{escape(text)}]({_href(href)})"
+
+
+def inlines(run, slugs=None):
+    """A run of inlines as one line of Markdown; `slugs` maps document anchors to heading ids."""
     parts = []
     for inline in run:
         if isinstance(inline, Link):
-            if inline.href.lower().startswith(_SAFE_SCHEMES):
-                label = escape(inline.text or inline.href, _SPECIAL_IN_LABEL)
-                parts.append(f"[{label}]({_href(inline.href)})")
-            else:
-                parts.append(escape(inline.text or inline.href))
+            parts.append(_link(inline, slugs))
         elif isinstance(inline, Text):
             text = escape(inline.text)
             parts.append(_strong(text) if inline.strong else text)
@@ -94,7 +108,7 @@ def inlines(run):
     return _WS.sub(" ", "".join(parts)).strip()
 
 
-def _table(table):
+def _table(table, slugs=None):
     width = len(table.columns)
     lines = []
     if table.caption:
@@ -102,27 +116,83 @@ def _table(table):
     lines.append("| " + " | ".join(escape(c) or " " for c in table.columns) + " |")
     lines.append("|" + "|".join(" --- " for _ in range(width)) + "|")
     for row in table.rows:
-        cells = [inlines(cell) for cell in row][:width]
+        cells = [inlines(cell, slugs) for cell in row][:width]
         cells += [""] * (width - len(cells))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
-def block(node):
+def block(node, slugs=None):
     if isinstance(node, Paragraph):
-        return line_start(inlines(node.inlines))
+        return line_start(inlines(node.inlines, slugs))
     if isinstance(node, BulletList):
-        return "\n".join(f"- {line_start(inlines(item))}" for item in node.items)
+        return "\n".join(f"- {line_start(inlines(item, slugs))}" for item in node.items)
     if isinstance(node, Table):
-        return _table(node)
+        return _table(node, slugs)
     if isinstance(node, Heading):
         return f"### {escape(node.text).strip()}"
     raise TypeError(node)
 
 
-def render_markdown(document):
+_SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
+
+
+def slug(text):
+    """A heading's id as GitHub (github-slugger) and GitLab make it: lower case, punctuation
+    dropped, spaces to hyphens. For plain titles Python-Markdown's toc extension agrees."""
+    text = unicodedata.normalize("NFKC", text).lower().strip()
+    return _SLUG_DROP.sub("", text).replace(" ", "-")
+
+
+def heading_slugs(document):
+    """{document anchor: Markdown heading id} for every section and sub-heading, numbered like
+    GitHub does when two headings share a slug ("-1", "-2" in document order)."""
+    section_anchors, heading_anchors = resolve_anchors(document)
+    seen, out = {}, {}
+
+    def unique(text):
+        base = slug(text)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        return base if count == 0 else f"{base}-{count}"
+
+    unique(document.title)
+    summary, rest = summary_and_rest(document)
+    order = ([0] if summary else []) + list(range(1 if summary else 0, len(document.sections)))
+    for s_index in order:
+        section = document.sections[s_index]
+        out[section_anchors[s_index]] = unique(section.title)
+        for b_index, node in enumerate(section.blocks):
+            if isinstance(node, Heading):
+                out[heading_anchors[(s_index, b_index)]] = unique(node.text)
+    return out
+
+
+def contents(document, slugs, sections):
+    """The linked table of contents: one item per section (not a heading, so the outline of
+    the file stays the policy's own)."""
+    section_anchors, _ = resolve_anchors(document)
+    index = {id(s): i for i, s in enumerate(document.sections)}
+    items = [
+        f"- [{escape(s.title).strip()}](#{slugs[section_anchors[index[id(s)]]]})" for s in sections
+    ]
+    return f"**{escape(labels(document.language)['contents'])}**\n\n" + "\n".join(items)
+
+
+def _section(section, slugs):
+    parts = [f"## {escape(section.title).strip()}"]
+    parts.extend(b for b in (block(node, slugs) for node in section.blocks) if b)
+    return parts
+
+
+def render_markdown(document, *, toc=True):
+    slugs = heading_slugs(document)
     parts = [f"# {escape(document.title).strip()}", line_start(escape(last_updated_line(document)))]
-    for section in document.sections:
-        parts.append(f"## {escape(section.title).strip()}")
-        parts.extend(b for b in (block(node) for node in section.blocks) if b)
+    summary, rest = summary_and_rest(document)
+    if summary:
+        parts += _section(summary, slugs)
+    if toc and len(rest) > 1:  # a single section needs no contents list
+        parts.append(contents(document, slugs, rest))
+    for section in rest:
+        parts += _section(section, slugs)
     return "\n\n".join(parts) + "\n"

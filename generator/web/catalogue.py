@@ -2,7 +2,7 @@
 which questions apply. Plain functions over `generator.library.get_catalogues()`; they tolerate a
 catalogue that is still being written (missing files give empty lists, never errors).
 """
-from generator import library
+from generator import laws, library
 from generator.answers import model
 
 # Countries where hosting businesses commonly keep servers, listed first on the storage question.
@@ -10,8 +10,6 @@ COMMON_STORAGE = (
     "GB", "IE", "DE", "NL", "FR", "FI", "SE", "PL", "ES", "IT", "AT", "CH", "US", "CA", "SG", "JP", "AU", "IN",
     "BR", "RU", "ZA",
 )
-# Business country -> the law suggested for it (the EEA is handled apart).
-COUNTRY_LAW = {"GB": "uk", "CH": "ch", "US": "us_ca", "BR": "br", "CA": "ca", "RU": "ru", "AU": "au"}
 SAFE_ZONE_EXTRA = ("GB", "CH", "EEA")  # with the EEA states: data here needs no transfer safeguard
 
 
@@ -50,22 +48,25 @@ def safe_zone(cat=None):
 
 
 def representatives_needed(country, cat=None):
-    """Which representatives apply: EU (GDPR Art. 27) outside the EEA, UK (UK GDPR Art. 27) outside the UK.
+    """Which representatives apply (law id -> bool), by the laws registry's Art. 27-style rules.
 
-    With no country chosen yet both may apply, so both are asked.
+    With no country chosen yet every one may apply, so all are asked.
     """
-    if not country:
-        return {"eu": True, "uk": True}
-    return {"eu": not is_eea(country, cat), "uk": country != "GB"}
+    cat = cat or get_catalogues()
+    registry = laws.get_laws()
+    return {
+        law.id: (not country) or laws.representative_needed(law, country, cat.countries)
+        for law in registry.values() if law.representative
+    }
 
 
 def suggested_laws(country, cat=None):
-    if not country:
-        return []
-    if is_eea(country, cat):
-        return ["eu"]
-    law = COUNTRY_LAW.get(country)
-    return [law] if law else []
+    cat = cat or get_catalogues()
+    return laws.suggested_laws(country, cat.countries)
+
+
+def law_labels():
+    return {law.id: law.wizard_label for law in laws.get_laws().values()}
 
 
 def service_choices(cat=None):
@@ -156,10 +157,23 @@ def leaves_safe_zone(countries, cat=None):
     return any(c not in zone for c in countries)
 
 
+def _needs_safeguard(law, country, cat):
+    return not laws.in_territory(law, country, cat.countries) and not laws.is_adequate(law, country, cat.countries)
+
+
 def transfers_apply(answers, storage=None, cat=None):
-    """True when some data leaves the EEA/UK/CH, so the transfer safeguards must be asked."""
+    """True when some data goes outside the territory of a chosen (or suggested) law that has
+    transfer rules, to a place that law does not recognise as adequate, so the transfer
+    safeguards must be asked."""
+    cat = cat or get_catalogues()
     storage = answers.get("storage_locations", ()) if storage is None else storage
-    return leaves_safe_zone(list(storage) + processor_countries(answers, cat), cat)
+    countries = list(storage) + processor_countries(answers, cat)
+    chosen = answers.get("jurisdictions") or suggested_laws((answers.get("business") or {}).get("country"), cat)
+    registry = laws.get_laws()
+    return any(
+        registry[law_id].has_transfer_rules and any(_needs_safeguard(registry[law_id], c, cat) for c in countries)
+        for law_id in chosen if law_id in registry
+    )
 
 
 def chosen_processor_cookies(answers, cat=None):

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from generator.answers import model
+
+from . import catalogue as cat_
 from generator.answers.durations import KEYWORDS, Duration, is_duration
 
 # The loader's own checks (generator/answers/loader.py), repeated so the wizard never saves a value
@@ -21,16 +23,6 @@ _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 # --- labels for the fixed vocabularies --------------------------------------------------------
 
-LAW_LABELS = {
-    "eu": "European Union / EEA (GDPR)",
-    "uk": "United Kingdom (UK GDPR and Data Protection Act 2018)",
-    "ch": "Switzerland (revised FADP)",
-    "us_ca": "California, USA (CCPA/CPRA)",
-    "br": "Brazil (LGPD)",
-    "ca": "Canada (PIPEDA)",
-    "ru": "Russia (Federal Law 152-FZ)",
-    "au": "Australia (Privacy Act 1988)",
-}
 LEGAL_BASIS_LABELS = {
     "consent": "Consent",
     "contract": "Needed for the contract with the customer",
@@ -80,7 +72,8 @@ EMAIL_MARKETING_LABELS = {
 # answers `registrations` (generator/answers/answers.schema.json)
 REGISTRATION_LABELS = {
     "ico": "We pay the ICO data protection fee (United Kingdom)",
-    "roskomnadzor": "We have notified Roskomnadzor that we process personal data (Russia)",
+    "roskomnadzor": "We have notified Roskomnadzor that we process personal data (Russia, 152-FZ Art. 22)",
+    "roskomnadzor_transfers": "We have notified Roskomnadzor of our cross-border transfers (Russia, 152-FZ Art. 12)",
 }
 PAPER_LABELS = {"A4": "A4", "Letter": "US Letter"}
 
@@ -339,6 +332,18 @@ class DataForm(forms.Form):
         label="What personal data do you collect?", required=False,
     )
     call_recording = forms.BooleanField(label="We record support phone calls", required=False)
+    call_recording_retention = DurationInput(
+        label="How long you keep call recordings", required=False,
+        help_text="For example “90 days”. The policy prints this period; without it, the report asks for it.",
+    )
+    email_tracking = forms.BooleanField(
+        label="Our marketing emails record opens and clicks (tracking pixels or tracked links)", required=False,
+        help_text="This needs the recipient's consent, separately from consent to the emails.",
+    )
+    vat_oss = forms.BooleanField(
+        label="We sell to consumers in other EU countries and declare VAT through the One-Stop-Shop", required=False,
+        help_text="EU VAT law then requires the sales records and the evidence of each customer's country to be kept 10 years.",
+    )
     marketing_email = forms.ChoiceField(label="Marketing emails", widget=forms.RadioSelect, initial="none")
     remarketing = forms.BooleanField(
         label="We show ads to past visitors on other sites (remarketing)", required=False,
@@ -443,6 +448,11 @@ class CookieForm(forms.Form):
     name = forms.CharField(label="Cookie name", max_length=200)
     purpose = forms.ChoiceField(label="Purpose")
     duration = DurationInput(label="How long it lasts", help_text="For example “session”, “30 minutes”, “14 days” or “1 year”.")
+    exemption = forms.ChoiceField(
+        label="Why it needs no consent (only without a cookie banner)", required=False,
+        choices=[("", "No exemption: asked in the cookie banner"),
+                 ("requested_by_user", "Set only when the visitor asks for it (for example a language they choose), used for nothing else")],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -470,7 +480,8 @@ class RetentionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, category_name="", **kwargs):
+    def __init__(self, *args, category_name="", hint=None, **kwargs):
+        self.hint = hint  # current legal periods for this category (clauses/catalogues/data_categories.yaml)
         super().__init__(*args, **kwargs)
         self.category_name = category_name
         self.fields["retention"].error_messages["required"] = f"Enter how long you keep {category_name.lower() or 'this data'}."
@@ -503,7 +514,7 @@ class JurisdictionsForm(forms.Form):
 
     def __init__(self, *args, country_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].choices = choices(model.LAWS, LAW_LABELS)
+        self.fields["jurisdictions"].choices = choices(model.LAWS, cat_.law_labels())
         self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + list(country_choices)
         self.fields["safeguards"].choices = choices(model.SAFEGUARDS, SAFEGUARD_LABELS)
         self.fields["registrations"].choices = list(REGISTRATION_LABELS.items())

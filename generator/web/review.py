@@ -5,9 +5,10 @@ render downloads. Views call these; the pipeline itself lives in generator.polic
 import logging
 from dataclasses import dataclass, field
 
-from generator import compliance, policy
+from generator import compliance, completeness, policy
 from generator import render as renderers
 from generator.document import to_json_dict
+from generator.laws import get_laws
 from generator.provenance import trace
 
 from . import services, steps
@@ -33,6 +34,7 @@ class Review:
     report_items: list = field(default_factory=list)
     report_unavailable: str = ""
     snippet: str = ""
+    unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
 
 
 def review(answers):
@@ -40,6 +42,9 @@ def review(answers):
     if not result.ok:
         return Review(errors=tuple((e.path, e.message, steps.step_for_path(e.path)) for e in result.errors))
     out = Review()
+    out.unfinished = tuple(
+        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)
+    )
     try:
         out.document = policy.build(result.answers)
     except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
@@ -87,7 +92,7 @@ def _report_row(item):
     step = item.step if item.step in steps.SLUGS else None
     return {
         "law": item.law,
-        "law_label": compliance.LAW_LABELS[item.law],
+        "law_label": get_laws()[item.law].label,
         "element_id": item.element_id,
         "citation": item.citation,
         "requirement": item.requirement,

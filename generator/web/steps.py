@@ -279,7 +279,8 @@ class DataStep(Step):
 
     def forms(self, answers, data=None):
         cat = cat_.get_catalogues()
-        categories = list(cat.data_categories.values())
+        # derived categories (customer backups, call recordings, OSS records) follow other answers
+        categories = [c for c in cat.data_categories.values() if not c.derived]
         purposes = cat_.purpose_choices(cat)
         entries = {d["id"]: d for d in answers.get("data", ())}
         if "data" in answers:
@@ -290,6 +291,9 @@ class DataStep(Step):
         initial = {
             "categories": chosen,
             "call_recording": bool((entries.get("support") or {}).get("call_recording")),
+            "call_recording_retention": (entries.get("support") or {}).get("call_recording_retention", ""),
+            "email_tracking": bool(marketing.get("email_tracking")),
+            "vat_oss": bool(answers.get("vat_oss")),
             "marketing_email": marketing.get("email", "none"),
             "remarketing": bool(marketing.get("remarketing")),
             "sells_personal_data": bool(marketing.get("sells_personal_data")),
@@ -325,6 +329,7 @@ class DataStep(Step):
             _put(entry, "purposes", chosen if set(chosen) != set(default.purposes) else None)
             if cid == "support":
                 _put(entry, "call_recording", True if d.get("call_recording") else None)
+                _put(entry, "call_recording_retention", d.get("call_recording_retention") if d.get("call_recording") else None)
             data.append(entry)
         taken = set(cat.data_categories) | {e["id"] for e in data}
         for form in bundle.rows.forms:
@@ -358,7 +363,9 @@ class DataStep(Step):
             "remarketing": bool(d.get("remarketing")),
             "sells_personal_data": bool(d.get("sells_personal_data")),
         })
+        _put(marketing, "email_tracking", True if d.get("email_tracking") and d.get("marketing_email") not in (None, "", "none") else None)
         new["marketing"] = marketing
+        _put(new, "vat_oss", True if d.get("vat_oss") else None)
         auto = dict(new.get("automated_decisions") or {})
         auto["order_fraud_screening"] = bool(d.get("order_fraud_screening"))
         new["automated_decisions"] = auto
@@ -457,6 +464,16 @@ class ProcessorsStep(Step):
             _put(entry, "safeguard", c.get("safeguard") or None)
             refs.append(_order(entry, ("name", "purpose", "country", "data", "privacy_url", "safeguard")))
         new["processors"] = refs
+        # Inventory and recipients agree: every kind of data a processor receives is declared as
+        # collected (website usage for analytics and ad tags, correspondence for a help desk), so
+        # the retention step asks its period (issue 9).
+        have = {item["id"] for item in new.get("data", ())}
+        for ref in refs:
+            entry = cat.processors.get(cat.resolve_processor_id(ref.get("id")) or "") if ref.get("id") else None
+            for data_id in ref.get("data") or (entry.data if entry else ()):
+                if data_id not in have and data_id in cat.data_categories:
+                    new.setdefault("data", []).append({"id": data_id})
+                    have.add(data_id)
         return new
 
     def context(self, answers, bundle):
@@ -507,7 +524,8 @@ class CookiesStep(Step):
     def forms(self, answers, data=None):
         c = answers.get("cookies") or {}
         main = f.CookiesForm(data, initial={"banner": bool(c.get("banner"))})
-        items = [{"name": i["name"], "purpose": i["purpose"], "duration": i["duration"]} for i in c.get("items", ())]
+        items = [{"name": i["name"], "purpose": i["purpose"], "duration": i["duration"], "exemption": i.get("exemption", "")}
+                 for i in c.get("items", ())]
         FS = formset(f.CookieForm, extra=2)
         b = Bundle(main=main, rows=FS(data, initial=items, prefix="cookie"))
         b.rows_label = "Cookie"
@@ -523,6 +541,8 @@ class CookiesStep(Step):
                 continue
             entry = dict(old.get(c["name"], {}))
             entry.update({"name": c["name"], "purpose": c["purpose"], "duration": c["duration"]})
+            # an exemption only means something for a cookie that would otherwise need consent
+            _put(entry, "exemption", c.get("exemption") if c["purpose"] != "strictly_necessary" else None)
             items.append(entry)
         cookies = dict(new.get("cookies") or {})
         cookies["banner"] = bool(bundle.main.cleaned_data["banner"])
@@ -578,11 +598,15 @@ class RetentionStep(Step):
                     "retention_after": default.retention_after.text if default.retention_after else "",
                     "retention_starts": default.retention_starts or "", "retention_reason": default.retention_reason or "",
                 }
+                # the current legal period where the business is established (German invoices: 8 years)
+                local = default.retention_defaults.get((answers.get("business") or {}).get("country"))
+                if local:
+                    row.update({"retention_after": ""}, **{k: str(v) for k, v in local.items() if k in row})
             else:
                 row = {"retention": "", "retention_after": "", "retention_starts": "", "retention_reason": ""}
             row["data_id"] = item["id"]
             initial.append(row)
-            row_kwargs.append({"category_name": cat_.data_name(item["id"], answers, cat)})
+            row_kwargs.append({"category_name": cat_.data_name(item["id"], answers, cat), "hint": default.hint if default else None})
         FS = formset(f.RetentionForm, extra=0, can_delete=False)
         FS.row_kwargs = row_kwargs
         rows = FS(data, initial=initial, prefix="retention")
@@ -609,7 +633,8 @@ class RetentionStep(Step):
         for form in bundle.rows.forms:
             value = form["retention"].value()
             shown = f.parse_duration_input(value) if value else None
-            rows.append({"form": form, "name": form.category_name, "indefinite": shown == "indefinite"})
+            rows.append({"form": form, "name": form.category_name, "indefinite": shown == "indefinite",
+                         "hint": getattr(form, "hint", None)})
         return {"retention_rows": rows, "indefinite": indefinite, "no_data_yet": "data" not in answers}
 
 
@@ -664,7 +689,7 @@ class JurisdictionsStep(Step):
         country = (answers.get("business") or {}).get("country")
         proc_countries = cat_.processor_countries(answers, cat)
         return {
-            "suggested_laws": [f.LAW_LABELS[law] for law in cat_.suggested_laws(country, cat)],
+            "suggested_laws": [cat_.law_labels()[law] for law in cat_.suggested_laws(country, cat)],
             "business_country": cat_.country_label(country, cat) if country else "",
             "common_boxes": common,
             "other_boxes": others,

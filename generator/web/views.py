@@ -192,6 +192,10 @@ def review(request, draft, token):
             {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, message, slug in result.errors
         ],
+        "unfinished": [
+            {"path": path, "message": why, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
+            for path, why, slug in result.unfinished
+        ],
         "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
         "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],

@@ -1,15 +1,16 @@
-"""`manage.py generate_policy ANSWERS --format FMT [-o OUT] [--report]`.
+"""`manage.py generate_policy ANSWERS --format FMT [-o OUT] [--report] [--draft]`.
 
 Validates the answers (exit 1 with the errors when they are bad), builds the policy and writes it
 in the chosen format to stdout or a file; --report prints the compliance report to stderr so that
-stdout stays a clean document.
+stdout stays a clean document. Answers whose required fields are missing or hold placeholders
+("[... not given]") exit 1 naming the fields, unless --draft.
 """
 import sys
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from generator import compliance, policy, render
+from generator import compliance, completeness, policy, render
 from generator.management.answers_file import load_answers_or_exit
 
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", help="write here instead of stdout")
         parser.add_argument("--report", action="store_true", help="print the compliance report")
         parser.add_argument("--today", help="generation date YYYY-MM-DD (defaults to today)")
+        parser.add_argument(
+            "--draft", action="store_true",
+            help="write the policy even if required fields are missing or hold placeholders (not for publishing)",
+        )
 
     def handle(self, *args, **options):
         answers = load_answers_or_exit(self, options["answers"])
@@ -29,6 +34,16 @@ class Command(BaseCommand):
             today = date.fromisoformat(options["today"]) if options["today"] else None
         except ValueError:
             raise CommandError(f"--today: {options['today']!r} is not a date in the form YYYY-MM-DD") from None
+        unfinished = completeness.unfinished_fields(answers)
+        if unfinished and not options["draft"]:
+            for path, why in unfinished:
+                self.stderr.write(f"{path}: {why}")
+            raise CommandError(
+                f"{len(unfinished)} field(s) a published policy needs are missing or hold placeholders; "
+                "fill them in, or pass --draft for a draft that is not for publishing"
+            )
+        for path, why in unfinished:
+            self.stderr.write(f"draft: {path}: {why}")
         document = policy.build(answers, today=today)
         output = render.render(document, options["format"])
         if options["output"]:

@@ -1,0 +1,209 @@
+"""Each law reasons for itself: the one domain module for per-law questions.
+
+The facts are in clauses/laws.yaml (registry.py gives them a shape); this package answers the
+questions assembly, the compliance report and the wizard ask of them:
+
+- transfers.analyse: which disclosures are transfers under which law, and each one's mechanism;
+- authorities_for: the supervisory authorities a person can complain to, by law and establishment;
+- response_period: the deadline a law's rights text states (an answer may shorten it, never
+  lengthen it past the law);
+- basis_cell: a legal basis in the words of each chosen law;
+- representative_needed / representative_missing: the Art. 27-style rule.
+"""
+import re
+from functools import lru_cache
+
+import yaml
+
+from generator.library.catalogues import CLAUSES_DIR
+
+from .registry import Basis, Law, Mechanism, get_laws, law_ids, load_laws
+from .transfers import Transfer, analyse, gaps, in_territory, is_adequate
+
+__all__ = [
+    "Basis", "Law", "Mechanism", "Transfer", "analyse", "authorities_for", "basis_cell", "gaps", "get_laws",
+    "in_territory", "is_adequate", "law_ids", "load_laws", "representative_missing", "representative_needed",
+    "response_days", "response_period", "german_land", "suggested_laws",
+]
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+
+def response_days(law, answers):
+    """(days, working_days, capped): the answered period, shortened to the law's maximum."""
+    maximum = law.response.max_days
+    answered = answers.rights.response_days
+    if maximum is None:
+        return (answered or law.response.default_days), False, False
+    if answered and answered < maximum and not law.response.working_days:
+        return answered, False, False
+    return maximum, law.response.working_days, True
+
+
+def response_period(law, answers):
+    """The period as printed in that law's rights text: "one month", "20 days", "10 working days"."""
+    days, _, capped = response_days(law, answers)
+    if capped or law.response.max_days is None and not answers.rights.response_days:
+        return law.response.max_text
+    return "1 day" if days == 1 else f"{days} days"
+
+
+# -- legal bases ------------------------------------------------------------------------------
+
+def basis_cell(basis_id, jurisdictions, laws=None):
+    """A legal basis in each chosen law's own terms: "performing our contract with you (GDPR
+    Art. 6(1)(b); UK GDPR Art. 6(1)(b))"; laws with other wording follow after a semicolon.
+    Empty when no chosen law has a legal-basis model (California)."""
+    laws = laws or get_laws()
+    groups = {}
+    for law_id in jurisdictions:
+        basis = laws[law_id].legal_bases.get(basis_id) if law_id in laws else None
+        if basis:
+            groups.setdefault(basis.text, []).append(basis.cite)
+    parts = [f"{text} ({'; '.join(cites)})" for text, cites in groups.items()]
+    if not parts:
+        return ""
+    return parts[0][:1].upper() + "; ".join(parts)[1:]
+
+
+def has_legal_bases(jurisdictions, laws=None):
+    laws = laws or get_laws()
+    return any(laws[law_id].legal_bases for law_id in jurisdictions if law_id in laws)
+
+
+# -- representatives --------------------------------------------------------------------------
+
+def _established_in(code, region, countries):
+    if region == "EEA":
+        country = countries.get(code)
+        return bool(country and country.eea)
+    return code == region
+
+
+def representative_needed(law, business_country, countries):
+    rule = law.representative
+    return bool(rule and business_country and not _established_in(business_country, rule.needed_outside, countries))
+
+
+def representative_missing(law, answers, countries):
+    """True when the law needs a representative that the answers neither name nor exempt."""
+    rule = law.representative
+    business = answers.business
+    if not representative_needed(law, business.country, countries):
+        return False
+    exempt = getattr(business, rule.exemption_field.removeprefix("business."), False)
+    return not exempt and not getattr(business, rule.field, None)
+
+
+def suggested_laws(country, countries, laws=None):
+    """The laws a business established in `country` is likely subject to (the wizard's default)."""
+    laws = laws or get_laws()
+    return [
+        law.id for law in laws.values()
+        if country and any(_established_in(country, region, countries) for region in law.suggested_for)
+    ]
+
+
+# -- supervisory authorities ------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _postcode_table():
+    path = CLAUSES_DIR / "catalogues" / "de_postcodes.yaml"
+    if not path.exists():
+        return (), ()
+    with open(path, encoding="utf-8") as handle:
+        doc = yaml.safe_load(handle) or {}
+    ranges = tuple((int(r["from"]), int(r["to"]), r["region"]) for r in doc.get("ranges") or ())
+    ambiguous = tuple((int(r["from"]), int(r["to"])) for r in doc.get("ambiguous") or ())
+    return ranges, ambiguous
+
+
+def german_land(region, address):
+    """A Land (DE-XX): the explicit answer, else from the address's postcode; None when the
+    postcode is missing or straddles two Länder (the wizard then asks)."""
+    if region and region.startswith("DE-"):
+        return region
+    match = re.search(r"(?<!\d)(\d{5})(?!\d)", address or "")
+    if not match:
+        return None
+    code = int(match.group(1))
+    ranges, ambiguous = _postcode_table()
+    if any(low <= code <= high for low, high in ambiguous):
+        return None
+    return next((region for low, high, region in ranges if low <= code <= high), None)
+
+
+def _representative_country(contact, countries):
+    if contact is None:
+        return None
+    if contact.country:
+        return contact.country
+    text = (contact.address or "").lower()
+    return next(
+        (code for code, c in countries.items() if c.eea and c.name.lower().removeprefix("the ") in text), None
+    )
+
+
+def establishment_country(law, answers, countries):
+    """The EEA state whose authority leads: the business's own, or its EU representative's."""
+    business = answers.business
+    if _established_in(business.country, "EEA", countries):
+        return business.country
+    return _representative_country(business.eu_representative, countries)
+
+
+def authorities_for(law, answers, catalogues):
+    """The authorities a person can complain to under `law`, most relevant first; () when the
+    answers do not say enough to choose (a German business with no Land, a non-EEA business with
+    no EU representative)."""
+    entries = [a for a in catalogues.authorities if a.law == law.id]
+    business = answers.business
+    if law.authority == "single":
+        chosen = [a for a in entries if not a.region or a.region == business.region]
+        return tuple(sorted(chosen, key=lambda a: a.role is not None))
+    country = establishment_country(law, answers, catalogues.countries)
+    if country is None:
+        return ()
+    national = [a for a in entries if a.country == country]
+    if country != "DE":
+        return tuple(a for a in national if not a.region and a.scope is None)
+    if business.country == "DE":
+        land = german_land(business.region, business.address)
+    else:
+        land = german_land(None, business.eu_representative.address)
+    if land is None:
+        return ()
+    chosen = [a for a in national if a.region == land]
+    if "email_hosting" in answers.services and business.country == "DE":
+        # e-mail hosting is a telecommunications service: the BfDI supervises it (§ 29 TDDDG)
+        chosen += [a for a in national if a.scope == "federal"]
+    return tuple(chosen)
+
+
+# -- what each chosen law needs from the answers before a policy is finished ---------------------
+
+def required_fields(facts):
+    """((path, why), ...): answers a chosen law needs that are missing. A policy with any of them
+    does not render as finished (generator.completeness), and the report names them."""
+    answers, out = facts.answers, []
+    registry = get_laws()
+    for law in facts.laws:
+        if law.representative and representative_missing(law, answers, facts.catalogues.countries):
+            out.append((
+                f"business.{law.representative.field}",
+                f"is required by {law.representative.cite} for a business established outside "
+                f"{registry[law.id].territory_name}, unless you state that the exemption applies",
+            ))
+        if law.authority == "establishment" and not facts.authorities(law.id) and (
+                answers.business.country == "DE" or establishment_country(law, answers, facts.catalogues.countries)):
+            out.append(("business.region", "is needed to name your supervisory authority: choose your German Land"))
+    if "br" in answers.jurisdictions and not (answers.business.dpo and answers.business.dpo.name):
+        out.append(("business.dpo.name", "is required by LGPD Art. 41 §1: the policy must name your encarregado"))
+    if "us_ca" in answers.jurisdictions and (facts.shares_for_advertising() or answers.marketing.sells_personal_data) \
+            and not answers.marketing.opt_out_url:
+        out.append((
+            "marketing.opt_out_url",
+            "is required: you sell or share personal information, so the policy must link your "
+            "'Do Not Sell or Share My Personal Information' page (Cal. Civ. Code 1798.135)",
+        ))
+    return tuple(out)

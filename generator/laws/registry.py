@@ -1,0 +1,111 @@
+"""The laws registry: clauses/laws.yaml read into typed, immutable objects.
+
+Every per-law fact lives in that file; this module only gives it a shape. The questions asked of
+the facts (is this a transfer? which mechanism? which authority? which deadline?) are in the
+sibling modules, so a new law is a new YAML entry, not new code.
+"""
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from generator.library.catalogues import CLAUSES_DIR
+
+
+@dataclass(frozen=True)
+class Basis:
+    text: str
+    cite: str
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    id: str
+    label: str
+    text: str
+    cite: str
+    routine: bool = True  # False: a derogation that cannot cover regular transfers to a processor
+
+
+@dataclass(frozen=True)
+class Response:
+    max_days: int | None
+    max_text: str
+    cite: str
+    working_days: bool = False
+    default_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Representative:
+    field: str
+    needed_outside: str
+    exemption_field: str
+    cite: str
+    only_when: str | None = None
+
+
+@dataclass(frozen=True)
+class Law:
+    id: str
+    name: str
+    short: str
+    label: str
+    wizard_label: str
+    heading: str
+    regimes: tuple
+    suggested_for: tuple
+    response: Response
+    authority: str  # single | establishment
+    territory: str | None = None
+    territory_name: str | None = None
+    adequate: frozenset = frozenset()
+    adequacy_source: str = ""
+    adequacy_verified: bool = True
+    us_dpf: str | None = None
+    representative: Representative | None = None
+    breach_authority_hours: int | None = None
+    legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
+    mechanisms: dict = field(default_factory=dict)  # mechanism id -> Mechanism
+    from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
+    from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
+    registry: str | None = None
+
+    @property
+    def has_transfer_rules(self):
+        return self.territory is not None
+
+
+def _law(entry):
+    entry = dict(entry)
+    mechanisms = {
+        key: Mechanism(id=key, **value) for key, value in (entry.pop("mechanisms", None) or {}).items()
+    }
+    return Law(
+        **{k: v for k, v in entry.items() if k not in ("response", "representative", "legal_bases", "adequate",
+                                                       "regimes", "suggested_for")},
+        regimes=tuple(entry["regimes"]),
+        suggested_for=tuple(entry.get("suggested_for") or ()),
+        response=Response(**entry["response"]),
+        representative=Representative(**entry["representative"]) if entry.get("representative") else None,
+        legal_bases={k: Basis(**v) for k, v in (entry.get("legal_bases") or {}).items()},
+        adequate=frozenset(entry.get("adequate") or ()),
+        mechanisms=mechanisms,
+    )
+
+
+def load_laws(root=CLAUSES_DIR):
+    """id -> Law, in file order."""
+    with open(Path(root) / "laws.yaml", encoding="utf-8") as handle:
+        doc = yaml.safe_load(handle)
+    return {entry["id"]: _law(entry) for entry in doc["laws"]}
+
+
+@lru_cache(maxsize=1)
+def get_laws():
+    return load_laws()
+
+
+def law_ids():
+    return tuple(get_laws())

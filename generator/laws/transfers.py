@@ -1,0 +1,96 @@
+"""Transfers, reasoned law by law and recipient by recipient.
+
+A disclosure is a transfer under a law when personal data of the people that law protects goes to
+a recipient outside the law's territory (for the GDPR: EDPB Guidelines 05/2021), whatever the
+business's own country: an EEA recipient is never a GDPR transfer, and a US business's US vendors
+are GDPR transfers for its EU customers' data. Our own servers are not a recipient; where they
+are is said in the storage clause.
+
+For each transfer the mechanism is chosen from the law's own list (laws.yaml): the law's adequacy
+list, then the DPF part that law recognises for a certified US recipient, then what the business
+answered for that recipient, the vendor's own binding corporate rules or contractual clauses, the
+registry necessity for registries and registrars, a registration the law attaches a mechanism to
+(Russia's cross-border notice), and last the business's general safeguards. A
+transfer with no mechanism is a gap the compliance report names; the policy never invents one.
+"""
+from dataclasses import dataclass
+
+from .registry import Law
+
+
+@dataclass(frozen=True)
+class Transfer:
+    law: Law
+    recipient: object  # ResolvedProcessor
+    country: str
+    mechanism: object  # Mechanism | None
+
+
+def in_territory(law, code, countries):
+    """Whether a destination is inside the territory the law protects (EEA = every EEA state)."""
+    if law.territory == "EEA":
+        country = countries.get(code)
+        return code == "EEA" or bool(country and country.eea)
+    return code == law.territory
+
+
+def is_adequate(law, code, countries):
+    if code in law.adequate:
+        return True
+    if "EEA" in law.adequate:
+        country = countries.get(code)
+        return code == "EEA" or bool(country and country.eea)
+    return False
+
+
+def choose_mechanism(law, recipient, country, answers, countries):
+    """The mechanism id that covers this recipient's data in `country` under `law`, or None."""
+    if is_adequate(law, country, countries):
+        return "adequacy"
+    if country == "US" and law.us_dpf and law.us_dpf in recipient.dpf:
+        return "dpf"
+
+    def usable(mechanism_id, registry=False):
+        mechanism = law.mechanisms.get(mechanism_id) if mechanism_id else None
+        return mechanism is not None and (mechanism.routine or registry)
+
+    answered = law.from_answers.get(recipient.safeguard) if recipient.safeguard else None
+    if usable(answered):
+        return answered
+    if recipient.bcr and usable(law.from_answers.get("bcr")):
+        return law.from_answers["bcr"]
+    if recipient.scc and usable(law.from_answers.get("scc")) and law.id != "br":
+        # a vendor's EU clauses are not the ANPD's own standard clauses
+        return law.from_answers["scc"]
+    if recipient.group == "registrars" and usable(law.registry, registry=True):
+        return law.registry
+    for registration in answers.registrations:
+        if usable(law.from_registrations.get(registration)):
+            return law.from_registrations[registration]
+    for safeguard in answers.transfers.safeguards:
+        candidate = law.from_answers.get(safeguard)
+        if usable(candidate):
+            return candidate
+    return None
+
+
+def analyse(facts, laws):
+    """Every transfer under every chosen law with transfer rules, in recipient order."""
+    countries = facts.catalogues.countries
+    out = []
+    for law_id in facts.answers.jurisdictions:
+        law = laws.get(law_id)
+        if law is None or not law.has_transfer_rules:
+            continue
+        for recipient in facts.processors:
+            destinations = dict.fromkeys((recipient.country, *recipient.transfer_countries))
+            for code in destinations:
+                if in_territory(law, code, countries):
+                    continue
+                mechanism_id = choose_mechanism(law, recipient, code, facts.answers, countries)
+                out.append(Transfer(law, recipient, code, law.mechanisms.get(mechanism_id) if mechanism_id else None))
+    return tuple(out)
+
+
+def gaps(transfers, law_id=None):
+    return tuple(t for t in transfers if t.mechanism is None and (law_id is None or t.law.id == law_id))

@@ -1,0 +1,277 @@
+"""At a glance: the short layered summary every format opens with (GDPR Art. 12(1), WP260).
+
+Its wording is the clause file `clauses/sections/005_at_a_glance.yaml`, filtered and filled like
+any other section; what it summarises comes from the same facts the full sections are built from,
+through the `{glance.NAME}` placeholders below, so the summary cannot say something the policy
+does not. It is built after the other sections, because each point links (`[label](#section)`)
+to the section that gives the detail, and a point whose section is not in the policy keeps its
+label as plain text.
+
+`finish()` is the one hook assembly calls: it gathers each sub-heading's clauses under one heading,
+puts the summary first, turns section links whose section is absent into text, and applies US
+spelling where the policy is only for California.
+"""
+from dataclasses import replace
+
+from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
+from generator.library.clauses import Literal, Slot, TrustedLink
+from generator.library.clauses import SectionLink
+from generator.library.placeholders import address_with_country, join_words
+from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
+
+SECTION_ID = SUMMARY_SECTION
+GLANCE = "glance."
+MAX_NAMED_RECIPIENTS = 5
+
+
+def glance_values(facts, resolve):
+    """name -> callable giving the plain-text value (None: the point is left out)."""
+    answers = facts.answers
+    catalogues = facts.catalogues
+
+    def data():
+        names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") != "processor"]
+        return join_words(names) or None
+
+    def processor_data():
+        names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") == "processor"]
+        return join_words(names) or None
+
+    def recipients():
+        names = list(dict.fromkeys(p.name for p in facts.processors))
+        if not names:
+            return None
+        if len(names) <= MAX_NAMED_RECIPIENTS:
+            return join_words(names)
+        shown = names[:MAX_NAMED_RECIPIENTS - 1]
+        return join_words(shown + [f"{len(names) - len(shown)} others"])
+
+    def storage():
+        return join_words([catalogues.country_name(c) for c in answers.storage_locations]) or None
+
+    def elsewhere():
+        stored = set(answers.storage_locations)
+        codes = []
+        for p in facts.processors:
+            for code in (p.country, *p.transfer_countries):
+                if code in stored or ("EEA" in stored and facts.in_region(code, "EEA")):
+                    continue
+                if code not in codes:
+                    codes.append(code)
+        return join_words([catalogues.country_name(c) for c in codes]) or None
+
+    def only_storage():
+        return None if elsewhere() else storage()
+
+    def retention():
+        from generator.assembly import period_words
+
+        words = catalogues.words
+        rows = []
+        for d in facts.data_items:
+            period = period_words(d, words)
+            if period is None or d.retention is None or getattr(d, "role", "controller") == "processor":
+                continue
+            if d.retention.keyword == "indefinite":
+                length = float("inf")
+            elif d.retention.keyword:
+                continue  # "while your account is open": no length to compare
+            else:
+                length = d.retention.approx_seconds()
+                if d.retention_after is not None and not d.retention_after.keyword:
+                    length += d.retention_after.approx_seconds()
+            rows.append((length, period, sentence_label(d.name)))
+        if not rows:
+            return None
+        rows.sort(key=lambda r: r[0])
+        (_, short, short_label), (_, long, long_label) = rows[0], rows[-1]
+        if short == long:
+            return f"{short} for {join_words([r[2] for r in rows])}"
+        return f"from {short} for {short_label} to {long} for {long_label}"
+
+    def address():
+        country = answers.business.country
+        return address_with_country(answers.business.address, catalogues.country_name(country), country)
+
+    return {
+        "data": data,
+        "processor_data": processor_data,
+        "recipients": recipients,
+        "storage": storage,
+        "elsewhere": elsewhere,
+        "only_storage": only_storage,
+        "retention": retention,
+        "address": address,
+    }
+
+
+GLANCE_NAMES = ("data", "processor_data", "recipients", "storage", "elsewhere", "only_storage", "retention", "address")
+
+
+def _resolver(facts, resolve):
+    values = glance_values(facts, resolve)
+    cache = {}
+
+    def glance_resolve(path):
+        if not path.startswith(GLANCE):
+            return resolve(path)
+        name = path.removeprefix(GLANCE)
+        if name not in cache:
+            value = values[name]() if name in values else None
+            cache[name] = value or None
+        return cache[name]
+
+    return glance_resolve
+
+
+def _fill(inlines, resolve, anchors):
+    out = []
+    for inline in inlines:
+        if isinstance(inline, Literal):
+            out.append(Text(inline.text, inline.strong))
+        elif isinstance(inline, TrustedLink):
+            out.append(Link(inline.text, inline.href))
+        elif isinstance(inline, SectionLink):
+            anchor = anchors.get(inline.section)
+            out.append(Link(inline.text, f"#{anchor}") if anchor else Text(inline.text))
+        elif isinstance(inline, Slot):
+            value = resolve(inline.path)
+            if value is None:
+                return None
+            out += value if isinstance(value, tuple) else (Text(value, inline.strong),)
+    return tuple(out)
+
+
+def build_summary(library, facts, resolve, sections):
+    """The at-a-glance Section (or None) and the ids of the clauses it used."""
+    from generator.assembly import clause_applies
+    from generator.library.clauses import ListTemplate, ParagraphTemplate
+
+    definition = next((s for s in library.sections if s.id == SECTION_ID), None)
+    if definition is None:
+        return None, []
+    anchors = {s.id: s.anchor for s in sections}
+    glance_resolve = _resolver(facts, resolve)
+    blocks, used = [], []
+    for clause in definition.clauses:
+        if not clause_applies(clause, facts):
+            continue
+        clause_blocks = []
+        for template in clause.blocks:
+            if isinstance(template, ParagraphTemplate):
+                inlines = _fill(template.inlines, glance_resolve, anchors)
+                if inlines is None:
+                    clause_blocks = None
+                    break
+                clause_blocks.append(Paragraph(inlines, clause.id))
+            elif isinstance(template, ListTemplate):
+                items = [_fill(item, glance_resolve, anchors) for item in template.items]
+                if any(item is None for item in items):
+                    clause_blocks = None
+                    break
+                clause_blocks.append(BulletList(tuple(items), clause.id))
+        if not clause_blocks:
+            continue
+        blocks += clause_blocks
+        used.append(clause.id)
+    if not blocks:
+        return None, []
+    return Section(SECTION_ID, definition.title, tuple(blocks), SECTION_ID.replace("_", "-")), used
+
+
+# -- whole-document passes -------------------------------------------------------------------
+
+def _map_inlines(run, text_fn, link_fn):
+    out = []
+    for inline in run:
+        if isinstance(inline, Link):
+            out.append(link_fn(inline))
+        else:
+            out.append(text_fn(inline))
+    return tuple(out)
+
+
+def _map_block(block, text_fn, link_fn):
+    if isinstance(block, Paragraph):
+        return replace(block, inlines=_map_inlines(block.inlines, text_fn, link_fn))
+    if isinstance(block, BulletList):
+        return replace(block, items=tuple(_map_inlines(i, text_fn, link_fn) for i in block.items))
+    if isinstance(block, Table):
+        rows = tuple(tuple(_map_inlines(c, text_fn, link_fn) for c in row) for row in block.rows)
+        return replace(block, rows=rows)
+    return block
+
+
+def _map_document_sections(sections, text_fn, link_fn):
+    return [replace(s, blocks=tuple(_map_block(b, text_fn, link_fn) for b in s.blocks)) for s in sections]
+
+
+def _respell(section):
+    """US spelling of every printed word of a section: title, sub-headings, table headers and
+    captions, and the text of every inline (hrefs untouched)."""
+    def inline_fn(inline):
+        return replace(inline, text=to_us_spelling(inline.text))
+
+    blocks = []
+    for block in _map_document_sections([section], inline_fn, inline_fn)[0].blocks:
+        if isinstance(block, Heading):
+            block = replace(block, text=to_us_spelling(block.text))
+        elif isinstance(block, Table):
+            block = replace(block, columns=tuple(to_us_spelling(c) for c in block.columns),
+                            caption=to_us_spelling(block.caption) if block.caption else block.caption)
+        blocks.append(block)
+    return replace(section, title=to_us_spelling(section.title), blocks=tuple(blocks))
+
+
+def group_headings(section):
+    """One sub-heading per text in a section: blocks that come under a heading already used
+    earlier in the section (A under H1, B under H2, C under H1 again) join that first group, so
+    the reader finds "If you are in California" once, with everything under it."""
+    groups, by_text = [[None, []]], {}
+    current = groups[0]
+    for block in section.blocks:
+        if isinstance(block, Heading):
+            if block.text in by_text:
+                current = by_text[block.text]
+                continue
+            current = [block, []]
+            by_text[block.text] = current
+            groups.append(current)
+            continue
+        current[1].append(block)
+    if len(by_text) == sum(isinstance(b, Heading) for b in section.blocks):
+        return section  # no heading repeated: unchanged
+    blocks = []
+    for heading, members in groups:
+        if heading is not None and members:
+            blocks.append(heading)
+        blocks += members
+    return replace(section, blocks=tuple(blocks))
+
+
+def finish(library, facts, resolve, sections, used):
+    """The hook assembly calls with the finished sections: each sub-heading once per section,
+    summary first, dead section links unlinked, US spelling where it applies. Returns
+    (sections, used clause ids)."""
+    sections = [group_headings(s) for s in sections if s.id != SECTION_ID]
+    order = {}  # clause ids in order of appearance, after regrouping
+    for section in sections:
+        for block in section.blocks:
+            order.setdefault(block.clause, None)
+    used = [c for c in order if c in set(used)] + [c for c in used if c not in order]
+    used = [c for c in used if not c.startswith(f"{SECTION_ID}.")]
+    summary, summary_used = build_summary(library, facts, resolve, sections)
+    if summary is not None:
+        sections = [summary] + sections
+        used = summary_used + list(used)
+    present = {f"#{s.anchor}" for s in sections}
+
+    def link_fn(link):
+        if link.internal and link.href not in present:
+            return Text(link.text)
+        return link
+
+    sections = _map_document_sections(sections, lambda inline: inline, link_fn)
+    if us_spelling_applies(facts.answers):
+        sections = [_respell(section) for section in sections]
+    return sections, used

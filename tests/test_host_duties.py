@@ -1,0 +1,446 @@
+"""Say exactly what the host does (issue 9): roles, inventory, retention, promises, cookies.
+
+Each test builds answers with one feature of the counsel review and asserts the text of the
+generated policy (or the compliance report); each failed on the code before the fix.
+"""
+import copy
+import re
+from datetime import date
+
+import pytest
+
+from generator import compliance, policy
+from generator.answers import load_document
+from generator.document import Table, plain_text
+
+TODAY = date(2026, 11, 23)
+
+BASE = {
+    "format": "privacy-policy-answers/1",
+    "business": {
+        "legal_name": "Beispiel Hosting GmbH", "websites": ["https://beispiel-hosting.example"],
+        "address": "Musterweg 1, 20095 Hamburg, Germany", "country": "DE", "contact_email": "privacy@beispiel-hosting.example",
+    },
+    "roles": {"processor_for_customers": True},
+    "services": ["shared_hosting"],
+    "data": [
+        {"id": "account", "retention": "while_active", "retention_after": "P30D"},
+        {"id": "billing", "retention": "P8Y"},
+        {"id": "server_logs", "retention": "P7D"},
+        {"id": "hosted_content", "retention": "P14D"},
+        {"id": "backups", "retention": "P14D"},
+    ],
+    "processors": [{"id": "hetzner"}],
+    "cookies": {"banner": True, "items": [{"name": "sid", "purpose": "strictly_necessary", "duration": "session"}]},
+    "storage_locations": ["DE"],
+    "jurisdictions": ["eu"],
+    "security": {"measures": ["tls", "encryption_at_rest", "access_control"], "breach_notice_hours": 72},
+}
+
+
+def answers(**changes):
+    doc = copy.deepcopy(BASE)
+    for dotted, value in changes.items():
+        node = doc
+        keys = dotted.split("__")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+    result = load_document(doc)
+    assert result.ok, result.errors
+    return result.answers
+
+
+def build(a):
+    return policy.build(a, today=TODAY)
+
+
+def text(a):
+    return " ".join(plain_text(build(a)).split())
+
+
+def table(a, kind):
+    doc = build(a)
+    for section in doc.sections:
+        for block in section.blocks:
+            if isinstance(block, Table) and block.kind == kind:
+                return [[plain_text_cells(c) for c in row] for row in block.rows]
+    return []
+
+
+def plain_text_cells(cell):
+    return "".join(getattr(i, "text", "") for i in cell)
+
+
+def report_ids(a):
+    rep = compliance.report(a, build(a))
+    return {i.element_id for i in rep.items if i.status == "problem"}
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+def test_hosted_content_is_in_no_controller_purpose_row():
+    rows = table(answers(), "purposes")
+    assert rows
+    assert not any("Content you host with us" in row[1] for row in rows)
+
+
+def test_host_states_its_own_limited_uses_of_content_with_their_basis():
+    t = text(answers())
+    assert "We do not use it for our own purposes, apart from the limited uses" in t
+    assert "only in three limited ways" in t
+    assert "legitimate interest in keeping our network and all our customers' services secure" in t
+    assert "because we have a legal obligation to do so" in t
+
+
+def test_role_for_logs_of_visits_to_customer_sites_is_stated():
+    t = text(answers())
+    assert "Logs of visits to our customers' websites and mailboxes are part of the service" in t
+    assert "as their processor" in t
+    assert "only to keep our network secure and to detect and deal with attacks and abuse" in t
+
+
+def test_infrastructure_and_customer_ordered_backups_are_separate_rows():
+    a = answers(services=["shared_hosting", "backups"])
+    rows = table(a, "retention")
+    names = [row[0] for row in rows]
+    assert "Backups of our systems" in names and "Backups you order" in names
+    ordered = rows[names.index("Backups you order")]
+    assert "as your processor" in ordered[1]
+    assert not any("Backups you order" in row[1] for row in table(a, "purposes"))
+
+
+def test_reseller_is_normally_the_controller():
+    t = text(answers(services=["shared_hosting", "reseller_hosting"]))
+    assert "We handle them as this policy describes" not in t
+    assert "the reseller is normally the controller for" not in t  # wording below, not this
+    assert "the reseller is normally the controller and we are the reseller's processor" in t
+
+
+# -- inventory -------------------------------------------------------------------------------
+
+def test_recipient_data_not_declared_is_a_report_problem():
+    a = answers(processors=[{"id": "hetzner"}, {"id": "hotjar"}])
+    assert "inventory.recipient_data_undeclared" in report_ids(a)
+    declared = copy.deepcopy(BASE["data"]) + [{"id": "website_usage", "retention": "P6M"}]
+    a = answers(processors=[{"id": "hetzner"}, {"id": "hotjar"}], data=declared)
+    assert "inventory.recipient_data_undeclared" not in report_ids(a)
+
+
+def test_every_switched_on_activity_gets_its_purpose_row():
+    a = answers(marketing={"email": "opt_in", "remarketing": True}, automated_decisions={"order_fraud_screening": True},
+                data=[{"id": "account"}])
+    purposes = " ".join(row[0] for row in table(a, "purposes"))
+    for name in ("Marketing", "Advertising", "Fraud prevention"):
+        assert name in purposes, name
+    assert "inventory.activity_data_undeclared" in report_ids(a)
+
+
+# -- every answer used -------------------------------------------------------------------------
+
+def test_call_recording_gets_purpose_basis_retention_notice_and_audio_category():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "support", "call_recording": True, "call_recording_retention": "P90D"}]
+    a = answers(data=data)
+    t = text(a)
+    assert "We tell you at the start of each call that it is being recorded and why" in t
+    assert "Recording support calls" in " ".join(row[0] for row in table(a, "purposes"))
+    retention = {row[0]: row[1] for row in table(a, "retention")}
+    assert retention["Recordings of phone calls"] == "90 days"
+    from generator.resolve import Facts
+    from generator.library import get_catalogues
+    cats = {c for d in Facts(a, get_catalogues()).data_items for c in d.ccpa_categories}
+    assert "audio_visual" in cats
+
+
+def test_call_recording_without_period_is_reported():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "support", "call_recording": True}]
+    assert "retention.period_missing" in report_ids(answers(data=data))
+
+
+# -- retention ---------------------------------------------------------------------------------
+
+def test_retention_rows_carry_only_the_answered_figures():
+    rows = table(answers(), "retention")
+    assert rows
+    for row in rows:
+        figures = set(re.findall(r"\b\d+\b", row[1]))
+        reason = row[3]
+        assert not (set(re.findall(r"\b\d+ (?:day|week|month|year)s?\b", reason)) - {row[1]}), row
+        assert not figures or all(f in row[1] for f in figures)
+    logs = next(r for r in rows if r[0] == "Server and network logs")
+    assert logs[1] == "7 days" and "12 weeks" not in logs[3]
+    backups = next(r for r in rows if r[0] == "Backups of our systems")
+    assert "12 months" not in backups[3]
+
+
+def test_german_invoice_default_is_eight_years_with_its_law():
+    from generator.library import get_catalogues
+    billing = get_catalogues().data_categories["billing"]
+    assert billing.retention_defaults["DE"]["retention"] == "P8Y"
+    assert "§ 147(3) AO" in billing.retention_defaults["DE"]["retention_reason"]
+    assert "8 years since 2025" in billing.hint
+
+
+def test_vat_oss_records_are_kept_ten_years():
+    a = answers(vat_oss=True)
+    row = next(r for r in table(a, "retention") if r[0] == "VAT One-Stop-Shop records")
+    assert row[1] == "10 years"
+    assert "369k(2)" in row[3]
+
+
+# -- promises ----------------------------------------------------------------------------------
+
+def test_breach_hours_are_owed_to_the_authority_not_promised_to_everyone():
+    t = text(answers())
+    assert "we will tell you by email within 72 hours" not in t
+    assert "Where a law requires us to report a breach to an authority, we do so within 72 hours" in t
+    assert "If a breach is likely to result in a high risk to you, we also tell you without undue delay" in t
+
+
+def test_breach_text_per_law():
+    t = text(answers(jurisdictions=["ru", "ca", "au", "br", "ch", "us_ca"]))
+    assert "we notify Roskomnadzor within 24 hours" in t and "Within 72 hours we report the results" in t
+    assert "real risk of significant harm" in t and "at least 24 months" in t
+    assert "risk of serious injury" in t and "register of all confidentiality incidents" in t
+    assert "likely to result in serious harm" in t and "within 30 days" in t
+    assert "within 3 working days" in t
+    assert "Federal Data Protection and Information Commissioner (FDPIC) as soon as possible" in t
+    assert "most expedient time possible and without unreasonable delay" in t
+    # GDPR words stay in GDPR text
+    assert "high risk to you" not in text(answers(jurisdictions=["ru"]))
+
+
+def test_disclosures_to_authorities_cover_dsa_and_csam_duties():
+    t = text(answers())
+    assert "only when we receive a request that is legally valid" not in t
+    assert "threatening someone's life or safety" in t
+    us = text(answers(business__country="US", business__address="1 Main St, Austin, TX 78701, USA", jurisdictions=["us_ca"]))
+    assert "National Center for Missing and Exploited Children" in us
+    assert "National Center for Missing and Exploited Children" not in t
+
+
+def test_security_measures_scoped_to_systems_the_host_runs():
+    t = text(answers(services=["vps", "dedicated_servers"]))
+    assert "Personal data is encrypted on our disks" not in t
+    assert "The systems we run ourselves" in t
+    assert "we do not encrypt, back up, update or monitor what is on it unless you order that from us" in t
+
+
+def test_no_contact_form_without_its_url():
+    t = text(answers(data=copy.deepcopy(BASE["data"]) + [{"id": "communications", "retention": "P1Y"}]))
+    assert "contact-form" not in t and "contact form" not in t
+
+
+def test_email_tracking_needs_consent_and_only_when_answered():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "marketing_preferences", "retention": "P2Y"}]
+    plain = text(answers(data=data, marketing={"email": "opt_in"}))
+    assert "open or click" not in plain and "opened an email" not in plain
+    tracked = answers(data=data, marketing={"email": "opt_in", "email_tracking": True})
+    assert "we do it only if you agree to it, separately from agreeing to receive the emails" in text(tracked)
+    soft = answers(data=data, marketing={"email": "soft_opt_in", "email_tracking": True})
+    assert "marketing.email_tracking_without_consent_eu" in report_ids(soft)
+
+
+def test_tracker_without_cookie_list_is_flagged():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "website_usage", "retention": "P6M"}]
+    custom = {"name": "Acme Stats", "group": "analytics", "country": "DE", "data": ["website_usage"],
+              "purpose": "visitor statistics", "privacy_url": "https://acme.example/privacy"}
+    assert "cookies.tracker_without_cookies" in report_ids(answers(data=data, processors=[{"id": "hetzner"}, custom]))
+
+
+# -- cookies without a banner --------------------------------------------------------------------
+
+def test_no_banner_preference_cookie_needs_its_exemption():
+    items = [{"name": "sid", "purpose": "strictly_necessary", "duration": "session"},
+             {"name": "lang", "purpose": "preferences", "duration": "P1Y"}]
+    a = answers(cookies={"banner": False, "items": items})
+    assert "cookies.no_banner_unexempt_eu" in report_ids(a)
+    assert "set only when you ask for them" not in text(a)
+    items[1]["exemption"] = "requested_by_user"
+    a = answers(cookies={"banner": False, "items": items})
+    assert "cookies.no_banner_unexempt_eu" not in report_ids(a)
+    assert "are set only when you ask for them by making that choice" in text(a)
+
+
+# -- no placeholders ---------------------------------------------------------------------------
+
+PLACEHOLDER_NAME = "[Operator's full legal name: not given in the seed]"
+
+
+def test_examples_carry_no_placeholders():
+    from pathlib import Path
+
+    from generator import completeness
+    from generator.answers.loader import load_answers_file
+    for path in sorted(Path("docs/examples").glob("*.yaml")):
+        result = load_answers_file(path)
+        assert result.ok, (path, result.errors)
+        assert completeness.unfinished_fields(result.answers) == (), path
+        assert "not given in the seed" not in text(result.answers), path
+
+
+def test_cli_refuses_a_policy_with_placeholders_unless_draft(tmp_path):
+    import io
+
+    import yaml
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    doc = copy.deepcopy(BASE)
+    doc["business"]["legal_name"] = PLACEHOLDER_NAME
+    src = tmp_path / "answers.yaml"
+    src.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    out, err = tmp_path / "policy.md", io.StringIO()
+    with pytest.raises(CommandError, match="placeholders"):
+        call_command("generate_policy", str(src), "-o", str(out), stderr=err)
+    assert "business.legal_name: holds a placeholder" in err.getvalue()
+    assert not out.exists()
+    call_command("generate_policy", str(src), "-o", str(out), "--draft", stderr=io.StringIO())
+    assert out.exists()
+
+
+@pytest.mark.django_db
+def test_review_page_names_placeholder_fields(client):
+    from generator.web import services
+
+    doc = copy.deepcopy(BASE)
+    doc["business"]["address"] = "[address: not given]"
+    _, token = services.draft_create(doc)
+    page = client.get(f"/d/{token}/review/").content.decode()
+    assert "This policy is not finished" in page
+    assert "business.address" in page
+
+
+# -- every answer is read (lint) ---------------------------------------------------------------
+
+def _schema_with(extra):
+    import json
+    from pathlib import Path
+
+    schema = json.loads(Path("generator/answers/answers.schema.json").read_text(encoding="utf-8"))
+    schema["properties"]["marketing"]["properties"].update(extra)
+    return schema
+
+
+def test_lint_flags_an_answers_field_nothing_reads(tmp_path):
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    problems = []
+    lint_answer_fields(CLAUSES_DIR, problems, schema=_schema_with({"carrier_pigeon": {"type": "boolean"}}))
+    assert any("marketing.carrier_pigeon" in p and "unused_fields.yaml" in p for p in problems), problems
+
+
+def test_lint_accepts_a_listed_unused_field_and_rejects_a_stale_entry(tmp_path):
+    import shutil
+
+    import yaml
+
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    root = tmp_path / "clauses"
+    shutil.copytree(CLAUSES_DIR, root)
+    entries = yaml.safe_load((root / "unused_fields.yaml").read_text(encoding="utf-8")) or []
+    entries += [{"field": "marketing.carrier_pigeon", "reason": "kept for a future clause"},
+                {"field": "data.call_recording", "reason": "stale"}]
+    (root / "unused_fields.yaml").write_text(yaml.safe_dump(entries), encoding="utf-8")
+    problems = []
+    lint_answer_fields(root, problems, schema=_schema_with({"carrier_pigeon": {"type": "boolean"}}))
+    assert not any("carrier_pigeon" in p for p in problems), problems
+    assert any("data.call_recording: listed as unused, but it is read" in p for p in problems)
+
+
+def test_every_field_of_the_real_contract_is_read_or_listed():
+    from generator.library import CLAUSES_DIR
+    from generator.library.lint import lint_answer_fields
+
+    problems = []
+    lint_answer_fields(CLAUSES_DIR, problems)
+    assert problems == []
+
+
+# -- sector duties -------------------------------------------------------------------------------
+
+def test_russian_host_identifies_customers_and_ru_domain_rules():
+    a = answers(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+                services=["shared_hosting", "domains"], storage_locations=["RU"], jurisdictions=["ru"])
+    t = text(a)
+    assert "Russian law requires hosting providers to identify" in t
+    assert ".ru and .рф domains." in t and "passport details" in t
+    assert "Russian law requires hosting providers" not in text(answers())
+
+
+def test_german_email_host_keeps_telecoms_secrecy():
+    t = text(answers(services=["shared_hosting", "email_hosting"]))
+    assert "protected by telecommunications secrecy" in t
+    uk = answers(business__country="GB", business__address="1 High St, Leeds, LS1 1AA, United Kingdom",
+                 services=["shared_hosting", "email_hosting"], jurisdictions=["uk"])
+    assert "telecommunications secrecy" not in text(uk)
+
+
+def test_au_domains_publish_registrant_names():
+    a = answers(business__country="AU", business__address="1 George St, Sydney NSW 2000, Australia",
+                services=["shared_hosting", "domains"], storage_locations=["AU"], jurisdictions=["au"])
+    assert "do not allow private or proxy registration" in text(a)
+
+
+def test_web_form_named_only_with_its_url():
+    a = answers(rights={"request_channels": ["email", "web_form"]})
+    assert "contact form on our website" not in text(a)
+    assert "rights.web_form_without_url" in report_ids(a)
+    b = answers(rights={"request_channels": ["email", "web_form"]}, business__contact_url="https://beispiel-hosting.example/kontakt")
+    assert "through the form at https://beispiel-hosting.example/kontakt" in text(b)
+    assert "rights.web_form_without_url" not in report_ids(b)
+
+
+# -- wizard --------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_wizard_asks_recording_period_tracking_and_oss_and_adds_recipient_data(client):
+    from test_wizard import new_draft, saved, submit
+
+    doc = copy.deepcopy(BASE)
+    doc["data"] = doc["data"] + [{"id": "support", "retention": "P3Y"}]
+    token = new_draft(client, doc)
+    response = submit(client, token, "data", {
+        "call_recording": "on", "call_recording_retention": "90 days", "vat_oss": "on",
+        "marketing_email": "opt_in", "email_tracking": "on",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    answers_now = saved(token)
+    support = next(d for d in answers_now["data"] if d["id"] == "support")
+    assert support["call_recording_retention"] == "P90D"
+    assert answers_now["vat_oss"] is True and answers_now["marketing"]["email_tracking"] is True
+    page = client.get(f"/d/{token}/data/").content.decode()
+    assert 'value="customer_backups"' not in page and 'value="call_recordings"' not in page
+
+    response = submit(client, token, "processors", {"processors": ["hetzner", "hotjar"]})
+    assert response.status_code == 302
+    assert "website_usage" in {d["id"] for d in saved(token)["data"]}
+
+
+@pytest.mark.django_db
+def test_wizard_offers_the_german_invoice_period_and_hint(client):
+    from test_wizard import new_draft
+
+    doc = copy.deepcopy(BASE)
+    doc["data"] = [{"id": "account"}, {"id": "billing"}]
+    token = new_draft(client, doc)
+    page = client.get(f"/d/{token}/retention/").content.decode()
+    assert "8 years since 2025" in page
+    assert 'value="8 years"' in page
+
+
+@pytest.mark.django_db
+def test_wizard_cookie_exemption_is_saved(client):
+    from test_wizard import new_draft, saved, submit
+
+    token = new_draft(client, copy.deepcopy(BASE))
+    response = submit(client, token, "cookies", {
+        "banner": None, "cookie-1-name": "lang", "cookie-1-purpose": "preferences", "cookie-1-duration": "1 year",
+        "cookie-1-exemption": "requested_by_user",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    items = saved(token)["cookies"]["items"]
+    assert {"name": "lang", "purpose": "preferences", "duration": "P1Y", "exemption": "requested_by_user"} in items
