@@ -211,7 +211,7 @@ class UrlInput(forms.CharField):
 
     def __init__(self, label_word="web address", **kwargs):
         self.label_word = label_word
-        kwargs.setdefault("max_length", 500)
+        kwargs.setdefault("max_length", 200)  # the contract's bound on web addresses
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -417,7 +417,7 @@ class ProcessorsForm(forms.Form):
 
 
 class CustomProcessorForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label="Name", max_length=60)  # the contract's bound
     purpose = forms.CharField(label="What you use it for", max_length=300)
     country = forms.ChoiceField(label="Country where it is established")
     data = Checkboxes(label="Data it receives")
