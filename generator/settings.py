@@ -78,6 +78,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     })
 
+# The cache lives in the database (`manage.py createcachetable`, run by `make migrate`), so every
+# web worker and the task worker share it with nothing else to run: the rate-limit counters use it.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "hostpolicy_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
+# A TLS proxy is in front (it sets X-Forwarded-Proto and appends the client to X-Forwarded-For).
+HOSTPOLICY_BEHIND_PROXY = env.bool("HOSTPOLICY_BEHIND_PROXY", default=False)
+
+# Per-client limits on what stores data (generator.ratelimits): "N/s", "N/m", "N/h" or "N/d".
+RATELIMIT_ENABLE = env.bool("HOSTPOLICY_RATELIMIT_ENABLE", default=True)
+# The counters live in the database: when it cannot be written, the request goes on (and meets
+# the 503 page if it needs the database itself) rather than being refused as over the limit.
+RATELIMIT_FAIL_OPEN = True
+HOSTPOLICY_RATE_NEW_DRAFTS = env.str("HOSTPOLICY_RATE_NEW_DRAFTS", default="30/h")  # start and upload
+HOSTPOLICY_RATE_STEP_POSTS = env.str("HOSTPOLICY_RATE_STEP_POSTS", default="120/m")  # step saves, publish
+# Drafts untouched this many days and never published are deleted by `manage.py expire_drafts`.
+HOSTPOLICY_DRAFT_EXPIRY_DAYS = env.int("HOSTPOLICY_DRAFT_EXPIRY_DAYS", default=90)
+
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -140,7 +163,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     # X-Forwarded-Proto is believed only when a proxy in front sets it (and strips it from clients):
     # otherwise anyone could claim https and skip the redirect.
-    if env.bool("HOSTPOLICY_BEHIND_PROXY", default=False):
+    if HOSTPOLICY_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -9,6 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from generator import text as text_
+from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
 
 from . import forms, review as review_, services, steps
@@ -64,6 +65,7 @@ def landing(request):
 
 
 @require_POST
+@limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def start(request):
     draft, token = services.draft_create()
     messages.success(
@@ -74,6 +76,7 @@ def start(request):
 
 
 @require_POST
+@limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
     form = forms.UploadForm(request.POST, request.FILES)
     errors = ()
@@ -104,6 +107,7 @@ def answers_yaml(request, draft, token):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
 @draft_view
 def step(request, draft, token, step):
     if step == "review":
@@ -242,6 +246,7 @@ def sources(request, draft, token):
 
 
 @require_POST
+@limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
 @draft_view
 def publish(request, draft, token):
     version, errors = services.publish(draft)
