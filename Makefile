@@ -1,5 +1,5 @@
 # HostPolicy: two commands do everything on a fresh machine.
-#   make run    set up .venv and serve the app on http://127.0.0.1:8000 (SQLite)
+#   make run    set up .venv and serve the app on http://127.0.0.1:8000 (SQLite), with the PDF worker
 #   make test   set up .venv with the test tools and run the whole suite
 # Both are idempotent: they install only what is missing.
 
@@ -37,8 +37,9 @@ setup-dev: $(VENV)/.requirements-dev
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
+# The web server and, beside it, the task worker that renders PDFs (generator.tasks).
 run: migrate
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) scripts/run.sh
 
 test: setup-dev
 	$(PY) manage.py check_clauses

@@ -32,8 +32,15 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "generator",
 ]
+
+# PDFs are rendered by a task worker (`manage.py db_worker`, started by `make run`; see
+# generator.tasks). The default queue is a table in the database, so nothing else needs to run;
+# HOSTPOLICY_TASKS_BACKEND can name another django-tasks backend when the deployment grows.
+TASKS = {"default": {"BACKEND": env.str("HOSTPOLICY_TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     # Outermost, so that every response carries them: static files (served by WhiteNoise below),

@@ -881,9 +881,16 @@ def test_review_real_report_links_only_to_real_steps(client, allru_answers):
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "html", "markdown", "snippet", "json"])
-def test_downloads(client, allru_answers, fmt):
+def test_downloads(client, allru_answers, fmt, settings, tmp_path):
+    settings.HOSTPOLICY_CACHE_DIR = tmp_path  # nothing rendered before
     token = new_draft(client, allru_answers)
     response = client.get(f"/d/{token}/download/{fmt}/")
+    if fmt == "pdf":  # rendered by the task worker (generator.tasks): the page waits, then the file comes
+        from django.core.management import call_command
+
+        assert response.status_code == 202
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        response = client.get(f"/d/{token}/download/{fmt}/")
     assert response.status_code == 200
     body = response.content
     assert response["Content-Disposition"].startswith("attachment")

@@ -90,7 +90,33 @@ def fill_allru_business(page):
     page.get_by_label("Contact page (optional)").fill("https://www.all-ru.net/contacto")
 
 
-def test_new_user_completes_the_wizard_for_allru_and_downloads_the_pdf(page, live_server):
+@pytest.fixture
+def task_worker(live_server):
+    """The PDF task worker beside the live server, as `make run` starts it: a thread running the real
+    db_worker until the queue is empty, again and again, until the test ends."""
+    import threading
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    stop = threading.Event()
+
+    def work():
+        try:
+            while not stop.is_set():
+                call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+                stop.wait(0.3)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=30)
+
+
+def test_new_user_completes_the_wizard_for_allru_and_downloads_the_pdf(page, live_server, task_worker):
     from pypdf import PdfReader
 
     start(page, live_server)

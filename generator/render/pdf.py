@@ -157,6 +157,19 @@ def cache_path(document, directory=None):
     return root, root / key[:2] / f"{key}.pdf"
 
 
+def cache_usable(root):
+    """Whether PDFs can be stored under `root` (created if missing); a failure is logged."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        logger.warning("the PDF cache directory %s cannot be used", root, exc_info=True)
+        return False
+    if not (root.is_dir() and os.access(root, os.W_OK)):
+        logger.warning("the PDF cache directory %s is not a writable directory", root)
+        return False
+    return True
+
+
 def cache_read(path):
     """The cached PDF at `path`, or None. Any cache failure (the path is not a directory, no
     permission, a disk error) is logged and counts as a miss: the PDF is rendered instead."""

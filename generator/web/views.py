@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from generator import text as text_
@@ -214,6 +215,38 @@ def review(request, draft, token):
     return render(request, "wizard/review.html", context)
 
 
+def _attachment(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _pdf_response(request, answers, stem=""):
+    """The PDF from the cache when it is there; otherwise its render is queued for the task worker
+    (generator.tasks) and a page that reloads itself every few seconds waits for it, without
+    JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged)."""
+    from generator import policy, tasks
+    from generator.render import CONTENT_TYPES
+    from generator.render import pdf as pdf_renderer
+
+    result = services.validate(answers)
+    if not result.ok:
+        raise Http404("This download is not available")
+    document = policy.build(result.answers)
+    filename = f"{stem}{review_.FORMATS['pdf'][1]}"
+    root, _ = pdf_renderer.cache_path(document)
+    if not pdf_renderer.cache_usable(root):
+        return _attachment(pdf_renderer.render_pdf(document), CONTENT_TYPES["pdf"], filename)
+    job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1")
+    if job.status == "ready":
+        return _attachment(job.data, CONTENT_TYPES["pdf"], filename)
+    context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
+               "back_url": request.META.get("HTTP_REFERER", "") if url_has_allowed_host_and_scheme(
+                   request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}) else ""}
+    status = 500 if job.status == "failed" else 202
+    return render(request, "wizard/pdf_wait.html", context, status=status)
+
+
 def _download_response(answers, fmt, stem=""):
     try:
         content, content_type, filename = review_.download(answers, fmt)
@@ -230,6 +263,8 @@ def _download_response(answers, fmt, stem=""):
 def download(request, draft, token, fmt):
     if fmt not in review_.FORMATS:
         raise Http404("No such format")
+    if fmt == "pdf":
+        return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
 
 
@@ -253,6 +288,10 @@ def publish(request, draft, token):
     if version is None:
         messages.error(request, "The answers are not complete yet, so nothing was published. See the list below.")
         return redirect(reverse("web:review", kwargs={"token": token}))
+    # Its PDF is rendered now, by the task worker, so the first download of it is served at once.
+    from generator import tasks
+
+    tasks.queue_pdf(services.version_answers_for_rendering(version))
     messages.success(request, f"Published as version {version.number} on {version.generated_on:%d %B %Y}.")
     return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
 
@@ -312,4 +351,6 @@ def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
     if fmt not in review_.FORMATS:
         raise Http404("No such format")
+    if fmt == "pdf":
+        return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")

@@ -1,0 +1,86 @@
+"""PDFs are rendered by a task worker, not by the web worker that serves the download.
+
+The framework is django-tasks (the backport of Django 6's tasks); its default here is the database
+backend (django_tasks_db), so the queue needs nothing but the database, and `manage.py db_worker`
+is the worker (`make run` starts one beside the web server). A deployment that grows can point
+TASKS at another backend (a broker, a PostgreSQL-backed queue) without touching this module.
+
+The download view asks for a PDF with `request_pdf`: when the PDF cache already holds it, the file
+is served; otherwise a render is queued once per document (the job's id is kept in the shared
+database cache under the PDF's cache key, so a page reloaded every two seconds does not queue it
+again) and the page waits, reloading itself, until the worker has stored the file.
+"""
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
+
+log = logging.getLogger(__name__)
+
+JOB_TTL_SECONDS = 3600
+
+
+@task()
+def render_pdf(answers: dict) -> str:
+    """Validate and build the policy from `answers`, render its PDF into the cache; the cache key."""
+    from generator import policy
+    from generator.render import pdf
+    from generator.web import services
+
+    result = services.validate(answers)
+    if not result.ok:
+        raise ValueError(f"the answers do not validate: {result.errors[0]}")
+    document = policy.build(result.answers)
+    root, path = pdf.cache_path(document)
+    if pdf.cache_read(path) is None:
+        data = pdf.render_pdf(document)
+        if not pdf.cache_write(root, path, data):
+            raise OSError(f"could not store the PDF in the cache at {path}")
+    return path.stem
+
+
+@dataclass
+class PdfJob:
+    status: str  # "ready", "waiting" or "failed"
+    data: bytes | None = None
+
+
+def _job_key(cache_key):
+    return f"hostpolicy:pdf-job:{cache_key}"
+
+
+def request_pdf(answers, document, retry=False):
+    """The PDF of `document` (built from `answers`) if it is in the cache, else queue its render."""
+    from generator.render import pdf
+
+    root, path = pdf.cache_path(document)
+    data = pdf.cache_read(path)
+    if data is not None:
+        return PdfJob("ready", data)
+    key = _job_key(path.stem)
+    job_id = cache.get(key)
+    if job_id is not None and not retry:
+        try:
+            result = render_pdf.get_result(job_id)
+        except TaskResultDoesNotExist:
+            result = None
+        if result is not None and result.status == TaskResultStatus.FAILED:
+            return PdfJob("failed")
+        if result is not None and result.status != TaskResultStatus.SUCCESSFUL:
+            return PdfJob("waiting")
+        # finished but the file is gone (pruned meanwhile), or the job was forgotten: queue again
+    result = render_pdf.enqueue(answers)
+    cache.set(key, result.id, JOB_TTL_SECONDS)
+    return PdfJob("waiting")
+
+
+def queue_pdf(answers):
+    """Queue the render of a PDF nobody is waiting for yet (a version just published)."""
+    from generator import policy
+    from generator.web import services
+
+    result = services.validate(answers)
+    if result.ok:
+        request_pdf(answers, policy.build(result.answers))
