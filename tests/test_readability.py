@@ -299,3 +299,13 @@ def test_california_only_policy_is_in_us_spelling():
 def test_us_spelling_keeps_case_and_word_boundaries():
     assert to_us_spelling("Organisation and behaviour; ORGANISATIONS") == "Organization and behavior; ORGANIZATIONS"
     assert to_us_spelling("misbehaviours centred") == "misbehaviours centred"
+
+
+@pytest.mark.parametrize("url", ["www.example.com", "javascript:alert(1)", "https:///no-host", "https://a b.example"])
+def test_url_fields_accept_only_http_addresses(url):
+    for where in ("websites", "contact_url"):
+        doc = copy.deepcopy(ALLRU_ANSWERS)
+        doc["business"][where] = [url] if where == "websites" else url
+        result = load_document(doc)
+        assert not result.ok
+        assert any("is not a web address starting with https:// or http://" in str(e) for e in result.errors), result.errors

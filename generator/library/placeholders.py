@@ -189,7 +189,7 @@ def channel_words(facts):
 
 
 # Answers fields the contract validates as http(s) URLs: printed as links to themselves.
-URL_FIELDS = ("business.contact_url", "control_panel_url")
+URL_FIELDS = ("business.contact_url", "control_panel_url", "marketing.opt_out_url")
 
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
