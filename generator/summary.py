@@ -33,10 +33,6 @@ def glance_values(facts, resolve):
         names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") != "processor"]
         return join_words(names) or None
 
-    def processor_data():
-        names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") == "processor"]
-        return join_words(names) or None
-
     def recipients():
         names = list(dict.fromkeys(p.name for p in facts.processors))
         if not names:
@@ -95,7 +91,6 @@ def glance_values(facts, resolve):
 
     return {
         "data": data,
-        "processor_data": processor_data,
         "recipients": recipients,
         "storage": storage,
         "elsewhere": elsewhere,
@@ -105,7 +100,7 @@ def glance_values(facts, resolve):
     }
 
 
-GLANCE_NAMES = ("data", "processor_data", "recipients", "storage", "elsewhere", "only_storage", "retention", "address")
+GLANCE_NAMES = ("data", "recipients", "storage", "elsewhere", "only_storage", "retention", "address")
 
 
 def _resolver(facts, resolve):

@@ -114,8 +114,8 @@ def test_summary_says_it_from_the_facts():
     document = build(EXAMPLES_DIR / "all-ru.yaml")
     md = render(document, "markdown")
     assert (
-        "[Who we are](#who-we-are): All-Ru is run by All-Ru Ltd, Hawthorn House, Southwell Road West, "
-        "Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom." in md
+        "[Who we are](#who-we-are): we are All-Ru Ltd, Hawthorn House, Southwell Road West, "
+        "Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom, trading as All-Ru." in md
     )
     assert "[What we collect](#what-personal-data-we-collect): account details; billing and payment records;" in md
     assert "[How to reach us](#how-to-contact-us): by email to support@all-ru.net or in your control panel at <https://my.all-ru.net>." in md
