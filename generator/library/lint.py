@@ -223,7 +223,7 @@ def lint_catalogues(catalogues, problems):
             problems.append(f"authorities.yaml:{authority.id}: url must be https://")
 
 
-COMPLIANCE_RULE_KEYS = {"id", "applies", "advice", "step", "note", "outside_policy"}
+COMPLIANCE_RULE_KEYS = {"id", "applies", "advice", "step", "note", "outside_policy", "verify", "verify_advice"}
 # The wizard's step slugs a report item can link to (generator/web/steps.py).
 WIZARD_STEPS = {"business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights"}
 
@@ -244,8 +244,11 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
             problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
         if rule.get("step") and rule["step"] not in WIZARD_STEPS:
             problems.append(f"{where}: unknown wizard step {rule['step']!r}")
-        if rule.get("applies"):
-            _check_condition(rule["applies"], where, catalogues, paths, problems)
+        for key in ("applies", "verify"):
+            if rule.get(key):
+                _check_condition(rule[key], where, catalogues, paths, problems)
+        if rule.get("verify") and not rule.get("verify_advice"):
+            problems.append(f"{where}: 'verify' needs a 'verify_advice' saying how to fix the answers")
     listed = {r.get("id") for r in doc.get("elements") or ()}
     for element_id, level in checklist_levels.items():
         if level == "conditional" and element_id not in listed:
