@@ -89,8 +89,8 @@ def test_host_states_its_own_limited_uses_of_content_with_their_basis():
     t = text(answers())
     assert "We do not use it for our own purposes, apart from the limited uses" in t
     assert "only in three limited ways" in t
-    assert "legitimate interest in keeping our network and all our customers' services secure" in t
-    assert "because we have a legal obligation to do so" in t
+    assert "to keep our network and all our customers' services secure" in t
+    assert "our legitimate interest in keeping our network and our customers' services secure and free of misuse (Article 6(1)(f))" in t
 
 
 def test_role_for_logs_of_visits_to_customer_sites_is_stated():
@@ -444,3 +444,12 @@ def test_wizard_cookie_exemption_is_saved(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     items = saved(token)["cookies"]["items"]
     assert {"name": "lang", "purpose": "preferences", "duration": "P1Y", "exemption": "requested_by_user"} in items
+
+
+def test_host_role_text_uses_no_gdpr_words_outside_gdpr_policies():
+    ru = text(answers(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+                      services=["shared_hosting", "email_hosting", "backups"], storage_locations=["RU"], jurisdictions=["ru"]))
+    for words in ("Article 28 of the GDPR", "Article 6(1)", "high risk to you", "Under the General Data Protection"):
+        assert words not in ru, words
+    eu = text(answers())
+    assert "our legitimate interest in a secure network that is free of abuse (Article 6(1)(f))" in eu
