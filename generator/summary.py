@@ -69,8 +69,8 @@ def glance_values(facts, resolve):
             if period is None or d.retention is None or getattr(d, "role", "controller") == "processor":
                 continue
             if d.retention.keyword == "indefinite":
-                length = float("inf")
-            elif d.retention.keyword:
+                return None  # said by the retention_indefinite point instead
+            if d.retention.keyword:
                 continue  # "while your account is open": no length to compare
             else:
                 length = d.retention.approx_seconds()
@@ -85,6 +85,12 @@ def glance_values(facts, resolve):
             return f"{short} for {join_words([r[2] for r in rows])}"
         return f"from {short} for {short_label} to {long} for {long_label}"
 
+    def retention_indefinite():
+        names = [sentence_label(d.name) for d in facts.data_items
+                 if d.retention is not None and d.retention.keyword == "indefinite"
+                 and getattr(d, "role", "controller") != "processor"]
+        return join_words(names) or None
+
     def address():
         country = answers.business.country
         return address_with_country(answers.business.address, catalogues.country_name(country), country)
@@ -96,11 +102,13 @@ def glance_values(facts, resolve):
         "elsewhere": elsewhere,
         "only_storage": only_storage,
         "retention": retention,
+        "retention_indefinite": retention_indefinite,
         "address": address,
     }
 
 
-GLANCE_NAMES = ("data", "recipients", "storage", "elsewhere", "only_storage", "retention", "address")
+GLANCE_NAMES = ("data", "recipients", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
+                "address")
 
 
 def _resolver(facts, resolve):

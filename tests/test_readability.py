@@ -309,3 +309,12 @@ def test_url_fields_accept_only_http_addresses(url):
         result = load_document(doc)
         assert not result.ok
         assert any("is not a web address starting with https:// or http://" in str(e) for e in result.errors), result.errors
+
+
+def test_summary_never_promises_deletion_of_data_kept_indefinitely():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["data"][1]["retention"] = "indefinite"  # billing
+    md = render(policy.build(load_document(doc).answers, today=TODAY), "markdown")
+    summary = md.split("**Contents**")[0]
+    assert "[How long we keep it](#how-long-we-keep-your-data): billing and payment records with no fixed end date" in summary
+    assert "then we delete" not in summary
