@@ -116,6 +116,26 @@ def purposes_table(facts, clause_id):
     return [Table(columns if has_bases else columns[:2], tuple(rows), clause_id, kind="purposes")]
 
 
+def data_subjects_table(facts, clause_id):
+    """152-FZ: for each purpose, the categories of people whose data is processed (Art. 18.1;
+    Roskomnadzor's recommendations on policies). Processor data (hosted content) is left out."""
+    law = laws.get_laws()["ru"]
+    words, rows = facts.catalogues.words, {}
+    for d in facts.data_items:
+        if d.role == "processor":
+            continue
+        subjects = law.data_subjects.get(d.id, law.default_data_subjects)
+        for purpose_id, _ in d.purposes:
+            rows.setdefault(purpose_id, {})[subjects] = None
+    out = []
+    for purpose_id, subjects in rows.items():
+        purpose = facts.catalogues.purposes.get(purpose_id)
+        out.append((_t(purpose.name if purpose else purpose_id, strong=True), _t("; ".join(subjects))))
+    if not out:
+        return []
+    return [Table(tuple(words("tables", "data_subjects")), tuple(out), clause_id, kind="data_subjects")]
+
+
 def _privacy_cell(p, words):
     if not p.privacy_url:
         return _t(words("not_applicable"))
@@ -268,6 +288,7 @@ GENERATED_BLOCKS = {
     "purposes_table": purposes_table,
     "processors_table": processors_table,
     "advertising_table": advertising_table,
+    "data_subjects_table": data_subjects_table,
     "cookies_table": cookies_table,
     "retention_table": retention_table,
     "transfers_by_law": transfers_by_law,

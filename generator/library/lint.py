@@ -31,7 +31,7 @@ PROCESSOR_GROUPS = (
 )
 PROCESSOR_REQUIRED = ("id", "name", "group", "entity", "country", "description", "purposes", "data", "privacy_url", "evidence")
 BLOCKS = (
-    "data_list", "purposes_table", "processors_table", "advertising_table", "cookies_table", "retention_table", "transfers_by_law",
+    "data_list", "purposes_table", "processors_table", "advertising_table", "data_subjects_table", "cookies_table", "retention_table", "transfers_by_law",
     "security_list", "rights_channels_list", "registries_list", "certificate_authorities_list",
 )
 CHECKLIST_PREFIX_LAWS = {
