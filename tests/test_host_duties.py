@@ -453,3 +453,11 @@ def test_host_role_text_uses_no_gdpr_words_outside_gdpr_policies():
         assert words not in ru, words
     eu = text(answers())
     assert "our legitimate interest in a secure network that is free of abuse (Article 6(1)(f))" in eu
+
+
+def test_consent_paragraph_follows_trackers_not_only_the_cookie_table():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "website_usage", "retention": "P6M"}]
+    custom = {"name": "Acme Stats", "group": "analytics", "country": "DE", "data": ["website_usage"],
+              "purpose": "visitor statistics", "privacy_url": "https://acme.example/privacy"}
+    t = text(answers(data=data, processors=[{"id": "hetzner"}, custom]))
+    assert "only if you agree to them in the cookie banner" in t
