@@ -64,11 +64,24 @@ def _match_case(source, target):
     return target
 
 
+# Addresses are spelled as they are: a token with "/" or "@" in it, or starting "www.", is kept.
+_ADDRESS_TOKEN = re.compile(r"\S*[/@]\S*|www\.\S+", re.IGNORECASE)
+
+
 def to_us_spelling(text):
     words, pattern = _spelling_table()
     if not pattern or not text:
         return text
-    return pattern.sub(lambda m: _match_case(m.group(0), words[m.group(0).lower()]), text)
+
+    def respell(chunk):
+        return pattern.sub(lambda m: _match_case(m.group(0), words[m.group(0).lower()]), chunk)
+
+    out, pos = [], 0
+    for match in _ADDRESS_TOKEN.finditer(text):
+        out += [respell(text[pos:match.start()]), match.group(0)]
+        pos = match.end()
+    out.append(respell(text[pos:]))
+    return "".join(out)
 
 
 def us_spelling_applies(answers):

@@ -213,6 +213,8 @@ def _respell(section):
     """US spelling of every printed word of a section: title, sub-headings, table headers and
     captions, and the text of every inline (hrefs untouched)."""
     def inline_fn(inline):
+        if isinstance(inline, Link) and inline.text == inline.href:
+            return inline  # a URL shown as itself stays exactly its address
         return replace(inline, text=to_us_spelling(inline.text))
 
     blocks = []

@@ -299,6 +299,8 @@ def test_california_only_policy_is_in_us_spelling():
 def test_us_spelling_keeps_case_and_word_boundaries():
     assert to_us_spelling("Organisation and behaviour; ORGANISATIONS") == "Organization and behavior; ORGANIZATIONS"
     assert to_us_spelling("misbehaviours centred") == "misbehaviours centred"
+    assert to_us_spelling("licence at https://x.example/licence or licence@x.example") == (
+        "license at https://x.example/licence or licence@x.example")
 
 
 @pytest.mark.parametrize("url", ["www.example.com", "javascript:alert(1)", "https:///no-host", "https://a b.example"])
