@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django import forms as djforms
 
+from generator import laws
 from generator.answers import model
 from generator.answers.durations import is_duration
 
@@ -132,7 +133,31 @@ class Step:
 
 def _contact_initial(contact, prefix):
     contact = contact or {}
-    return {f"{prefix}_{k}": contact.get(k, "") for k in ("name", "email", "address")}
+    return {f"{prefix}_{k}": contact.get(k, "") for k in ("name", "email", "address", "country")}
+
+
+# (answers key, form prefix, law id) of each representative the business step asks about
+REPRESENTATIVES = (("eu_representative", "eu_rep", "eu"), ("uk_representative", "uk_rep", "uk"),
+                   ("ch_representative", "ch_rep", "ch"))
+REPRESENTATIVE_TEXT = {
+    "eu": ("Representative in the EU",
+           "A business established outside the EEA that offers services to people in the EU usually has to name "
+           "a representative there (GDPR Article 27). Leave empty if you have none yet; the review will remind you."),
+    "uk": ("Representative in the UK",
+           "A business established outside the UK that offers services to people in the UK usually has to name "
+           "a representative there (UK GDPR Article 27). Leave empty if you have none yet."),
+    "ch": ("Representative in Switzerland",
+           "A business established outside Switzerland that regularly processes data of people in Switzerland on "
+           "a large scale has to name a representative there (FADP Article 14). Leave empty if you have none yet."),
+}
+REPRESENTATIVE_WHO = {"eu": "an EU representative", "uk": "a UK representative", "ch": "a Swiss representative"}
+
+
+def _country_questions(country):
+    """The business-step questions that depend on the country: representatives and the region."""
+    needed = cat_.representatives_needed(country)
+    return {**{law: bool(needed.get(law)) for _, _, law in REPRESENTATIVES},
+            "region_de": country == "DE", "region_ca": country == "CA"}
 
 
 class BusinessStep(Step):
@@ -147,6 +172,8 @@ class BusinessStep(Step):
     def forms(self, answers, data=None):
         cat = cat_.get_catalogues()
         b = answers.get("business", {})
+        region = b.get("region") or ""
+        suggested = "" if region else (laws.german_land(None, b.get("address")) or "")
         initial = {
             "legal_name": b.get("legal_name", ""),
             "trading_name": b.get("trading_name") or "",
@@ -157,13 +184,19 @@ class BusinessStep(Step):
             "contact_email": b.get("contact_email", ""),
             "contact_url": b.get("contact_url") or "",
             "phone": b.get("phone") or "",
+            "region_de": laws.german_land(region, b.get("address")) or "",
+            "region_suggested": suggested,
+            "region_ca": ("CA-QC" if region == cat_.QUEBEC else "other") if b.get("country") == "CA" else "",
             **_contact_initial(b.get("dpo"), "dpo"),
-            **_contact_initial(b.get("eu_representative"), "eu_rep"),
-            **_contact_initial(b.get("uk_representative"), "uk_rep"),
         }
+        for key, prefix, _ in REPRESENTATIVES:
+            initial.update(_contact_initial(b.get(key), prefix))
+            initial[f"{prefix}_exempt"] = bool(b.get(f"{key}_exempt"))
         form = f.BusinessForm(
             data, initial=initial, country_choices=cat_.country_choices(cat),
             rep_rule=lambda country: cat_.representatives_needed(country, cat),
+            land_choices=cat_.land_choices(cat),
+            rep_country_choices={law: cat_.representative_country_choices(law, cat) for _, _, law in REPRESENTATIVES},
         )
         return Bundle(main=form)
 
@@ -175,21 +208,50 @@ class BusinessStep(Step):
                     "contact_email", "contact_url", "phone"):
             _put(b, key, d.get(key))
         _put(b, "dpo", _clean({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None)
-        needed = cat_.representatives_needed(d["country"])
-        for short, key in (("eu", "eu_representative"), ("uk", "uk_representative")):
-            contact = _clean({k: d.get(f"{short}_rep_{k}") for k in ("name", "address", "email")})
-            _put(b, key, contact if needed[short] and contact else None)
+        country = d["country"]
+        old_region = b.get("region") or ""
+        if d.get("region_explicit"):
+            b["region"] = d["region"]
+        elif country == "CA" and old_region.startswith("CA-") and old_region != cat_.QUEBEC:
+            pass  # "another province": a province given in an uploaded file is kept
+        elif country not in ("DE", "CA") and old_region.startswith(f"{country}-"):
+            pass  # a subdivision the wizard does not ask about, from an uploaded file
+        else:
+            b.pop("region", None)
+        needed = cat_.representatives_needed(country)
+        for key, prefix, law in REPRESENTATIVES:
+            contact = _clean({k: d.get(f"{prefix}_{k}") for k in ("name", "address", "email", "country")})
+            _put(b, key, contact if needed.get(law) and contact.get("name") else None)
+            _put(b, f"{key}_exempt", True if needed.get(law) and d.get(f"{prefix}_exempt") and not contact.get("name") else None)
         new["business"] = _order(b, BUSINESS_ORDER)
         return new
 
     def context(self, answers, bundle):
+        cat = cat_.get_catalogues()
         form = bundle.main
         country = form.data.get("country") if form.is_bound else (answers.get("business") or {}).get("country", "")
-        needed = cat_.representatives_needed(country)
+        shown = _country_questions(country)
+        territories = cat_.representative_territories(cat)
+        representatives = []
+        for key, prefix, law in REPRESENTATIVES:
+            legend, help_text = REPRESENTATIVE_TEXT[law]
+            representatives.append({
+                "law": law, "legend": legend, "help": help_text, "shown": shown[law],
+                "inside": " ".join(territories.get(law, ())),
+                "name": form[f"{prefix}_name"], "email": form[f"{prefix}_email"], "address": form[f"{prefix}_address"],
+                "country": form[f"{prefix}_country"], "exempt": form[f"{prefix}_exempt"],
+            })
+        land = form["region_de"].value()
+        authority = cat_.land_authorities(cat).get(land)
         return {
             "rep_country": country or "",
-            "show_eu_rep": needed["eu"],
-            "show_uk_rep": needed["uk"],
+            "show_eu_rep": shown["eu"],
+            "show_uk_rep": shown["uk"],
+            "show_ch_rep": shown["ch"],
+            "show_region_de": shown["region_de"],
+            "show_region_ca": shown["region_ca"],
+            "representatives": representatives,
+            "land_authority": authority.name if authority else "",
             "eea_codes": " ".join(cat_.eea_codes()),
         }
 
@@ -197,20 +259,29 @@ class BusinessStep(Step):
         d = bundle.main.cleaned_data
         if d.get("js") == "1":
             return None  # the script showed the right questions as the country changed
-        before = cat_.representatives_needed(d.get("shown_for_country") or "")
-        now = cat_.representatives_needed(new["business"]["country"])
-        added = [who for who, key in (("an EU representative", "eu"), ("a UK representative", "uk")) if now[key] and not before[key]]
-        if added:
+        before = _country_questions(d.get("shown_for_country") or "")
+        now = _country_questions(new["business"]["country"])
+        added = {key for key in now if now[key] and not before[key]}
+        parts = []
+        reps = [REPRESENTATIVE_WHO[law] for _, _, law in REPRESENTATIVES if law in added]
+        if reps:
+            parts.append(f"the law may require {' and '.join(reps)}")
+        if "region_de" in added:
+            parts.append("your supervisory authority depends on your Land")
+        if "region_ca" in added:
+            parts.append("Quebec has its own privacy law")
+        if parts:
             return (
-                f"Saved. Because of the country you chose, the law may require {' and '.join(added)}: "
+                f"Saved. Because of the country you chose, {'; '.join(parts)}: "
                 "please check the new questions below, then continue."
             )
         return None
 
 
 BUSINESS_ORDER = (
-    "legal_name", "trading_name", "websites", "company_number", "address", "country", "contact_email",
-    "contact_url", "phone", "dpo", "eu_representative", "uk_representative", "ch_representative",
+    "legal_name", "trading_name", "websites", "company_number", "address", "country", "region", "contact_email",
+    "contact_url", "phone", "dpo", "eu_representative", "eu_representative_exempt", "uk_representative",
+    "uk_representative_exempt", "ch_representative", "ch_representative_exempt",
 )
 
 

@@ -1,6 +1,6 @@
 /* HostPolicy wizard: small progressive enhancements. Every page works without this file.
  *  - marks forms as script-enhanced (so the server need not re-ask shown questions);
- *  - shows/hides the EU/UK representative questions as the country changes;
+ *  - shows/hides the EU/UK/Swiss representative and the Land/province questions as the country changes;
  *  - shows/hides the transfer safeguards as storage countries change;
  *  - type-ahead filtering of long checkbox lists (processors, countries);
  *  - copy buttons for the secret link and the HTML snippet;
@@ -20,13 +20,16 @@
     if (!form) { return; }
     var country = form.querySelector("select[name=country]");
     if (!country) { return; }
-    var eea = words(form.getAttribute("data-eea-codes"));
-    var eu = form.querySelector("[data-rep=eu]");
-    var uk = form.querySelector("[data-rep=uk]");
+    // each representative fieldset lists the countries where that law needs none (its territory);
+    // each region question names the country it belongs to
+    var reps = form.querySelectorAll("[data-rep]");
+    var regions = form.querySelectorAll("[data-region-for]");
     function update() {
       var code = country.value;
-      if (eu) { eu.hidden = code !== "" && eea.indexOf(code) !== -1; }
-      if (uk) { uk.hidden = code === "GB"; }
+      reps.forEach(function (fieldset) {
+        fieldset.hidden = code !== "" && words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
+      });
+      regions.forEach(function (block) { block.hidden = code !== block.getAttribute("data-region-for"); });
     }
     country.addEventListener("change", update);
     update();
