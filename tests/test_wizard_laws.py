@@ -1,0 +1,225 @@
+"""The wizard asks what each law needs (issue 8): the German Land and Quebec, representatives with
+their exemptions and countries, processors' contracting entities, the California opt-out page,
+Quebec's transfer assessment and governance policy, the deadline each law prints, and review links.
+
+Through Django's test client, in the style of test_wizard.py: `submit()` posts a step's form back as
+a browser would, and each test asserts the saved answers and, where it matters, the policy text.
+"""
+import copy
+import re
+
+import pytest
+
+from generator.answers import load_document
+from generator.library import get_catalogues
+from generator.web import catalogue as cat_
+from generator.web import steps
+from tests.test_wizard import BUSINESS_OK, new_draft, page_form, saved, submit, text, url
+
+pytestmark = pytest.mark.django_db
+
+CAT = get_catalogues()
+MUNICH = "Marienplatz 1, 80331 München, Germany"
+HAMBURG = "Ludwig-Erhard-Straße 22, 20459 Hamburg, Germany"
+STRADDLING = "Hauptstraße 1, 07919 Pausa, Germany"  # 07919 is shared by Saxony and Thuringia
+
+
+def policy_markdown(client, token):
+    response = client.get(f"/d/{token}/download/markdown/")
+    assert response.status_code == 200
+    return b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+
+
+def german(answers, address=MUNICH, **business):
+    answers["business"].update(country="DE", address=address, **business)
+    answers["jurisdictions"] = ["eu"]
+    answers["storage_locations"] = ["DE"]
+    return answers
+
+
+def tag(html, pattern):
+    match = re.search(pattern, html)
+    assert match, pattern
+    return match.group(0)
+
+
+# --- business: the German Land ----------------------------------------------------------------------
+
+def test_land_offers_the_sixteen_lander_from_the_catalogue():
+    choices = dict(cat_.land_choices(CAT))
+    assert len(choices) == 16
+    assert choices["DE-BY"] == "Bavaria" and choices["DE-HH"] == "Hamburg" and choices["DE-TH"] == "Thuringia"
+    # every Land offered has the authority the policy will name
+    assert set(choices) == {a.region for a in CAT.authorities if a.country == "DE" and a.region}
+
+
+def test_land_prefilled_from_the_postcode_and_followed(client, allru_answers):
+    token = new_draft(client, german(allru_answers))
+    html = text(client.get(url(token, "business")))
+    assert "hidden" not in tag(html, r'<div data-region-for="DE"[^>]*>')
+    assert "hidden" in tag(html, r'<div data-region-for="CA"[^>]*>')
+    form = page_form(html)
+    assert form["region_de"] == ["DE-BY"] and form["region_suggested"] == ["DE-BY"]
+    assert "Bavarian Data Protection Authority" in html  # the authority that Land gives
+    # left as proposed: nothing explicit is saved, the Land follows the address...
+    response = submit(client, token, "business", {"js": "1"})
+    assert response.status_code == 302
+    assert "region" not in saved(token)["business"]
+    # ...even when the address changes in the same post as the (untouched) proposal
+    submit(client, token, "business", {"address": HAMBURG, "js": "1"})
+    assert "region" not in saved(token)["business"]
+    assert page_form(text(client.get(url(token, "business"))))["region_de"] == ["DE-HH"]
+    assert "complain to the [Hamburg Commissioner for Data Protection" in policy_markdown(client, token)
+
+
+def test_land_chosen_against_the_postcode_is_saved_and_printed(client, allru_answers):
+    token = new_draft(client, german(allru_answers))
+    submit(client, token, "business", {"region_de": "DE-HE", "js": "1"})
+    b = saved(token)["business"]
+    assert b["region"] == "DE-HE"
+    assert list(b).index("region") == list(b).index("country") + 1
+    assert page_form(text(client.get(url(token, "business"))))["region_de"] == ["DE-HE"]
+    assert "Hessian Commissioner for Data Protection" in policy_markdown(client, token)
+
+
+@pytest.mark.parametrize("address,why", [
+    (STRADDLING, "the postcode 07919 in your address does not tell which Land"),
+    ("Hauptstraße 1, Pausa, Germany", "your address has no German postcode"),
+])
+def test_land_required_when_the_postcode_cannot_tell(client, allru_answers, address, why):
+    token = new_draft(client, german(allru_answers, address=HAMBURG))
+    response = submit(client, token, "business", {"address": address, "region_de": "", "js": "1"})
+    html = text(response)
+    assert response.status_code == 200
+    assert "Choose the Land (federal state) where the business is established" in html and why in html
+    assert 'id="id_region_de_error"' in html and 'href="#id_region_de"' in html  # next to the field and in the summary
+    assert saved(token)["business"]["address"] == HAMBURG  # nothing half-saved
+    response = submit(client, token, "business", {"address": address, "region_de": "DE-TH", "js": "1"})
+    assert response.status_code == 302
+    assert saved(token)["business"]["region"] == "DE-TH"
+    assert "Thuringian" in policy_markdown(client, token) or "Thuringia" in policy_markdown(client, token)
+
+
+def test_land_question_appears_without_javascript_when_germany_is_chosen(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "js": "1"})  # GB
+    html = text(client.get(url(token, "business")))
+    assert "hidden" in tag(html, r'<div data-region-for="DE"[^>]*>')
+    response = submit(client, token, "business", {"country": "DE", "address": MUNICH, "js": ""})
+    assert response["Location"] == url(token, "business")  # asked again: the Land question was hidden
+    html = text(client.get(url(token, "business")))
+    assert "your supervisory authority depends on your Land" in html
+    assert "hidden" not in tag(html, r'<div data-region-for="DE"[^>]*>')
+    assert page_form(html)["region_de"] == ["DE-BY"]
+    response = submit(client, token, "business", {})
+    assert response["Location"] == url(token, "services")
+
+
+def test_region_dropped_when_the_country_changes(client, allru_answers):
+    token = new_draft(client, german(allru_answers, region="DE-HE"))
+    submit(client, token, "business", {**BUSINESS_OK, "js": "1"})  # back to GB
+    assert "region" not in saved(token)["business"]
+
+
+# --- business: Canada ------------------------------------------------------------------------------
+
+def test_quebec_or_elsewhere_in_canada(client, allru_answers):
+    allru_answers["business"].update(country="CA", address="1000 rue Exemple, Montréal QC H2X 0A0")
+    allru_answers["jurisdictions"] = ["ca"]
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "business")))
+    assert "hidden" not in tag(html, r'<div data-region-for="CA"[^>]*>')
+    assert page_form(html)["region_ca"] == ["other"]
+    submit(client, token, "business", {"region_ca": "CA-QC", "js": "1"})
+    assert saved(token)["business"]["region"] == "CA-QC"
+    assert load_document(saved(token)).answers.business.region == "CA-QC"
+    assert page_form(text(client.get(url(token, "business"))))["region_ca"] == ["CA-QC"]
+    submit(client, token, "business", {"region_ca": "other", "js": "1"})
+    assert "region" not in saved(token)["business"]
+
+
+def test_another_province_from_an_uploaded_file_is_kept(client, allru_answers):
+    allru_answers["business"].update(country="CA", region="CA-ON", address="1 King St W, Toronto ON")
+    token = new_draft(client, allru_answers)
+    submit(client, token, "business", {"js": "1"})
+    assert saved(token)["business"]["region"] == "CA-ON"
+
+
+# --- business: representatives ----------------------------------------------------------------------
+
+def test_swiss_representative_shown_outside_switzerland(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "js": "1"})  # GB
+    html = text(client.get(url(token, "business")))
+    assert "hidden" not in tag(html, r'<fieldset[^>]*data-rep="ch"[^>]*>')
+    assert 'data-rep-inside="CH"' in html  # the script hides it for a Swiss business
+    submit(client, token, "business", {"ch_rep_name": "CH-Rep AG", "ch_rep_address": "Bahnhofstrasse 1, 8001 Zürich",
+                                       "ch_rep_email": "rep@chrep.example", "ch_rep_country": "CH", "js": "1"})
+    assert saved(token)["business"]["ch_representative"] == {
+        "name": "CH-Rep AG", "address": "Bahnhofstrasse 1, 8001 Zürich", "email": "rep@chrep.example", "country": "CH"}
+    submit(client, token, "business", {"country": "CH", "address": "Bahnhofstrasse 2, 8001 Zürich", "js": "1"})
+    assert "ch_representative" not in saved(token)["business"]
+    html = text(client.get(url(token, "business")))
+    assert "hidden" in tag(html, r'<fieldset[^>]*data-rep="ch"[^>]*>')
+
+
+def test_representative_country_is_limited_to_the_territory(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "country": "US", "js": "1"})
+    html = text(client.get(url(token, "business")))
+    eu = re.search(r'<select name="eu_rep_country".*?</select>', html, re.S).group(0)
+    assert 'value="IE"' in eu and 'value="NO"' in eu and 'value="US"' not in eu and 'value="GB"' not in eu
+    response = submit(client, token, "business", {"eu_rep_name": "EU-Rep Ltd", "eu_rep_address": "1 Main St, Dublin",
+                                                  "eu_rep_email": "rep@eurep.example", "eu_rep_country": "US", "js": "1"})
+    assert response.status_code == 200 and "Select a valid choice" in text(response)
+    response = submit(client, token, "business", {"eu_rep_name": "EU-Rep Ltd", "eu_rep_address": "1 Main St, Dublin",
+                                                  "eu_rep_email": "rep@eurep.example", "eu_rep_country": "IE", "js": "1"})
+    assert response.status_code == 302
+    assert saved(token)["business"]["eu_representative"]["country"] == "IE"
+
+
+@pytest.mark.parametrize("law,prefix,cite", [
+    ("eu", "eu_rep", "GDPR Art. 27(2)"), ("uk", "uk_rep", "UK GDPR Art. 27(2)"), ("ch", "ch_rep", "FADP Art. 14(1)"),
+])
+def test_representative_exemption_is_an_answer(client, law, prefix, cite):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "country": "US", "js": "1"})
+    html = text(client.get(url(token, "business")))
+    fieldset = re.search(rf'<fieldset[^>]*data-rep="{law}".*?</fieldset>', html, re.S).group(0)
+    assert f'name="{prefix}_exempt"' in fieldset and cite in fieldset  # beside its fieldset, with its article
+    submit(client, token, "business", {f"{prefix}_exempt": "on", "js": "1"})
+    key = {"eu": "eu_representative", "uk": "uk_representative", "ch": "ch_representative"}[law]
+    assert saved(token)["business"][f"{key}_exempt"] is True
+    assert page_form(text(client.get(url(token, "business"))))[f"{prefix}_exempt"] == ["on"]
+    # naming a representative as well contradicts the exemption
+    response = submit(client, token, "business", {f"{prefix}_name": "Rep", f"{prefix}_address": "1 Street",
+                                                  f"{prefix}_email": "rep@rep.example", "js": "1"})
+    assert response.status_code == 200 and "untick the exemption" in text(response)
+    submit(client, token, "business", {f"{prefix}_exempt": None, "js": "1"})
+    assert f"{key}_exempt" not in saved(token)["business"]
+
+
+def test_exemption_clears_the_representative_gap_on_review(client, allru_answers):
+    token = new_draft(client, allru_answers)  # a UK business serving the EU, no EU representative
+    html = text(client.get(url(token, "review")))
+    assert "<code>business.eu_representative</code>" in html
+    submit(client, token, "business", {"eu_rep_exempt": "on", "js": "1"})
+    assert saved(token)["business"]["eu_representative_exempt"] is True
+    html = text(client.get(url(token, "review")))
+    assert "<code>business.eu_representative</code>" not in html
+
+
+def test_exemption_dropped_when_no_representative_is_needed(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "uk_rep_exempt": "on", "js": "1"})  # GB: no UK representative
+    assert "uk_representative_exempt" not in saved(token)["business"]
+
+
+def test_swiss_representative_asked_again_without_javascript(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "country": "CH", "address": "Bahnhofstrasse 2, 8001 Zürich",
+                                       "js": "1"})
+    response = submit(client, token, "business", {"country": "US", "js": ""})
+    assert response["Location"] == url(token, "business")
+    html = text(client.get(url(token, "business")))
+    assert "a Swiss representative" in html and "may require" in html
