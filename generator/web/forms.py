@@ -430,6 +430,13 @@ class DataForm(forms.Form):
         label="We show ads to past visitors on other sites (remarketing)", required=False,
     )
     sells_personal_data = forms.BooleanField(label="We sell or share personal data for money or ads", required=False)
+    opt_out_url = UrlInput(
+        label="Your “Do Not Sell or Share My Personal Information” page (optional)", required=False,
+        label_word="opt-out page address",
+        help_text="California requires this page when you sell or share personal information, and remarketing or "
+                  "advertising vendors (ad pixels) count as sharing. The policy links it; without it, the review "
+                  "reports the policy as unfinished for California.",
+    )
     order_fraud_screening = forms.BooleanField(
         label="Orders are accepted or refused automatically by fraud screening", required=False,
     )
@@ -590,6 +597,17 @@ class JurisdictionsForm(forms.Form):
     )
     safeguards = Checkboxes(label="How are transfers outside the EEA, UK and Switzerland protected?", required=False)
     registrations = Checkboxes(label="Regulators you have registered with or notified (optional)", required=False)
+    quebec_assessment = forms.BooleanField(
+        label="We assess the privacy impact before communicating personal information outside Quebec", required=False,
+        help_text="Quebec's private-sector Act s. 17: the assessment weighs the information's sensitivity, the purpose, "
+                  "the protection it will get and the law where it goes. The policy says so only when you tick this.",
+    )
+    quebec_governance_policy = forms.BooleanField(
+        label="We have adopted and published a governance policy for personal information", required=False,
+        help_text="Quebec's private-sector Act s. 3.2: the rules on keeping and destroying personal information, "
+                  "staff roles and complaints. The policy summarises it only when you tick this.",
+    )
+    quebec_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     safeguards_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -609,6 +627,8 @@ class JurisdictionsForm(forms.Form):
 class RightsForm(forms.Form):
     response_days = forms.IntegerField(
         label="Days you take to answer a privacy request", min_value=1, max_value=90, initial=30,
+        help_text="You can answer faster than a law requires, never slower: where your answer is longer than a "
+                  "law allows, the policy states that law's own deadline.",
         error_messages={
             "required": "Enter how many days you take to answer a request.",
             "invalid": "Enter a whole number of days, like 30.",

@@ -12,6 +12,7 @@ This is the one place where form fields and answers fields meet.
 import copy
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django import forms as djforms
 
@@ -368,6 +369,7 @@ class DataStep(Step):
             "marketing_email": marketing.get("email", "none"),
             "remarketing": bool(marketing.get("remarketing")),
             "sells_personal_data": bool(marketing.get("sells_personal_data")),
+            "opt_out_url": marketing.get("opt_out_url") or "",
             "order_fraud_screening": bool((answers.get("automated_decisions") or {}).get("order_fraud_screening")),
         }
         for c in categories:
@@ -434,6 +436,7 @@ class DataStep(Step):
             "remarketing": bool(d.get("remarketing")),
             "sells_personal_data": bool(d.get("sells_personal_data")),
         })
+        _put(marketing, "opt_out_url", d.get("opt_out_url"))
         _put(marketing, "email_tracking", True if d.get("email_tracking") and d.get("marketing_email") not in (None, "", "none") else None)
         new["marketing"] = marketing
         _put(new, "vat_oss", True if d.get("vat_oss") else None)
@@ -729,6 +732,8 @@ class JurisdictionsStep(Step):
             "storage_locations": answers.get("storage_locations") or ([country] if country else []),
             "safeguards": (answers.get("transfers") or {}).get("safeguards", []),
             "registrations": answers.get("registrations", []),
+            "quebec_assessment": bool((answers.get("transfers") or {}).get("quebec_assessment")),
+            "quebec_governance_policy": bool(answers.get("quebec_governance_policy")),
         }
         return Bundle(main=f.JurisdictionsForm(data, initial=initial, country_choices=cat_.country_choices(cat)))
 
@@ -737,12 +742,13 @@ class JurisdictionsStep(Step):
         new = copy.deepcopy(answers)
         new["jurisdictions"] = [law for law in model.LAWS if law in d["jurisdictions"]]
         new["storage_locations"] = list(d["storage_locations"])
-        if cat_.transfers_apply(new) and d.get("safeguards"):
-            transfers = dict(new.get("transfers") or {})
-            transfers["safeguards"] = [s for s in model.SAFEGUARDS if s in d["safeguards"]]
-            new["transfers"] = transfers
-        else:
-            new.pop("transfers", None)
+        transfers = dict(new.get("transfers") or {})
+        quebec = "ca" in new["jurisdictions"]
+        _put(transfers, "safeguards", [s for s in model.SAFEGUARDS if s in d.get("safeguards", ())]
+             if cat_.transfers_apply(new) else None)
+        _put(transfers, "quebec_assessment", True if quebec and d.get("quebec_assessment") else None)
+        _put(new, "transfers", transfers)
+        _put(new, "quebec_governance_policy", True if quebec and d.get("quebec_governance_policy") else None)
         _put(new, "registrations", [r for r in f.REGISTRATION_LABELS if r in d.get("registrations", ())])
         return new
 
@@ -769,17 +775,26 @@ class JurisdictionsStep(Step):
             "processors_transfer": cat_.leaves_safe_zone(proc_countries, cat),
             "outside_countries": [cat_.country_label(c, cat) for c in proc_countries if c not in cat_.safe_zone(cat)],
             "safe_codes": " ".join(sorted(cat_.safe_zone(cat))),
+            "show_quebec": "ca" in self._laws(answers, form),
         }
+
+    @staticmethod
+    def _laws(answers, form):
+        if form.is_bound:
+            return form.data.getlist("jurisdictions")
+        return form.initial.get("jurisdictions") or ()
 
     def after_save(self, old, new, bundle):
         d = bundle.main.cleaned_data
-        if d.get("js") == "1" or d.get("safeguards_shown") == "1":
+        if d.get("js") == "1":
             return None
-        if cat_.transfers_apply(new):
+        if d.get("safeguards_shown") != "1" and cat_.transfers_apply(new):
             return (
                 "Saved. Some personal data is kept or sent outside the EEA, the UK and Switzerland: "
                 "please say below how those transfers are protected, then continue."
             )
+        if d.get("quebec_shown") != "1" and "ca" in new["jurisdictions"]:
+            return "Saved. Because you chose Canada, please answer the questions about Quebec below, then continue."
         return None
 
 
@@ -835,6 +850,34 @@ class RightsStep(Step):
         policy.setdefault("language", "en")
         new["policy"] = policy
         return new
+
+    def context(self, answers, bundle):
+        form = bundle.main
+        days = form.initial.get("response_days")
+        if form.is_bound:
+            typed = str(form.data.get("response_days", "")).strip()
+            days = int(typed) if typed.isdigit() and 1 <= int(typed) <= 90 else days
+        return {"response_periods": response_periods(answers, days), "response_days_shown": days}
+
+
+def response_periods(answers, days):
+    """[{law, text, ...}] for each chosen law (or those suggested for the country): the response
+    period its rights text will print for `days`, by generator.laws.response_period; an answer can
+    shorten a law's deadline, never lengthen it."""
+    registry = laws.get_laws()
+    chosen = answers.get("jurisdictions") or cat_.suggested_laws((answers.get("business") or {}).get("country"))
+    shim = SimpleNamespace(rights=model.Rights(response_days=days or 30))  # all response_period reads
+    out = []
+    for law_id in chosen:
+        law = registry.get(law_id)
+        if law is None:
+            continue
+        out.append({
+            "law": law.short, "text": laws.response_period(law, shim),
+            "max_days": law.response.max_days or "", "max_text": law.response.max_text,
+            "working": "1" if law.response.working_days else "", "default_days": law.response.default_days or "",
+        })
+    return out
 
 
 # --- 9 review (not a form step) -----------------------------------------------------------------
