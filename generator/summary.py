@@ -12,16 +12,41 @@ puts the summary first, turns section links whose section is absent into text, a
 spelling where the policy is only for California.
 """
 from dataclasses import replace
+from functools import lru_cache
+
+import yaml
 
 from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
 from generator.library.clauses import Literal, Slot, TrustedLink
 from generator.library.clauses import SectionLink
+from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
 
 SECTION_ID = SUMMARY_SECTION
 GLANCE = "glance."
 MAX_NAMED_RECIPIENTS = 5
+SUMMARY_FILE = CLAUSES_DIR / "sections" / "005_at_a_glance.yaml"
+DEFAULT_WORDS = {
+    "others": "{count} others",
+    "period_range": "from {short} for {short_data} to {long} for {long_data}",
+    "one_period": "{period} for {data}",
+}
+
+
+@lru_cache(maxsize=4)
+def _read_words(path, mtime):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {**DEFAULT_WORDS, **{str(k): str(v) for k, v in (doc.get("words") or {}).items()}}
+
+
+def summary_words(name, **values):
+    """The small phrases the glance values are made of, from the clause file's `words:`."""
+    try:
+        words = _read_words(SUMMARY_FILE, SUMMARY_FILE.stat().st_mtime_ns)
+    except OSError:
+        words = DEFAULT_WORDS
+    return words[name].format(**values)
 
 
 def glance_values(facts, resolve):
@@ -40,7 +65,7 @@ def glance_values(facts, resolve):
         if len(names) <= MAX_NAMED_RECIPIENTS:
             return join_words(names)
         shown = names[:MAX_NAMED_RECIPIENTS - 1]
-        return join_words(shown + [f"{len(names) - len(shown)} others"])
+        return join_words(shown + [summary_words("others", count=len(names) - len(shown))])
 
     def storage():
         return join_words([catalogues.country_name(c) for c in answers.storage_locations]) or None
@@ -82,8 +107,8 @@ def glance_values(facts, resolve):
         rows.sort(key=lambda r: r[0])
         (_, short, short_label), (_, long, long_label) = rows[0], rows[-1]
         if short == long:
-            return f"{short} for {join_words([r[2] for r in rows])}"
-        return f"from {short} for {short_label} to {long} for {long_label}"
+            return summary_words("one_period", period=short, data=join_words([r[2] for r in rows]))
+        return summary_words("period_range", short=short, short_data=short_label, long=long, long_data=long_label)
 
     def retention_indefinite():
         names = [sentence_label(d.name) for d in facts.data_items
