@@ -461,3 +461,26 @@ def test_consent_paragraph_follows_trackers_not_only_the_cookie_table():
               "purpose": "visitor statistics", "privacy_url": "https://acme.example/privacy"}
     t = text(answers(data=data, processors=[{"id": "hetzner"}, custom]))
     assert "only if you agree to them in the cookie banner" in t
+
+
+@pytest.mark.parametrize("example", ["all-ru", "wisecp-host", "allsales", "alexrust", "allcot"])
+def test_example_retention_rows_state_only_their_answered_figures(example):
+    from generator.answers.loader import load_answers_file
+
+    result = load_answers_file(f"docs/examples/{example}.yaml")
+    assert result.ok, result.errors
+    rows = table(result.answers, "retention")
+    assert rows
+    for name, period, _starts, reason in rows:
+        for figure in re.findall(r"\b\d+ (?:day|week|month|year)s?\b", reason):
+            assert figure in period, (example, name, figure, period)
+
+
+@pytest.mark.parametrize("example", ["all-ru", "wisecp-host", "allsales", "alexrust", "allcot"])
+def test_example_recipients_receive_only_declared_data(example):
+    from generator.answers.loader import load_answers_file
+    from generator.library import get_catalogues
+    from generator.resolve import Facts
+
+    result = load_answers_file(f"docs/examples/{example}.yaml")
+    assert Facts(result.answers, get_catalogues()).undeclared_recipient_data() == []
