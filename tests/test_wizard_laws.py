@@ -223,3 +223,154 @@ def test_swiss_representative_asked_again_without_javascript(client):
     assert response["Location"] == url(token, "business")
     html = text(client.get(url(token, "business")))
     assert "a Swiss representative" in html and "may require" in html
+
+
+# --- data: the California opt-out page -------------------------------------------------------------
+
+def californian(answers):
+    answers["business"].update(country="US", address="1 Market St, San Francisco, CA 94105")
+    answers["jurisdictions"] = ["us_ca"]
+    answers["storage_locations"] = ["US"]
+    answers["marketing"]["remarketing"] = True  # sharing for cross-context behavioral advertising
+    return answers
+
+
+def test_opt_out_url_is_asked_beside_selling_and_sharing(client, allru_answers):
+    token = new_draft(client, californian(allru_answers))
+    html = text(client.get(url(token, "data")))
+    field = re.search(r'<input[^>]*name="opt_out_url"[^>]*>', html).group(0)
+    assert 'type="url"' in field
+    assert "California requires this page when you sell or share personal information" in html
+    assert "remarketing or advertising vendors" in html
+
+
+def test_opt_out_url_saved_and_printed(client, allru_answers):
+    token = new_draft(client, californian(allru_answers))
+    review = text(client.get(url(token, "review")))
+    item = re.search(r"<li><a href=\"([^\"]+)\">[^<]*</a>: <code>marketing.opt_out_url</code>", review)
+    assert item and item.group(1) == url(token, "data")  # the unfinished item links to the step that asks it
+    response = submit(client, token, "data", {"opt_out_url": "www.all-ru.net/do-not-sell"})
+    assert response["Location"] == url(token, "processors"), text(response)
+    assert saved(token)["marketing"]["opt_out_url"] == "https://www.all-ru.net/do-not-sell"  # https:// added
+    assert page_form(text(client.get(url(token, "data"))))["opt_out_url"] == ["https://www.all-ru.net/do-not-sell"]
+    markdown = policy_markdown(client, token)
+    assert '"Do Not Sell or Share My Personal Information" page at' in markdown and "https://www.all-ru.net/do-not-sell" in markdown
+    assert "<code>marketing.opt_out_url</code>" not in text(client.get(url(token, "review")))
+    # emptied, it is left out of the answers again
+    submit(client, token, "data", {"opt_out_url": ""})
+    assert "opt_out_url" not in saved(token)["marketing"]
+
+
+@pytest.mark.parametrize("typed", ["javascript:alert(1)", "not a url", "https://"])
+def test_opt_out_url_validated_like_other_urls(client, allru_answers, typed):
+    token = new_draft(client, californian(allru_answers))
+    response = submit(client, token, "data", {"opt_out_url": typed})
+    html = text(response)
+    assert response.status_code == 200
+    assert "Enter a web address for your opt-out page starting with https://" in html
+    assert 'id="id_opt_out_url_error"' in html
+    assert "opt_out_url" not in saved(token)["marketing"]
+
+
+# --- jurisdictions: Quebec --------------------------------------------------------------------------
+
+def canadian(answers):
+    answers["business"].update(country="CA", region="CA-QC", address="1000 rue Exemple, Montréal QC H2X 0A0")
+    answers["jurisdictions"] = ["ca"]
+    answers["storage_locations"] = ["CA"]
+    return answers
+
+
+def test_quebec_questions_only_with_canada(client, allru_answers):
+    token = new_draft(client, allru_answers)  # uk, eu
+    html = text(client.get(url(token, "jurisdictions")))
+    assert "hidden" in tag(html, r"<fieldset[^>]*data-quebec-section[^>]*>")
+    token = new_draft(client, canadian(copy.deepcopy(allru_answers)))
+    html = text(client.get(url(token, "jurisdictions")))
+    assert "hidden" not in tag(html, r"<fieldset[^>]*data-quebec-section[^>]*>")
+    assert 'name="quebec_assessment"' in html and 'name="quebec_governance_policy"' in html
+    assert "s. 17" in html and "s. 3.2" in html
+
+
+def test_quebec_answers_saved_and_printed(client, allru_answers):
+    token = new_draft(client, canadian(allru_answers))
+    markdown = policy_markdown(client, token)
+    assert "Before we communicate personal information outside Quebec" not in markdown
+    assert "Our rules for governing personal information" not in markdown
+    response = submit(client, token, "jurisdictions", {"quebec_assessment": "on", "quebec_governance_policy": "on",
+                                                       "safeguards": ["scc"], "js": "1"})
+    assert response["Location"] == url(token, "rights"), text(response)
+    a = saved(token)
+    assert a["transfers"]["quebec_assessment"] is True and a["quebec_governance_policy"] is True
+    assert load_document(a).ok
+    markdown = policy_markdown(client, token)
+    assert "Before we communicate personal information outside Quebec, we assess" in markdown
+    assert "Our rules for governing personal information" in markdown
+    form = page_form(text(client.get(url(token, "jurisdictions"))))
+    assert form["quebec_assessment"] == ["on"] and form["quebec_governance_policy"] == ["on"]
+    # unticked, or Canada dropped: left out of the answers
+    submit(client, token, "jurisdictions", {"quebec_assessment": None, "js": "1"})
+    assert "quebec_assessment" not in saved(token).get("transfers", {}) and saved(token)["quebec_governance_policy"] is True
+    submit(client, token, "jurisdictions", {"jurisdictions": ["uk"], "js": "1"})
+    assert "quebec_governance_policy" not in saved(token)
+
+
+def test_quebec_questions_asked_again_without_javascript(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "jurisdictions", {"jurisdictions": ["uk", "eu", "ca"], "safeguards": ["scc"], "js": ""})
+    assert response["Location"] == url(token, "jurisdictions")
+    html = text(client.get(url(token, "jurisdictions")))
+    assert "please answer the questions about Quebec below" in html
+    assert "hidden" not in tag(html, r"<fieldset[^>]*data-quebec-section[^>]*>")
+    response = submit(client, token, "jurisdictions", {"quebec_assessment": "on"})
+    assert response["Location"] == url(token, "rights")
+    assert saved(token)["transfers"]["quebec_assessment"] is True
+
+
+def test_roskomnadzor_transfer_notice_is_a_registration(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "jurisdictions")))
+    assert 'value="roskomnadzor_transfers"' in html and "152-FZ Art. 12" in html
+    submit(client, token, "jurisdictions", {"registrations": ["roskomnadzor", "roskomnadzor_transfers"], "js": "1"})
+    assert saved(token)["registrations"] == ["roskomnadzor", "roskomnadzor_transfers"]
+
+
+# --- rights: the deadline each law prints -------------------------------------------------------------
+
+def periods(html):
+    box = re.search(r'<div[^>]*id="response-periods".*?</div>', html, re.S).group(0)
+    return [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li[^>]*>.*?</li>", box, re.S)]
+
+
+def test_response_days_show_each_laws_deadline(client, allru_answers):
+    allru_answers["jurisdictions"] = ["us_ca", "eu"]
+    allru_answers["rights"]["response_days"] = 45
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "rights")))
+    assert periods(html) == ["CCPA: 45 calendar days", "GDPR: one month"]
+    assert "With <span data-response-days>45</span> days, the policy will say" in html
+    assert "never slower" in html
+    markdown = policy_markdown(client, token)
+    assert "45 calendar days" in markdown and "one month" in markdown
+
+
+def test_response_days_shorten_but_never_lengthen(client, allru_answers):
+    allru_answers["jurisdictions"] = ["us_ca", "eu", "ru", "au"]
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "rights", {"response_days": "20"})
+    assert response["Location"] == url(token, "review")
+    assert saved(token)["rights"]["response_days"] == 20
+    html = text(client.get(url(token, "rights")))
+    # shorter than the GDPR's month and California's 45 days: 20 days; Russia counts working days
+    assert periods(html) == ["CCPA: 20 days", "GDPR: 20 days", "152-FZ: 10 working days", "APPs: 20 days"]
+    # a period typed with an error elsewhere on the page is shown for what was typed
+    response = submit(client, token, "rights", {"response_days": "60", "notice_days": "soon"})
+    assert response.status_code == 200
+    assert periods(text(response)) == ["CCPA: 45 calendar days", "GDPR: one month", "152-FZ: 10 working days",
+                                       "APPs: 60 days"]
+
+
+def test_response_periods_follow_the_suggested_laws_before_any_are_chosen(client):
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "js": "1"})  # GB: UK GDPR suggested
+    assert periods(text(client.get(url(token, "rights")))) == ["UK GDPR: one month"]

@@ -432,7 +432,7 @@ class DataForm(forms.Form):
     sells_personal_data = forms.BooleanField(label="We sell or share personal data for money or ads", required=False)
     opt_out_url = UrlInput(
         label="Your “Do Not Sell or Share My Personal Information” page (optional)", required=False,
-        label_word="opt-out page address",
+        label_word="web address for your opt-out page",
         help_text="California requires this page when you sell or share personal information, and remarketing or "
                   "advertising vendors (ad pixels) count as sharing. The policy links it; without it, the review "
                   "reports the policy as unfinished for California.",
