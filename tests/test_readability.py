@@ -320,3 +320,14 @@ def test_summary_never_promises_deletion_of_data_kept_indefinitely():
     summary = md.split("**Contents**")[0]
     assert "[How long we keep it](#how-long-we-keep-your-data): billing and payment records with no fixed end date" in summary
     assert "then we delete" not in summary
+
+
+def test_request_channels_link_every_validated_url():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["rights"]["request_channels"] = ["email", "web_form", "control_panel", "post"]
+    md = render(policy.build(load_document(doc).answers, today=TODAY), "markdown")
+    assert (
+        "[How to reach us](#how-to-contact-us): by email to support@all-ru.net, through the form at "
+        "<https://www.all-ru.net/contacto>, in your control panel at <https://my.all-ru.net> or by post to "
+        "Hawthorn House, Southwell Road West, Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom." in md
+    )

@@ -156,36 +156,42 @@ def business_address(facts):
     return address_with_country(business.address, facts.catalogues.country_name(business.country), business.country)
 
 
-def channel_inlines(facts):
-    """channel_words as inlines, the control panel's validated URL a link."""
-    answers, words = facts.answers, facts.catalogues.words
+def _channels(facts):
+    """(vocabulary key, values) for each chosen request channel the answers let us name."""
+    answers, business = facts.answers, facts.answers.business
     out = []
-    for channel, phrase in zip(answers.rights.request_channels, channel_words(facts)):
+    for channel in answers.rights.request_channels:
         if channel == "control_panel" and answers.control_panel_url:
-            before, _, after = words("request_channels", "control_panel_at").partition("{url}")
-            run = (Text(before),) + url_inlines(answers.control_panel_url) + ((Text(after),) if after else ())
+            out.append(("control_panel_at", {"url": answers.control_panel_url}))
+        elif channel == "web_form":
+            # a form is named only at the URL the answers give (counsel review)
+            if business.contact_url:
+                out.append(("web_form_at", {"url": business.contact_url}))
+        elif channel == "phone" and business.phone:
+            out.append(("phone_at", {"phone": business.phone}))
+        else:
+            out.append((channel, {"email": business.contact_email, "address": business_address(facts)}))
+    return out
+
+
+def channel_inlines(facts):
+    """channel_words as inlines, each validated URL (control panel, contact form) a link."""
+    words = facts.catalogues.words
+    out = []
+    for key, values in _channels(facts):
+        if "url" in values:
+            before, _, after = words("request_channels", key).partition("{url}")
+            run = (Text(before),) + url_inlines(values["url"]) + (Text(after),)
             out.append(tuple(i for i in run if i.text))
         else:
-            out.append((Text(phrase),))
+            out.append((Text(words("request_channels", key, **values)),))
     return out
 
 
 def channel_words(facts):
     """How to reach the business with a request, one phrase per chosen channel."""
-    answers, business, words = facts.answers, facts.answers.business, facts.catalogues.words
-    out = []
-    for channel in answers.rights.request_channels:
-        if channel == "control_panel" and answers.control_panel_url:
-            out.append(words("request_channels", "control_panel_at", url=answers.control_panel_url))
-        elif channel == "web_form":
-            # a form is named only at the URL the answers give (counsel review)
-            if business.contact_url:
-                out.append(words("request_channels", "web_form_at", url=business.contact_url))
-        elif channel == "phone" and business.phone:
-            out.append(words("request_channels", "phone_at", phone=business.phone))
-        else:
-            out.append(words("request_channels", channel, email=business.contact_email, address=business_address(facts)))
-    return out
+    words = facts.catalogues.words
+    return [words("request_channels", key, **values) for key, values in _channels(facts)]
 
 
 # Answers fields the contract validates as http(s) URLs: printed as links to themselves.
