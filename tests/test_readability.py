@@ -331,3 +331,13 @@ def test_request_channels_link_every_validated_url():
         "<https://www.all-ru.net/contacto>, in your control panel at <https://my.all-ru.net> or by post to "
         "Hawthorn House, Southwell Road West, Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom." in md
     )
+
+
+def test_every_url_in_the_examples_is_a_link(example):
+    """No web address of a worked example is printed as bare text in the HTML page."""
+    name, document, _ = example
+    page = render(document, "html")
+    text = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    text = re.sub(r"<a [^>]*>.*?</a>", "", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    assert not re.findall(r"(?:https?://|www\.)\S+", text), name
