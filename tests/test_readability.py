@@ -341,3 +341,11 @@ def test_every_url_in_the_examples_is_a_link(example):
     text = re.sub(r"<a [^>]*>.*?</a>", "", text, flags=re.S)
     text = re.sub(r"<[^>]+>", " ", text)
     assert not re.findall(r"(?:https?://|www\.)\S+", text), name
+
+
+def test_representative_address_ends_with_its_country():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["business"]["eu_representative"] = {
+        "name": "Rep GmbH", "address": "Street 1, 10115 Berlin", "country": "DE", "email": "rep@example.com"}
+    text = plain_text(policy.build(load_document(doc).answers, today=TODAY))
+    assert "Rep GmbH, Street 1, 10115 Berlin, Germany, rep@example.com" in text

@@ -64,10 +64,14 @@ def long_date(value: date, language="en"):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def _contact(contact):
+def _contact(contact, catalogues=None):
+    """"Name, address with its country, email" of a DPO or representative."""
     if not contact:
         return None
-    return ", ".join(part for part in (contact.name, contact.address, contact.email) if part)
+    address = contact.address
+    if address and contact.country and catalogues is not None:
+        address = address_with_country(address, catalogues.country_name(contact.country), contact.country)
+    return ", ".join(part for part in (contact.name, address, contact.email) if part)
 
 
 def _days(n):
@@ -107,10 +111,10 @@ def computed_values(facts, today):
         "business_country": lambda: countries(business.country),
         "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,
         "effective_date": lambda: long_date(answers.policy.effective_date or today),
-        "dpo": lambda: _contact(business.dpo),
-        "eu_representative": lambda: _contact(business.eu_representative),
-        "uk_representative": lambda: _contact(business.uk_representative),
-        "ch_representative": lambda: _contact(business.ch_representative),
+        "dpo": lambda: _contact(business.dpo, facts.catalogues),
+        "eu_representative": lambda: _contact(business.eu_representative, facts.catalogues),
+        "uk_representative": lambda: _contact(business.uk_representative, facts.catalogues),
+        "ch_representative": lambda: _contact(business.ch_representative, facts.catalogues),
         "storage_countries": lambda: join_words([countries(c) for c in answers.storage_locations]),
         "transfer_countries": lambda: join_words([countries(c) for c in _transfer_countries(facts)]) or None,
         "request_channels": request_channels,
