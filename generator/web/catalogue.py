@@ -113,6 +113,9 @@ def data_name(data_id, answers=None, cat=None):
     return data_id.replace("_", " ").capitalize()
 
 
+# groups whose vendors can be used in a restricted, non-targeting mode (CCPA service provider)
+RESTRICTABLE_GROUPS = ("advertising", "analytics")
+
 GROUP_LABELS = {
     "payments": "Payments",
     "registrars": "Domain registrars and registries",
@@ -132,11 +135,19 @@ def group_label(group):
     return GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
 
 
-def processor_where(proc, cat=None):
+def processor_entity(proc, business_country, cat=None):
+    """(entity, country) a business established in `business_country` contracts with, by the
+    catalogue's per-region entities (Processor.entity_for)."""
+    cat = cat or get_catalogues()
+    return proc.entity_for(business_country, bool(business_country) and is_eea(business_country, cat))
+
+
+def processor_where(proc, cat=None, country=None):
     """Where a processor keeps data, in words: "Ireland; also the United States"."""
     cat = cat or get_catalogues()
-    text = country_label(proc.country, cat) if proc.country else "unknown"
-    extra = [country_label(c, cat) for c in proc.transfer_countries if c != proc.country]
+    country = country or proc.country
+    text = country_label(country, cat) if country else "unknown"
+    extra = [country_label(c, cat) for c in proc.transfer_countries if c != country]
     return text + (f"; also {', '.join(extra)}" if extra else "")
 
 

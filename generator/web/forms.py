@@ -493,12 +493,33 @@ class CustomDataForm(forms.Form):
 
 # --- step 4: processors -----------------------------------------------------------------------
 
+RESTRICTED_LABEL = "Used in restricted, non-targeting mode (for example Google's restricted data processing)"
+RESTRICTED_HELP = (
+    "Only if you have switched the vendor to a mode in which it does not use the data for targeted advertising: "
+    "it then acts as a service provider under California law, not a third party you share data with."
+)
+
+
 class ProcessorsForm(forms.Form):
     processors = Checkboxes(label="Services you share personal data with", required=False)
 
-    def __init__(self, *args, processor_choices=(), **kwargs):
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), country_choices=(), **kwargs):
+        """details: (id, name) of the chosen catalogue processors, which get an entity and a country
+        (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
+        name) of the advertising and analytics processors, which get the restricted-mode box."""
         super().__init__(*args, **kwargs)
         self.fields["processors"].choices = list(processor_choices)
+        for pid, name in details:
+            self.fields[f"entity_{pid}"] = forms.CharField(
+                label=f"Legal entity you contract with for {name}", max_length=300, required=False,
+                help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
+            )
+            self.fields[f"country_{pid}"] = forms.ChoiceField(
+                label=f"Country where that entity is established", required=False,
+                choices=[("", "Choose a country")] + list(country_choices),
+            )
+        for pid, name in restrictable:
+            self.fields[f"restricted_{pid}"] = forms.BooleanField(label=RESTRICTED_LABEL, required=False, help_text=RESTRICTED_HELP)
 
     def boxes(self):
         return {cb.data["value"]: cb for cb in self["processors"]}
@@ -506,7 +527,16 @@ class ProcessorsForm(forms.Form):
 
 class CustomProcessorForm(forms.Form):
     name = forms.CharField(label="Name", max_length=200)
+    entity = forms.CharField(
+        label="Legal entity you contract with (optional)", max_length=300, required=False,
+        help_text="The company named in your contract, for example “Acme Backup GmbH”, if it differs from the name.",
+    )
     purpose = forms.CharField(label="What you use it for", max_length=300)
+    description = forms.CharField(
+        label="What it does, as the policy should say it (optional)", max_length=500, required=False,
+        help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
+                  "policy uses what you use it for.",
+    )
     country = forms.ChoiceField(label="Country where it is established")
     data = Checkboxes(label="Data it receives")
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")

@@ -497,12 +497,29 @@ class ProcessorsStep(Step):
         refs = answers.get("processors", ())
         chosen = [cat.resolve_processor_id(r["id"]) or r["id"] for r in refs if r.get("id")]
         visible = [p for _, _, _, procs in self._groups(answers, chosen) for p in procs]
+        business_country = (answers.get("business") or {}).get("country")
+        by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in refs if r.get("id")}
+        initial = {"processors": chosen}
+        details = []
+        for pid in chosen:
+            proc = cat.processors.get(pid)
+            if proc is None:
+                continue
+            details.append((pid, proc.name))
+            entity, country = cat_.processor_entity(proc, business_country, cat)
+            initial[f"entity_{pid}"] = by_id[pid].get("entity") or entity
+            initial[f"country_{pid}"] = by_id[pid].get("country") or country
+        restrictable = [(p.id, p.name) for p in visible if p.group in cat_.RESTRICTABLE_GROUPS]
+        for pid, _ in restrictable:
+            initial[f"restricted_{pid}"] = bool((by_id.get(pid) or {}).get("restricted_processing"))
         main = f.ProcessorsForm(
-            data, initial={"processors": chosen}, processor_choices=[(p.id, p.name) for p in visible],
+            data, initial=initial, processor_choices=[(p.id, p.name) for p in visible],
+            details=details, restrictable=restrictable, country_choices=cat_.country_choices(cat),
         )
         data_choices = [(d["id"], cat_.data_name(d["id"], answers, cat)) for d in answers.get("data", ())]
         customs = [
-            {"name": r.get("name", ""), "purpose": r.get("purpose", ""), "country": r.get("country", ""),
+            {"name": r.get("name", ""), "entity": r.get("entity") or "", "purpose": r.get("purpose", ""),
+             "description": r.get("description") or "", "country": r.get("country", ""),
              "data": list(r.get("data", ())), "privacy_url": r.get("privacy_url") or "", "safeguard": r.get("safeguard") or ""}
             for r in refs if not r.get("id")
         ]
@@ -523,10 +540,20 @@ class ProcessorsStep(Step):
         old_custom = {r.get("name"): r for r in old_refs if not r.get("id")}
         # Catalogue processors the page did not offer (a registrar after domains were dropped) are kept.
         offered = {value for value, _ in bundle.main.fields["processors"].choices}
+        business_country = (answers.get("business") or {}).get("country")
         refs = []
         for pid in cat.processors:
             if pid in d["processors"] or (pid in old_by_id and pid not in offered):
-                refs.append(dict(old_by_id.get(pid, {}), id=pid))
+                entry = dict(old_by_id.get(pid, {}), id=pid)
+                if f"entity_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    # only what differs from the catalogue's entity for the business's country is an answer
+                    entity, country = cat_.processor_entity(cat.processors[pid], business_country, cat)
+                    typed = (d.get(f"entity_{pid}") or "").strip()
+                    _put(entry, "entity", typed if typed and typed != entity else None)
+                    _put(entry, "country", d.get(f"country_{pid}") if d.get(f"country_{pid}") not in ("", country) else None)
+                if f"restricted_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    _put(entry, "restricted_processing", True if d.get(f"restricted_{pid}") else None)
+                refs.append(_order(entry, ("id", "entity", "country")))
         refs += [dict(r) for pid, r in old_by_id.items() if pid not in cat.processors]  # unknown ids stay visible to the loader
         for form in bundle.rows.forms:
             c = form.cleaned_data
@@ -534,9 +561,11 @@ class ProcessorsStep(Step):
                 continue
             entry = dict(old_custom.get(c["name"], {}))
             entry.update({"name": c["name"], "purpose": c["purpose"], "country": c["country"], "data": c["data"]})
+            _put(entry, "entity", (c.get("entity") or "").strip() or None)
+            _put(entry, "description", (c.get("description") or "").strip() or None)
             _put(entry, "privacy_url", c.get("privacy_url"))
             _put(entry, "safeguard", c.get("safeguard") or None)
-            refs.append(_order(entry, ("name", "purpose", "country", "data", "privacy_url", "safeguard")))
+            refs.append(_order(entry, ("name", "entity", "description", "purpose", "country", "data", "privacy_url", "safeguard")))
         new["processors"] = refs
         # Inventory and recipients agree: every kind of data a processor receives is declared as
         # collected (website usage for analytics and ad tags, correspondence for a help desk), so
@@ -555,14 +584,28 @@ class ProcessorsStep(Step):
         chosen = bundle.extra["chosen"]
         groups = self._groups(answers, chosen)
         boxes = bundle.main.boxes()
+        form = bundle.main
+        business_country = (answers.get("business") or {}).get("country")
+        refs = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in answers.get("processors", ()) if r.get("id")}
         rows = []
         for group, label, reasons, procs in groups:
-            items = [{
-                "p": p, "box": boxes.get(p.id),
-                "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                "where": cat_.processor_where(p, cat),
-                "search": " ".join([p.name, p.id, p.group, label, p.entity or "", *p.aliases]).lower(),
-            } for p in procs]
+            items = []
+            for p in procs:
+                entity, country = cat_.processor_entity(p, business_country, cat)
+                ref = refs.get(p.id) or {}
+                entity_field = form[f"entity_{p.id}"] if f"entity_{p.id}" in form.fields else None
+                country_field = form[f"country_{p.id}"] if entity_field else None
+                items.append({
+                    "p": p, "box": boxes.get(p.id),
+                    "entity": entity,
+                    "data": [cat_.data_name(x, answers, cat) for x in p.data],
+                    "where": cat_.processor_where(p, cat, country),
+                    "search": " ".join([p.name, p.id, p.group, label, entity or "", *p.aliases]).lower(),
+                    "entity_field": entity_field, "country_field": country_field,
+                    "override_open": bool(ref.get("entity") or ref.get("country")
+                                          or (entity_field and (entity_field.errors or country_field.errors))),
+                    "restricted": form[f"restricted_{p.id}"] if f"restricted_{p.id}" in form.fields else None,
+                })
             rows.append({"group": group, "label": label, "reasons": reasons, "items": items,
                          "has_chosen": any(p.id in chosen for p in procs)})
         summary = []
@@ -570,12 +613,16 @@ class ProcessorsStep(Step):
             if ref.get("id"):
                 p = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "")
                 if p:
-                    summary.append({"name": p.name, "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                                    "where": cat_.processor_where(p, cat), "purpose": p.description})
+                    entity, country = cat_.processor_entity(p, business_country, cat)
+                    summary.append({"name": p.name, "entity": ref.get("entity") or entity,
+                                    "data": [cat_.data_name(x, answers, cat) for x in ref.get("data") or p.data],
+                                    "where": cat_.processor_where(p, cat, ref.get("country") or country),
+                                    "purpose": p.description})
             else:
-                summary.append({"name": ref.get("name"), "data": [cat_.data_name(x, answers, cat) for x in ref.get("data", ())],
+                summary.append({"name": ref.get("name"), "entity": ref.get("entity"),
+                                "data": [cat_.data_name(x, answers, cat) for x in ref.get("data", ())],
                                 "where": cat_.country_label(ref["country"], cat) if ref.get("country") else "",
-                                "purpose": ref.get("purpose")})
+                                "purpose": ref.get("description") or ref.get("purpose")})
         return {
             "groups": rows,
             "summary": summary,
