@@ -265,6 +265,8 @@ def test_label_and_list_helpers():
     assert sentence_label("Server and network logs") == "server and network logs"
     assert sentence_label("IP addresses") == "IP addresses"
     assert sentence_label("WHOIS data") == "WHOIS data"
+    assert sentence_label("Google Analytics data") == "Google Analytics data"
+    assert sentence_label("Stripe receipts") == "Stripe receipts"
     assert join_words(["account details", "server and network logs", "backups"]) == (
         "account details; server and network logs; and backups")
     assert join_words(["account details", "billing records", "backups"]) == "account details, billing records and backups"
