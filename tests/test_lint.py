@@ -76,11 +76,18 @@ def test_a_good_clause_adds_no_problem(library_copy, pristine_problems):
      "999_lint_test.yaml:lint_test.sample: source quote not found verbatim in " + SEED),
     (good_clause(sources=[{"seed": "999_missing.txt", "quote": "x"}]),
      "999_lint_test.yaml:lint_test.sample: source seed '999_missing.txt' is not a file in clauses/sources/"),
-    (good_clause(sources=None), "999_lint_test.yaml:lint_test.sample: no source"),
-    (good_clause(vetting=None), "999_lint_test.yaml:lint_test.sample: no vetting line"),
+    (good_clause(sources=None), "999_lint_test.yaml:lint_test.sample: 'sources' is a required property"),
+    (good_clause(sources=[]), "999_lint_test.yaml:lint_test.sample.sources: [] should be non-empty"),
+    (good_clause(vetting=None), "999_lint_test.yaml:lint_test.sample: 'vetting' is a required property"),
+    (good_clause(vetting="  "), "999_lint_test.yaml:lint_test.sample.vetting: '  ' is empty"),
     (good_clause(meets=["gdpr.favourite_colour"]),
      "999_lint_test.yaml:lint_test.sample: meets unknown checklist element 'gdpr.favourite_colour'"),
-    (good_clause(block="weather_table"), "999_lint_test.yaml:lint_test.sample: unknown generated block 'weather_table'"),
+    (good_clause(block="weather_table"), "999_lint_test.yaml:lint_test.sample.block: 'weather_table' is not one of"),
+    (good_clause(laws=["eu", "de"]), "999_lint_test.yaml:lint_test.sample.laws.1: 'de' is not one of"),
+    (good_clause(text=" "), "999_lint_test.yaml:lint_test.sample: 'block' is a required property"),
+    (good_clause(sources=[{"seed": SEED}]), "999_lint_test.yaml:lint_test.sample.sources.0: 'quote' is a dependency of 'seed'"),
+    (good_clause(sources=[{"title": "x"}]), "999_lint_test.yaml:lint_test.sample.sources.0: Additional properties are not allowed"),
+    (good_clause(id="other_section.sample"), "999_lint_test.yaml:other_section.sample: id must start with its section 'lint_test.'"),
 ])
 def test_each_clause_rule_names_the_clause(library_copy, pristine_problems, clause, expected):
     add_section(library_copy, clause)
@@ -114,7 +121,7 @@ def test_processor_missing_a_required_field(library_copy, pristine_problems):
     stripe = next(e for e in entries if e["id"] == "stripe")
     del stripe["entity"]
     path.write_text(yaml.safe_dump(entries))
-    assert "processors/payments.yaml:stripe: processor misses required field 'entity'" in new_problems(library_copy, pristine_problems)
+    assert "processors/payments.yaml:stripe: 'entity' is a required property" in new_problems(library_copy, pristine_problems)
 
 
 def test_authority_missing_for_a_regime(library_copy, pristine_problems):
@@ -139,8 +146,8 @@ def test_compliance_rule_with_unknown_key_or_step(library_copy, pristine_problem
     rule["step"], rule["outside_polcy"] = "retentions", True
     path.write_text(yaml.safe_dump(doc))
     problems = new_problems(library_copy, pristine_problems)
-    assert "compliance.yaml:gdpr.retention: unknown key(s) outside_polcy" in problems
-    assert "compliance.yaml:gdpr.retention: unknown wizard step 'retentions'" in problems
+    assert "compliance.yaml:gdpr.retention: Additional properties are not allowed ('outside_polcy' was unexpected)" in problems
+    assert any(p.startswith("compliance.yaml:gdpr.retention.step: 'retentions' is not one of") for p in problems), problems
 
 
 def test_seed_without_a_description(library_copy, pristine_problems):
@@ -152,10 +159,10 @@ def test_seed_without_a_description(library_copy, pristine_problems):
 
 
 def test_lint_knows_the_wizard_steps():
-    from generator.library.lint import WIZARD_STEPS
+    from generator.library.schemas import load_schema
     from generator.web import steps
 
-    assert WIZARD_STEPS == set(steps.SLUGS) - {"review"}
+    assert set(load_schema("common")["$defs"]["wizard_step"]["enum"]) == set(steps.SLUGS) - {"review"}
 
 
 def test_command_exits_one_and_names_the_clause(library_copy, capsys):
@@ -163,7 +170,7 @@ def test_command_exits_one_and_names_the_clause(library_copy, capsys):
     with pytest.raises(SystemExit) as exit_info:
         call_command("check_clauses", root=str(library_copy))
     assert exit_info.value.code == 1
-    assert "lint_test.sample: no vetting line" in capsys.readouterr().out
+    assert "999_lint_test.yaml:lint_test.sample: 'vetting' is a required property" in capsys.readouterr().out
 
 
 def test_seed_copies_are_unchanged():
