@@ -351,3 +351,13 @@ def test_representative_address_ends_with_its_country():
         "name": "Rep GmbH", "address": "Street 1, 10115 Berlin", "country": "DE", "email": "rep@example.com"}
     text = plain_text(policy.build(load_document(doc).answers, today=TODAY))
     assert "Rep GmbH, Street 1, 10115 Berlin, Germany, rep@example.com" in text
+
+
+def test_a_point_whose_section_is_absent_keeps_its_label_as_text():
+    from generator.document import Text
+    from generator.library.clauses import Literal, SectionLink
+    from generator.summary import _fill
+
+    run = (SectionLink("Backups", "backups"), Literal(": kept 30 days."))
+    assert _fill(run, lambda path: None, {}) == (Text("Backups"), Text(": kept 30 days."))
+    assert _fill(run, lambda path: None, {"backups": "backups"})[0] == Link("Backups", "#backups")
