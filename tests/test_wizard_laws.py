@@ -374,3 +374,107 @@ def test_response_periods_follow_the_suggested_laws_before_any_are_chosen(client
     token = new_draft(client)
     submit(client, token, "business", {**BUSINESS_OK, "js": "1"})  # GB: UK GDPR suggested
     assert periods(text(client.get(url(token, "rights")))) == ["UK GDPR: one month"]
+
+
+# --- processors: contracting entities, restricted mode, custom entities -----------------------------------
+
+def entity_details(html, pid):
+    item = re.search(rf'<li[^>]*data-filter-text="[^"]*\b{pid}\b[^"]*".*?</li>', html, re.S)
+    assert item, pid
+    return item.group(0)
+
+
+@pytest.mark.parametrize("country,entity,where", [
+    ("US", "Stripe, Inc.", "US"), ("GB", "Stripe Payments UK, Ltd", "GB"), ("FR", "Stripe Payments Europe, Limited", "IE"),
+])
+def test_processor_entity_prefilled_by_the_business_country(client, allru_answers, country, entity, where):
+    assert CAT.processors["stripe"].entity_for(country, cat_.is_eea(country, CAT)) == (entity, where)
+    allru_answers["business"]["country"] = country
+    allru_answers["processors"] = [{"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "processors")))
+    item = entity_details(html, "stripe")
+    assert "Your contract is with a different entity?" in item
+    assert "<details" in item and "<details class=\"mt-1 processor-entity\" open" not in item  # collapsed
+    form = page_form(html)
+    assert form["entity_stripe"] == [entity] and form["country_stripe"] == [where]
+    submit(client, token, "processors", {})  # left as prefilled: nothing to override
+    assert saved(token)["processors"] == [{"id": "stripe"}]
+
+
+def test_processor_entity_only_for_chosen_processors(client, allru_answers):
+    allru_answers["processors"] = [{"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    form = page_form(text(client.get(url(token, "processors"))))
+    assert "entity_stripe" in form and "entity_paypal" not in form
+
+
+def test_processor_entity_override_saved_and_printed(client, allru_answers):
+    allru_answers["business"].update(country="US", address="1 Market St, San Francisco, CA 94105")
+    allru_answers["processors"] = [{"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    assert "(Stripe, Inc.)" in policy_markdown(client, token)
+    response = submit(client, token, "processors", {"processors": ["stripe"], "entity_stripe": "Stripe Technology Europe, Limited",
+                                                    "country_stripe": "IE"})
+    assert response["Location"] == url(token, "cookies"), text(response)
+    assert saved(token)["processors"] == [{"id": "stripe", "entity": "Stripe Technology Europe, Limited", "country": "IE"}]
+    html = text(client.get(url(token, "processors")))
+    assert '<details class="mt-1 processor-entity" open' in entity_details(html, "stripe")  # an override is shown open
+    assert "Stripe Technology Europe, Limited" in html  # and in the summary table
+    assert "**Stripe** (Stripe Technology Europe, Limited)" in policy_markdown(client, token)
+    # set back to the registry's entity, the override goes
+    submit(client, token, "processors", {"entity_stripe": "Stripe, Inc.", "country_stripe": "US"})
+    assert saved(token)["processors"] == [{"id": "stripe"}]
+
+
+def test_processor_override_country_must_be_a_country(client, allru_answers):
+    allru_answers["processors"] = [{"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "processors", {"country_stripe": "Atlantis"})
+    html = text(response)
+    assert response.status_code == 200 and "Select a valid choice" in html
+    assert '<details class="mt-1 processor-entity" open' in entity_details(html, "stripe")  # the error is visible
+
+
+def test_restricted_processing_box_for_advertising_and_analytics(client, allru_answers):
+    allru_answers["business"].update(country="US", address="1 Market St, San Francisco, CA 94105")
+    allru_answers["jurisdictions"] = ["us_ca"]
+    allru_answers["storage_locations"] = ["US"]
+    allru_answers["marketing"]["opt_out_url"] = "https://www.all-ru.net/do-not-sell"
+    allru_answers["processors"] = [{"id": "stripe"}, {"id": "google_ads"}]
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "processors")))
+    assert 'name="restricted_google_ads"' in entity_details(html, "google_ads")
+    assert 'name="restricted_google_analytics"' in html
+    assert 'name="restricted_stripe"' not in html  # payments are not advertising
+    assert "non-targeting mode" in html and "restricted data processing" in html
+    submit(client, token, "processors", {})
+    before = policy_markdown(client, token)
+    submit(client, token, "processors", {"restricted_google_ads": "on"})
+    by_id = {r["id"]: r for r in saved(token)["processors"]}
+    assert by_id == {"stripe": {"id": "stripe"}, "google_ads": {"id": "google_ads", "restricted_processing": True}}
+    assert page_form(text(client.get(url(token, "processors"))))["restricted_google_ads"] == ["on"]
+    after = policy_markdown(client, token)
+    assert after != before  # Google Ads is now a service provider, not a third party it shares data with
+    assert after.count("**Google Ads** (Google LLC)") == 1
+    submit(client, token, "processors", {"restricted_google_ads": None})
+    assert {r["id"]: r for r in saved(token)["processors"]}["google_ads"] == {"id": "google_ads"}
+    assert policy_markdown(client, token) == before
+
+
+def test_custom_processor_entity_and_description(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "processors", {
+        "custom-0-name": "Acme", "custom-0-entity": "Acme Backup GmbH", "custom-0-purpose": "offsite backups",
+        "custom-0-description": "stores encrypted copies of our backups", "custom-0-country": "DE",
+        "custom-0-data": ["backups"],
+    })
+    assert response["Location"] == url(token, "cookies"), text(response)
+    assert saved(token)["processors"][-1] == {
+        "name": "Acme", "entity": "Acme Backup GmbH", "description": "stores encrypted copies of our backups",
+        "purpose": "offsite backups", "country": "DE", "data": ["backups"]}
+    assert load_document(saved(token)).ok
+    form = page_form(text(client.get(url(token, "processors"))))
+    assert form["custom-0-entity"] == ["Acme Backup GmbH"]
+    assert form["custom-0-description"] == ["stores encrypted copies of our backups"]
+    assert "**Acme** (Acme Backup GmbH) | stores encrypted copies of our backups" in policy_markdown(client, token)
