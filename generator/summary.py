@@ -58,6 +58,17 @@ def glance_values(facts, resolve):
         names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") != "processor"]
         return join_words(names) or None
 
+    def purposes():
+        """The purposes of the purposes table, in its order, as words in a sentence."""
+        seen = {}
+        for d in facts.data_items:
+            if getattr(d, "role", "controller") == "processor":
+                continue
+            for purpose_id, _ in d.purposes:
+                purpose = catalogues.purposes.get(purpose_id)
+                seen.setdefault(sentence_label(purpose.name if purpose else purpose_id), None)
+        return join_words(list(seen)) or None
+
     def recipients():
         names = list(dict.fromkeys(p.name for p in facts.processors))
         if not names:
@@ -122,6 +133,7 @@ def glance_values(facts, resolve):
 
     return {
         "data": data,
+        "purposes": purposes,
         "recipients": recipients,
         "storage": storage,
         "elsewhere": elsewhere,
@@ -132,7 +144,7 @@ def glance_values(facts, resolve):
     }
 
 
-GLANCE_NAMES = ("data", "recipients", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
+GLANCE_NAMES = ("data", "purposes", "recipients", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
                 "address")
 
 
