@@ -953,7 +953,7 @@ FIELD_STEP = {
     "processors": "processors", "cookies": "cookies", "storage_locations": "jurisdictions",
     "transfers": "jurisdictions", "jurisdictions": "jurisdictions", "rights": "rights",
     "control_panel_url": "rights", "security": "rights", "changes": "rights", "children": "rights",
-    "policy": "rights", "registrations": "jurisdictions",
+    "policy": "rights", "registrations": "jurisdictions", "quebec_governance_policy": "jurisdictions", "vat_oss": "data",
 }
 
 
