@@ -31,6 +31,10 @@ DEFAULT_WORDS = {
     "others": "{count} others",
     "period_range": "from {short} for {short_data} to {long} for {long_data}",
     "one_period": "{period} for {data}",
+    "cookie_strictly_necessary": "strictly necessary",
+    "cookie_preferences": "preference",
+    "cookie_analytics": "analytics",
+    "cookie_marketing": "marketing",
 }
 
 
@@ -68,6 +72,13 @@ def glance_values(facts, resolve):
                 purpose = catalogues.purposes.get(purpose_id)
                 seen.setdefault(sentence_label(purpose.name if purpose else purpose_id), None)
         return join_words(list(seen)) or None
+
+    def cookie_kinds():
+        """"strictly necessary, analytics and marketing": the cookie purposes of the cookies table."""
+        order = ("strictly_necessary", "preferences", "analytics", "marketing")
+        used = {c.purpose for c in facts.cookies}
+        kinds = [summary_words(f"cookie_{p}") for p in order if p in used]
+        return join_words(kinds) or None
 
     def recipients():
         names = list(dict.fromkeys(p.name for p in facts.processors))
@@ -135,6 +146,7 @@ def glance_values(facts, resolve):
         "data": data,
         "purposes": purposes,
         "recipients": recipients,
+        "cookie_kinds": cookie_kinds,
         "storage": storage,
         "elsewhere": elsewhere,
         "only_storage": only_storage,
@@ -144,7 +156,7 @@ def glance_values(facts, resolve):
     }
 
 
-GLANCE_NAMES = ("data", "purposes", "recipients", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
+GLANCE_NAMES = ("data", "purposes", "recipients", "cookie_kinds", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
                 "address")
 
 

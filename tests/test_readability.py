@@ -119,6 +119,8 @@ def test_summary_says_it_from_the_facts():
     )
     assert "[What we collect](#what-personal-data-we-collect): account details; billing and payment records;" in md
     assert "[How to reach us](#how-to-contact-us): by email to support@all-ru.net or in your control panel at <https://my.all-ru.net>." in md
+    assert "[Why we use it](#why-we-use-your-data-and-our-legal-basis): running your account; providing our services;" in md
+    assert "[Cookies](#cookies): our websites use strictly necessary, preference, analytics and marketing cookies;" in md
     allcot = render(build(EXAMPLES_DIR / "allcot.yaml"), "markdown")
     assert "Bahnhofstrasse 10, 6300 Zug, Switzerland" in allcot.split("**Contents**")[0]
 
