@@ -244,10 +244,11 @@ def retention_table(facts, clause_id):
 
 
 def transfers_by_law(facts, clause_id):
-    """For each chosen law with transfer rules: which recipients receive data outside its
-    territory, and where; then the mechanisms actually used, each explained once. A law that
-    sees no transfer gets one sentence saying so."""
-    words, countries = facts.catalogues.words, facts.catalogues.country_name
+    """For each chosen law with transfer rules: one paragraph naming the recipients that receive
+    data outside its territory, country by country, then the mechanisms actually used, each
+    explained once. A law that sees no transfer gets one sentence saying so. Each paragraph names
+    its law, so a policy under several laws repeats no paragraph."""
+    words = facts.catalogues.words
     blocks = []
     for law in facts.laws:
         if not law.has_transfer_rules:
@@ -259,14 +260,16 @@ def transfers_by_law(facts, clause_id):
         by_country = {}
         for t in transfers:
             by_country.setdefault(t.country, {})[t.recipient.name] = None
-        blocks.append(Paragraph(_t(words("transfers", "intro", law=law.name, territory=law.territory_name)), clause_id))
-        blocks.append(BulletList(tuple(
-            _t(words("transfers", "item", country=_table_country(facts, code), recipients=join_words(list(names))))
+        places = [
+            words("transfers", "item", country=facts.catalogues.country_name(code), recipients=join_words(list(names)))
             for code, names in by_country.items()
-        ), clause_id))
+        ]
+        blocks.append(Paragraph(_t(words(
+            "transfers", "intro", law=law.name, territory=law.territory_name, places="; ".join(places),
+        )), clause_id))
         used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         if used:
-            blocks.append(Paragraph(_t(words("transfers", "mechanisms")), clause_id))
+            blocks.append(Paragraph(_t(words("transfers", "mechanisms", law=law.in_text)), clause_id))
             blocks.append(BulletList(tuple(_t(m.text) for m in used.values()), clause_id))
     return blocks
 

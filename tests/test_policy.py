@@ -247,7 +247,7 @@ def test_quebec_tracking_off_by_default_needs_the_consent_banner():
 
 def test_california_review_and_change_process_is_disclosed():
     rep = report_for(answers_with(jurisdictions=["us_ca"]))
-    assert item(rep, "caloppa.review_change_process").clause_id in ("your_rights.california_requests", "your_rights.control_panel")
+    assert item(rep, "caloppa.review_change_process").clause_id in ("regional_notices.california_requests", "your_rights.control_panel")
 
 
 def test_wording_diff_lists_only_the_changed_lines():

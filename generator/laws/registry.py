@@ -51,6 +51,7 @@ class Law:
     id: str
     name: str
     short: str
+    in_text: str
     label: str
     wizard_label: str
     heading: str
