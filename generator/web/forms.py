@@ -493,7 +493,7 @@ class CustomDataForm(forms.Form):
 
 # --- step 4: processors -----------------------------------------------------------------------
 
-RESTRICTED_LABEL = "Used in restricted, non-targeting mode (for example Google's restricted data processing)"
+RESTRICTED_LABEL = "We use {name} in restricted, non-targeting mode (for example Google's restricted data processing)"
 RESTRICTED_HELP = (
     "Only if you have switched the vendor to a mode in which it does not use the data for targeted advertising: "
     "it then acts as a service provider under California law, not a third party you share data with."
@@ -519,7 +519,9 @@ class ProcessorsForm(forms.Form):
                 choices=[("", "Choose a country")] + list(country_choices),
             )
         for pid, name in restrictable:
-            self.fields[f"restricted_{pid}"] = forms.BooleanField(label=RESTRICTED_LABEL, required=False, help_text=RESTRICTED_HELP)
+            self.fields[f"restricted_{pid}"] = forms.BooleanField(
+                label=RESTRICTED_LABEL.format(name=name), required=False, help_text=RESTRICTED_HELP,
+            )
 
     def boxes(self):
         return {cb.data["value"]: cb for cb in self["processors"]}
