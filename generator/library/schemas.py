@@ -38,6 +38,7 @@ REQUIRED_FILES = ("laws.yaml", "catalogues/countries.yaml")  # compliance.yaml: 
 # Folders whose every YAML file needs a schema (a new catalogue file must come with one).
 COVERED_DIRS = ("catalogues", "catalogues/processors", "sections")
 _SHORT = 60  # longest value quoted whole in a message
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available: the same documents, faster
 
 
 def label(root, path):
@@ -167,7 +168,7 @@ def lint_schemas(root=CLAUSES_DIR):
             known.add(path)
             where = label(root, path)
             try:
-                doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+                doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
             except yaml.YAMLError as exc:
                 problems.append(f"{where}: not valid YAML: {' '.join(str(exc).split())}")
                 failed.add(where)
