@@ -87,7 +87,9 @@ def authority_inlines(facts, law_id):
         return None
     out = []
     for i, authority in enumerate(authorities):
-        if i:
+        if authority.scope == "federal":  # "... or, for our e-mail services, ..., the BfDI"
+            out.append(Text(facts.catalogues.words("authority_scope", "federal")))
+        elif i:
             out.append(Text(" or " if i == len(authorities) - 1 else ", "))
         out += [Text("the "), Link(authority.name, authority.url)]
         if authority.address:
