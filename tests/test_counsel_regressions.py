@@ -158,7 +158,8 @@ def test_a_german_e_mail_host_names_the_bfdi_beside_its_land_authority():
     complaints = section(markdown(answers(business=business, jurisdictions=["eu"], storage_locations=["DE"],
                                           services=["shared_hosting", "email_hosting"])), "How to complain")
     assert ("You can, for example, complain to the [Bavarian Data Protection Authority (BayLDA)](https://www.lda.bayern.de/) "
-            "(Promenade 18, 91522 Ansbach, Germany) or the [Federal Commissioner for Data Protection and Freedom of "
+            "(Promenade 18, 91522 Ansbach, Germany) or, for our e-mail services, which are telecommunications services, "
+            "the [Federal Commissioner for Data Protection and Freedom of "
             "Information (BfDI)](https://www.bfdi.bund.de/)") in complaints
 
 

@@ -244,7 +244,8 @@ def munich():
 
 def test_munich_authorities(munich):
     assert ("You can, for example, complain to the [Bavarian Data Protection Authority (BayLDA)]"
-            "(https://www.lda.bayern.de/) (Promenade 18, 91522 Ansbach, Germany) or the [Federal Commissioner "
+            "(https://www.lda.bayern.de/) (Promenade 18, 91522 Ansbach, Germany) or, for our e-mail services, which are "
+            "telecommunications services, the [Federal Commissioner "
             "for Data Protection and Freedom of Information (BfDI)](https://www.bfdi.bund.de/) (Graurheindorfer "
             "Straße 153, 53117 Bonn, Germany).") in munich.section(COMPLAIN)
     assert munich.status("gdpr.complaint_supervisory_authority") == "met"
