@@ -33,8 +33,6 @@ from tests.conftest import ALLRU_ANSWERS
 TODAY = date(2026, 11, 25)
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "docs" / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
-LEAD_SECTIONS = {"your_rights", "regional_notices", "transfers"}  # per-law text: issue 8
-LEAD_ISSUE = "issue 8 (the lead's rewrite of 060/100/105: one section per law)"
 
 
 def build(path):
@@ -173,9 +171,7 @@ def test_no_heading_repeated_in_the_policy(example):
         if text in seen:
             repeated.append((seen[text], section.id, text))
         seen.setdefault(text, section.id)
-    if repeated and all({a, b} <= {"your_rights", "regional_notices"} for a, b, _ in repeated):
-        pytest.xfail(f"{LEAD_ISSUE}: {repeated}")
-    assert not repeated
+    assert not repeated  # per-law repeats were fixed by issue 8's "one section per law" (571e30a)
 
 
 def test_no_paragraph_repeated_verbatim(example):
@@ -191,8 +187,6 @@ def test_no_paragraph_repeated_verbatim(example):
                 if line in seen:
                     repeated.append((seen[line], section.id, line[:80]))
                 seen.setdefault(line, section.id)
-    if repeated and all({a, b} <= LEAD_SECTIONS for a, b, _ in repeated):
-        pytest.xfail(f"per-law text repeated verbatim (EU/UK rights, transfers): {LEAD_ISSUE}: {repeated}")
     assert not repeated
 
 
