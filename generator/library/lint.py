@@ -2,8 +2,9 @@
 
 It first validates every file against its JSON Schema in clauses/schemas/ (generator.library.schemas:
 required keys, unknown keys, types, fixed vocabularies, ISO codes, durations), then reads the library
-the way assembly does and checks what a schema cannot express: that ids, fields, seeds and quotes
-referred to exist. It reports every problem at once, each naming the file and the clause or entry. The rules are the review standard of the library: a clause must say where
+the way assembly does and checks what a schema cannot express: that the ids, fields, seeds and quotes
+referred to exist, and that ids are unique. It reports every problem at once, each naming the file
+and the clause or entry. The rules are the review standard of the library: a clause must say where
 it came from (and the quote must really be in that seed), may only use fields and ids that exist,
 and every catalogue entry must carry the facts a policy prints.
 """
