@@ -17,8 +17,7 @@ from functools import lru_cache
 import yaml
 
 from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
-from generator.library.clauses import Literal, Slot, TrustedLink
-from generator.library.clauses import SectionLink
+from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, SectionLink, Slot, TrustedLink
 from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
@@ -107,7 +106,7 @@ def glance_values(facts, resolve):
         return None if elsewhere() else storage()
 
     def retention():
-        from generator.assembly import period_words
+        from generator.assembly import period_words  # assembly calls finish(): imported late
 
         words = catalogues.words
         rows = []
@@ -119,10 +118,9 @@ def glance_values(facts, resolve):
                 return None  # said by the retention_indefinite point instead
             if d.retention.keyword:
                 continue  # "while your account is open": no length to compare
-            else:
-                length = d.retention.approx_seconds()
-                if d.retention_after is not None and not d.retention_after.keyword:
-                    length += d.retention_after.approx_seconds()
+            length = d.retention.approx_seconds()
+            if d.retention_after is not None and not d.retention_after.keyword:
+                length += d.retention_after.approx_seconds()
             rows.append((length, period, sentence_label(d.name)))
         if not rows:
             return None
@@ -156,8 +154,10 @@ def glance_values(facts, resolve):
     }
 
 
-GLANCE_NAMES = ("data", "purposes", "recipients", "cookie_kinds", "storage", "elsewhere", "only_storage", "retention", "retention_indefinite",
-                "address")
+GLANCE_NAMES = (
+    "data", "purposes", "recipients", "cookie_kinds", "storage", "elsewhere", "only_storage", "retention",
+    "retention_indefinite", "address",
+)
 
 
 def _resolver(facts, resolve):
@@ -196,8 +196,7 @@ def _fill(inlines, resolve, anchors):
 
 def build_summary(library, facts, resolve, sections):
     """The at-a-glance Section (or None) and the ids of the clauses it used."""
-    from generator.assembly import clause_applies
-    from generator.library.clauses import ListTemplate, ParagraphTemplate
+    from generator.assembly import clause_applies  # assembly calls finish(): imported late
 
     definition = next((s for s in library.sections if s.id == SECTION_ID), None)
     if definition is None:

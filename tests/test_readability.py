@@ -21,8 +21,8 @@ from pypdf import PdfReader
 from generator import policy
 from generator.answers import load_answers, load_document
 from generator.assembly import assemble
-from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Table, inline_text, plain_text
-from generator.library import get_catalogues, get_library
+from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, inline_text, plain_text
+from generator.library import get_catalogues
 from generator.library.clauses import Clause, Library, SectionDef, parse_text
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, to_us_spelling
