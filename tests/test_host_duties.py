@@ -484,3 +484,12 @@ def test_example_recipients_receive_only_declared_data(example):
 
     result = load_answers_file(f"docs/examples/{example}.yaml")
     assert Facts(result.answers, get_catalogues()).undeclared_recipient_data() == []
+
+
+def test_german_business_without_an_answered_period_gets_eight_years_for_invoices():
+    a = answers(data=[{"id": "account"}, {"id": "billing"}])
+    row = next(r for r in table(a, "retention") if r[0] == "Billing and payment records")
+    assert row[1] == "8 years" and "§ 147(3) AO" in row[3]
+    uk = answers(data=[{"id": "account"}, {"id": "billing"}], business__country="GB",
+                 business__address="1 High St, Leeds, LS1 1AA, United Kingdom", jurisdictions=["uk"])
+    assert next(r for r in table(uk, "retention") if r[0] == "Billing and payment records")[1] == "6 years"
