@@ -533,3 +533,56 @@ def test_review_links_the_missing_representative_to_the_business_step(client, al
     links = unfinished_links(text(client.get(url(token, "review"))))
     assert "business.eu_representative" not in links and "business.uk_representative" not in links
     assert "Our representative in the European Union" in policy_markdown(client, token)
+
+
+# --- the script's live toggles, and the new questions' accessibility, in Chromium ------------------------
+
+from tests.test_wizard_browser import allow_orm_beside_playwright, axe_violations, chromium, page  # noqa: E402,F401
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_new_questions_toggle_live_and_pass_axe(page, live_server, allru_answers):  # noqa: F811
+    from generator.web import services
+
+    allru_answers["processors"] = [{"id": "stripe"}, {"id": "google_ads", "entity": "Google Ireland Limited", "country": "IE"}]
+    allru_answers["jurisdictions"] = ["us_ca", "eu", "ca"]
+    allru_answers["marketing"]["opt_out_url"] = "https://www.all-ru.net/do-not-sell"
+    draft, token = services.draft_create(allru_answers)
+    base = f"{live_server.url}/d/{token}"
+
+    page.goto(f"{base}/business/")
+    country = page.get_by_label("Country where the business is established")
+    land, quebec = page.locator("[data-region-for=DE]"), page.locator("[data-region-for=CA]")
+    swiss = page.locator("[data-rep=ch]")
+    assert land.is_hidden() and quebec.is_hidden() and swiss.is_visible()
+    country.select_option("DE")
+    assert land.is_visible() and quebec.is_hidden() and page.locator("[data-rep=eu]").is_hidden()
+    assert axe_violations(page) == [], "business step with the Land question"
+    country.select_option("CA")
+    assert quebec.is_visible() and land.is_hidden()
+    country.select_option("CH")
+    assert swiss.is_hidden() and page.locator("[data-rep=eu]").is_visible()
+
+    page.goto(f"{base}/processors/")
+    assert page.locator("details.processor-entity[open]").count() == 1  # Google Ads has an override
+    assert axe_violations(page) == [], "processors step with entity overrides"
+
+    page.goto(f"{base}/jurisdictions/")
+    section = page.locator("[data-quebec-section]")
+    assert section.is_visible()
+    page.locator("input[name=jurisdictions][value=ca]").uncheck()
+    assert section.is_hidden()
+    page.locator("input[name=jurisdictions][value=ca]").check()
+    assert axe_violations(page) == [], "jurisdictions step with the Quebec questions"
+
+    page.goto(f"{base}/rights/")
+    periods = page.locator("#response-periods")
+    assert "CCPA: 30 days" in periods.inner_text() and "GDPR: one month" in periods.inner_text()
+    page.get_by_label("Days you take to answer a privacy request").fill("45")
+    assert "CCPA: 45 calendar days" in periods.inner_text() and "GDPR: one month" in periods.inner_text()
+    assert "PIPEDA: 30 days" in periods.inner_text()
+    page.get_by_label("Days you take to answer a privacy request").fill("7")
+    assert "CCPA: 7 days" in periods.inner_text() and "GDPR: 7 days" in periods.inner_text()
+    assert axe_violations(page) == [], "rights step with the response periods"
+    assert not page.csp_errors, page.csp_errors

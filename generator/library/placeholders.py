@@ -29,6 +29,8 @@ def join_words(items, conjunction="and"):
         return items[0]
     if len(items) > 2 and any(_INNER_SEPARATOR.search(i) for i in items):
         return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
+    if len(items) == 2 and _INNER_SEPARATOR.search(items[0]):  # "billing and payment records, and logs"
+        return f"{items[0]}, {conjunction} {items[1]}"
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
