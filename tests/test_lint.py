@@ -242,6 +242,10 @@ SCHEMA_CASES = [
      "compliance.yaml:gdpr.retention: 'verify_advice' is a dependency of 'verify'"),
     ("rejected", "rejected.yaml", lambda d: _set(d["rejected"][0], reason=""),
      "rejected.yaml:transfer_consent_by_sending.reason: '' is empty"),
+    ("unused_fields", "unused_fields.yaml", lambda d: [{"field": "data.call_recording", "reasn": "typo"}],
+     "unused_fields.yaml:data.call_recording: Additional properties are not allowed ('reasn' was unexpected)"),
+    ("us_spelling", "us_spelling.yaml", lambda d: _set(d["words"], Colour="color"),
+     "us_spelling.yaml:words: 'Colour' is not a lower-case word"),
 ]
 
 

@@ -3,7 +3,7 @@ clauses/schemas/ (draft 2020-12). check_clauses runs these first; the lint itsel
 cross-reference checks a schema cannot express (issue 8, "One home per law").
 
 Each problem reads `file:path.to.field: message`. A list item that has an `id` (or a country's
-`code`) is named by it, and the list holding a file's entries is left out of the path, so a
+`code`, an unused field's `field`) is named by it, and the list holding a file's entries is left out of the path, so a
 problem names its entry the way the rest of check_clauses does: `processors/payments.yaml:stripe:
 'entity' is a required property`, `070_retention.yaml:retention.intro.vetting: ...`.
 """
@@ -32,11 +32,13 @@ FILES = (
     ("sections/*.yaml", "section"),
     ("compliance.yaml", "compliance"),
     ("rejected.yaml", "rejected"),
+    ("unused_fields.yaml", "unused_fields"),
+    ("us_spelling.yaml", "us_spelling"),
 )
 # Files that must exist; the others are optional for the loaders.
 REQUIRED_FILES = ("laws.yaml", "catalogues/countries.yaml")  # compliance.yaml: the lint says so
 # Folders whose every YAML file needs a schema (a new catalogue file must come with one).
-COVERED_DIRS = ("catalogues", "catalogues/processors", "sections")
+COVERED_DIRS = ("", "catalogues", "catalogues/processors", "sections")
 _SHORT = 60  # longest value quoted whole in a message
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available: the same documents, faster
 
@@ -93,7 +95,7 @@ def _path(doc, error):
     for i, step in enumerate(steps):
         if isinstance(step, int) and isinstance(node, list):
             item = node[step] if step < len(node) else None
-            key = item.get("id", item.get("code")) if isinstance(item, dict) else None
+            key = item.get("id", item.get("code", item.get("field"))) if isinstance(item, dict) else None
             name = str(key) if isinstance(key, (str, int)) and key != "" else str(step)
             # the list that holds the file's entries (laws:, clauses:, elements: ...) is left out
             if i == 1 and isinstance(doc, dict) and name != str(step):
