@@ -241,7 +241,10 @@ class Facts:
             else:
                 name = ref.name or ref.id
                 out.append(ResolvedProcessor(
-                    id=None, name=name, entity=ref.entity, group=ref.group, country=ref.country,
+                    # a recipient typed in without a group that receives registrant data is a
+                    # registrar or registry, so it appears in the registrars' table (counsel, class 19)
+                    id=None, name=name, entity=ref.entity,
+                    group=ref.group or ("registrars" if "domain_registrant" in ref.data else None), country=ref.country,
                     description=ref.description or ref.purpose or "", data=ref.data,
                     privacy_url=ref.privacy_url, privacy_url_trusted=False, safeguard=ref.safeguard,
                     transfer_countries=ref.transfer_countries,

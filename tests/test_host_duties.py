@@ -493,3 +493,11 @@ def test_german_business_without_an_answered_period_gets_eight_years_for_invoice
     uk = answers(data=[{"id": "account"}, {"id": "billing"}], business__country="GB",
                  business__address="1 High St, Leeds, LS1 1AA, United Kingdom", jurisdictions=["uk"])
     assert next(r for r in table(uk, "retention") if r[0] == "Billing and payment records")[1] == "6 years"
+
+
+def test_custom_registrar_appears_in_the_registrars_table():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "domain_registrant"}]
+    custom = {"name": "Regional Registry Ltd", "country": "DE", "data": ["domain_registrant"],
+              "purpose": "registering .example domains", "privacy_url": "https://registry.example/privacy"}
+    a = answers(services=["shared_hosting", "domains"], data=data, processors=[{"id": "hetzner"}, custom])
+    assert any("Regional Registry Ltd" in row[0] for row in table(a, "registrars"))
