@@ -121,6 +121,16 @@ def test_region_dropped_when_the_country_changes(client, allru_answers):
     assert "region" not in saved(token)["business"]
 
 
+def test_fields_the_business_step_does_not_ask_survive_it(client, allru_answers):
+    allru_answers["business"]["dpo"] = {"name": "Jane Roe", "email": "dpo@all-ru.net", "country": "GB"}
+    allru_answers["business"]["eu_representative"] = {"name": "EU-Rep Ltd", "address": "1 Main St, Dublin",
+                                                      "email": "rep@eurep.example", "country": "IE"}
+    token = new_draft(client, allru_answers)
+    submit(client, token, "business", {"js": "1"})
+    b = saved(token)["business"]
+    assert b["dpo"]["country"] == "GB" and b["eu_representative"]["country"] == "IE"
+
+
 # --- business: Canada ------------------------------------------------------------------------------
 
 def test_quebec_or_elsewhere_in_canada(client, allru_answers):

@@ -515,7 +515,7 @@ class ProcessorsForm(forms.Form):
                 help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
             )
             self.fields[f"country_{pid}"] = forms.ChoiceField(
-                label=f"Country where that entity is established", required=False,
+                label="Country where that entity is established", required=False,
                 choices=[("", "Choose a country")] + list(country_choices),
             )
         for pid, name in restrictable:

@@ -208,7 +208,11 @@ class BusinessStep(Step):
         for key in ("legal_name", "trading_name", "websites", "company_number", "address", "country",
                     "contact_email", "contact_url", "phone"):
             _put(b, key, d.get(key))
-        _put(b, "dpo", _clean({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None)
+        old_dpo = b.get("dpo") or {}
+        dpo = _clean({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None
+        if dpo and old_dpo.get("country"):
+            dpo["country"] = old_dpo["country"]  # not asked here; kept from an uploaded file
+        _put(b, "dpo", dpo)
         country = d["country"]
         old_region = b.get("region") or ""
         if d.get("region_explicit"):
