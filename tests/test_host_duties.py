@@ -501,3 +501,10 @@ def test_custom_registrar_appears_in_the_registrars_table():
               "purpose": "registering .example domains", "privacy_url": "https://registry.example/privacy"}
     a = answers(services=["shared_hosting", "domains"], data=data, processors=[{"id": "hetzner"}, custom])
     assert any("Regional Registry Ltd" in row[0] for row in table(a, "registrars"))
+
+
+def test_no_vendor_description_introduces_email_tracking():
+    from generator.library import get_catalogues
+
+    for p in get_catalogues().processors.values():
+        assert "opens and clicks" not in p.description, p.id
