@@ -267,6 +267,8 @@ def test_label_and_list_helpers():
         "account details; server and network logs; and backups")
     assert join_words(["account details", "billing records", "backups"]) == "account details, billing records and backups"
     assert join_words(["the United Kingdom", "Germany"]) == "the United Kingdom and Germany"
+    assert join_words(["billing and payment records", "account details"]) == (
+        "billing and payment records, and account details")
 
 
 def test_addresses_end_with_their_country():
