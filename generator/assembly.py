@@ -116,6 +116,26 @@ def purposes_table(facts, clause_id):
     return [Table(columns if has_bases else columns[:2], tuple(rows), clause_id, kind="purposes")]
 
 
+def data_subjects_table(facts, clause_id):
+    """152-FZ: for each purpose, the categories of people whose data is processed (Art. 18.1;
+    Roskomnadzor's recommendations on policies). Processor data (hosted content) is left out."""
+    law = laws.get_laws()["ru"]
+    words, rows = facts.catalogues.words, {}
+    for d in facts.data_items:
+        if d.role == "processor":
+            continue
+        subjects = law.data_subjects.get(d.id, law.default_data_subjects)
+        for purpose_id, _ in d.purposes:
+            rows.setdefault(purpose_id, {})[subjects] = None
+    out = []
+    for purpose_id, subjects in rows.items():
+        purpose = facts.catalogues.purposes.get(purpose_id)
+        out.append((_t(purpose.name if purpose else purpose_id, strong=True), _t("; ".join(subjects))))
+    if not out:
+        return []
+    return [Table(tuple(words("tables", "data_subjects")), tuple(out), clause_id, kind="data_subjects")]
+
+
 def _privacy_cell(p, words):
     if not p.privacy_url:
         return _t(words("not_applicable"))
@@ -224,10 +244,11 @@ def retention_table(facts, clause_id):
 
 
 def transfers_by_law(facts, clause_id):
-    """For each chosen law with transfer rules: which recipients receive data outside its
-    territory, and where; then the mechanisms actually used, each explained once. A law that
-    sees no transfer gets one sentence saying so."""
-    words, countries = facts.catalogues.words, facts.catalogues.country_name
+    """For each chosen law with transfer rules: one paragraph naming the recipients that receive
+    data outside its territory, country by country, then the mechanisms actually used, each
+    explained once. A law that sees no transfer gets one sentence saying so. Each paragraph names
+    its law, so a policy under several laws repeats no paragraph."""
+    words = facts.catalogues.words
     blocks = []
     for law in facts.laws:
         if not law.has_transfer_rules:
@@ -239,14 +260,16 @@ def transfers_by_law(facts, clause_id):
         by_country = {}
         for t in transfers:
             by_country.setdefault(t.country, {})[t.recipient.name] = None
-        blocks.append(Paragraph(_t(words("transfers", "intro", law=law.name, territory=law.territory_name)), clause_id))
-        blocks.append(BulletList(tuple(
-            _t(words("transfers", "item", country=_table_country(facts, code), recipients=join_words(list(names))))
+        places = [
+            words("transfers", "item", country=facts.catalogues.country_name(code), recipients=join_words(list(names)))
             for code, names in by_country.items()
-        ), clause_id))
+        ]
+        blocks.append(Paragraph(_t(words(
+            "transfers", "intro", law=law.name, territory=law.territory_name, places="; ".join(places),
+        )), clause_id))
         used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         if used:
-            blocks.append(Paragraph(_t(words("transfers", "mechanisms")), clause_id))
+            blocks.append(Paragraph(_t(words("transfers", "mechanisms", law=law.in_text)), clause_id))
             blocks.append(BulletList(tuple(_t(m.text) for m in used.values()), clause_id))
     return blocks
 
@@ -268,6 +291,7 @@ GENERATED_BLOCKS = {
     "purposes_table": purposes_table,
     "processors_table": processors_table,
     "advertising_table": advertising_table,
+    "data_subjects_table": data_subjects_table,
     "cookies_table": cookies_table,
     "retention_table": retention_table,
     "transfers_by_law": transfers_by_law,

@@ -33,13 +33,31 @@ def _keeps_capital(word):
     return any(c.isupper() for c in word[1:])
 
 
+@lru_cache(maxsize=1)
+def _catalogue_proper_nouns():
+    """First words of the catalogue's processor names ("Stripe", "Google", "Yandex"): a custom
+    label starting with one ("Stripe receipts") keeps its capital."""
+    try:
+        from generator.library import get_catalogues
+
+        return frozenset(p.name.split(" ", 1)[0] for p in get_catalogues().processors.values())
+    except Exception:  # noqa: BLE001 - no catalogue (a bare unit test): no names to protect
+        return frozenset()
+
+
 def sentence_label(name, proper_nouns=()):
     """A label as it reads inside a sentence: first letter lower case unless the first word is an
-    acronym, has inner capitals or is a listed proper noun."""
+    acronym, has inner capitals or is a proper noun (a catalogue processor's name, or any label
+    with a capital further on, such as "Google Analytics data")."""
     if not name:
         return name
-    first = name.split(" ", 1)[0]
-    if _keeps_capital(first) or first in proper_nouns or not first[:1].isupper():
+    words = name.split(" ")
+    first = words[0]
+    if _keeps_capital(first) or not first[:1].isupper():
+        return name
+    if first in proper_nouns or first in _catalogue_proper_nouns():
+        return name
+    if any(w[:1].isupper() for w in words[1:]):
         return name
     return name[:1].lower() + name[1:]
 
@@ -64,11 +82,24 @@ def _match_case(source, target):
     return target
 
 
+# Addresses are spelled as they are: a token with "/" or "@" in it, or starting "www.", is kept.
+_ADDRESS_TOKEN = re.compile(r"\S*[/@]\S*|www\.\S+", re.IGNORECASE)
+
+
 def to_us_spelling(text):
     words, pattern = _spelling_table()
     if not pattern or not text:
         return text
-    return pattern.sub(lambda m: _match_case(m.group(0), words[m.group(0).lower()]), text)
+
+    def respell(chunk):
+        return pattern.sub(lambda m: _match_case(m.group(0), words[m.group(0).lower()]), chunk)
+
+    out, pos = [], 0
+    for match in _ADDRESS_TOKEN.finditer(text):
+        out += [respell(text[pos:match.start()]), match.group(0)]
+        pos = match.end()
+    out.append(respell(text[pos:]))
+    return "".join(out)
 
 
 def us_spelling_applies(answers):

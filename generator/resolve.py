@@ -11,6 +11,17 @@ from generator.answers.durations import Duration
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
 
+
+@dataclass(frozen=True)
+class _RetentionDefault:
+    retention: Duration | None = None
+    retention_after: Duration | None = None
+    retention_starts: str | None = None
+    retention_reason: str | None = None
+
+
+_NO_RETENTION = _RetentionDefault()
+
 # Regions a law measures transfers from.
 LAW_HOME = {"eu": "EEA", "uk": "GB", "ch": "CH", "br": "BR", "ca": "CA", "ru": "RU", "au": "AU", "us_ca": "US"}
 
@@ -86,6 +97,7 @@ class Facts:
         out = []
         for item in self.answers.data:
             cat = cats.get(item.id)
+            default = self._retention_default(cat)
             if item.id in overrides:
                 purposes = tuple((o.purpose, o.legal_basis or self._purpose_basis(o.purpose, item, cat)) for o in overrides[item.id])
             else:
@@ -97,11 +109,11 @@ class Facts:
                 description=item.description or (cat.description if cat and not item.custom else "") or "",
                 examples=item.examples or (cat.examples if cat else ()),
                 purposes=purposes,
-                retention=item.retention or (cat.retention if cat else None),
+                retention=item.retention or default.retention,
                 retention_after=item.retention_after if item.retention else (
-                    item.retention_after or (cat.retention_after if cat else None)),
-                retention_starts=item.retention_starts or (cat.retention_starts if cat else None),
-                retention_reason=item.retention_reason or (cat.retention_reason if cat else None),
+                    item.retention_after or default.retention_after),
+                retention_starts=item.retention_starts or default.retention_starts,
+                retention_reason=item.retention_reason or default.retention_reason,
                 source=item.source or (cat.source if cat else "you"),
                 ccpa_categories=cat.ccpa_categories if cat else (),
                 sensitive=cat.sensitive if cat else False,
@@ -111,6 +123,20 @@ class Facts:
         out += self._derived_items(out)
         out = self._activity_items(out)
         return tuple(out)
+
+    def _retention_default(self, cat):
+        """The catalogue's period for a category the answers give none for: the current legal
+        period where the business is established (German invoices: 8 years), else the general one."""
+        if cat is None:
+            return _NO_RETENTION
+        local = cat.retention_defaults.get(self.answers.business.country)
+        if not local:
+            return cat
+        return _RetentionDefault(
+            Duration(str(local["retention"])),
+            Duration(str(local["retention_after"])) if local.get("retention_after") else None,
+            local.get("retention_starts", cat.retention_starts), local.get("retention_reason", cat.retention_reason),
+        )
 
     def _role(self, cat):
         if cat and cat.role == "processor" and self.answers.roles.processor_for_customers:
@@ -215,7 +241,10 @@ class Facts:
             else:
                 name = ref.name or ref.id
                 out.append(ResolvedProcessor(
-                    id=None, name=name, entity=ref.entity, group=ref.group, country=ref.country,
+                    # a recipient typed in without a group that receives registrant data is a
+                    # registrar or registry, so it appears in the registrars' table (counsel, class 19)
+                    id=None, name=name, entity=ref.entity,
+                    group=ref.group or ("registrars" if "domain_registrant" in ref.data else None), country=ref.country,
                     description=ref.description or ref.purpose or "", data=ref.data,
                     privacy_url=ref.privacy_url, privacy_url_trusted=False, safeguard=ref.safeguard,
                     transfer_countries=ref.transfer_countries,

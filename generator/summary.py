@@ -12,16 +12,44 @@ puts the summary first, turns section links whose section is absent into text, a
 spelling where the policy is only for California.
 """
 from dataclasses import replace
+from functools import lru_cache
+
+import yaml
 
 from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
-from generator.library.clauses import Literal, Slot, TrustedLink
-from generator.library.clauses import SectionLink
+from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, SectionLink, Slot, TrustedLink
+from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
 
 SECTION_ID = SUMMARY_SECTION
 GLANCE = "glance."
 MAX_NAMED_RECIPIENTS = 5
+SUMMARY_FILE = CLAUSES_DIR / "sections" / "005_at_a_glance.yaml"
+DEFAULT_WORDS = {
+    "others": "{count} others",
+    "period_range": "from {short} for {short_data} to {long} for {long_data}",
+    "one_period": "{period} for {data}",
+    "cookie_strictly_necessary": "strictly necessary",
+    "cookie_preferences": "preference",
+    "cookie_analytics": "analytics",
+    "cookie_marketing": "marketing",
+}
+
+
+@lru_cache(maxsize=4)
+def _read_words(path, mtime):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {**DEFAULT_WORDS, **{str(k): str(v) for k, v in (doc.get("words") or {}).items()}}
+
+
+def summary_words(name, **values):
+    """The small phrases the glance values are made of, from the clause file's `words:`."""
+    try:
+        words = _read_words(SUMMARY_FILE, SUMMARY_FILE.stat().st_mtime_ns)
+    except OSError:
+        words = DEFAULT_WORDS
+    return words[name].format(**values)
 
 
 def glance_values(facts, resolve):
@@ -33,9 +61,23 @@ def glance_values(facts, resolve):
         names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") != "processor"]
         return join_words(names) or None
 
-    def processor_data():
-        names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") == "processor"]
-        return join_words(names) or None
+    def purposes():
+        """The purposes of the purposes table, in its order, as words in a sentence."""
+        seen = {}
+        for d in facts.data_items:
+            if getattr(d, "role", "controller") == "processor":
+                continue
+            for purpose_id, _ in d.purposes:
+                purpose = catalogues.purposes.get(purpose_id)
+                seen.setdefault(sentence_label(purpose.name if purpose else purpose_id), None)
+        return join_words(list(seen)) or None
+
+    def cookie_kinds():
+        """"strictly necessary, analytics and marketing": the cookie purposes of the cookies table."""
+        order = ("strictly_necessary", "preferences", "analytics", "marketing")
+        used = {c.purpose for c in facts.cookies}
+        kinds = [summary_words(f"cookie_{p}") for p in order if p in used]
+        return join_words(kinds) or None
 
     def recipients():
         names = list(dict.fromkeys(p.name for p in facts.processors))
@@ -44,7 +86,7 @@ def glance_values(facts, resolve):
         if len(names) <= MAX_NAMED_RECIPIENTS:
             return join_words(names)
         shown = names[:MAX_NAMED_RECIPIENTS - 1]
-        return join_words(shown + [f"{len(names) - len(shown)} others"])
+        return join_words(shown + [summary_words("others", count=len(names) - len(shown))])
 
     def storage():
         return join_words([catalogues.country_name(c) for c in answers.storage_locations]) or None
@@ -64,7 +106,7 @@ def glance_values(facts, resolve):
         return None if elsewhere() else storage()
 
     def retention():
-        from generator.assembly import period_words
+        from generator.assembly import period_words  # assembly calls finish(): imported late
 
         words = catalogues.words
         rows = []
@@ -73,21 +115,26 @@ def glance_values(facts, resolve):
             if period is None or d.retention is None or getattr(d, "role", "controller") == "processor":
                 continue
             if d.retention.keyword == "indefinite":
-                length = float("inf")
-            elif d.retention.keyword:
+                return None  # said by the retention_indefinite point instead
+            if d.retention.keyword:
                 continue  # "while your account is open": no length to compare
-            else:
-                length = d.retention.approx_seconds()
-                if d.retention_after is not None and not d.retention_after.keyword:
-                    length += d.retention_after.approx_seconds()
+            length = d.retention.approx_seconds()
+            if d.retention_after is not None and not d.retention_after.keyword:
+                length += d.retention_after.approx_seconds()
             rows.append((length, period, sentence_label(d.name)))
         if not rows:
             return None
         rows.sort(key=lambda r: r[0])
         (_, short, short_label), (_, long, long_label) = rows[0], rows[-1]
         if short == long:
-            return f"{short} for {join_words([r[2] for r in rows])}"
-        return f"from {short} for {short_label} to {long} for {long_label}"
+            return summary_words("one_period", period=short, data=join_words([r[2] for r in rows]))
+        return summary_words("period_range", short=short, short_data=short_label, long=long, long_data=long_label)
+
+    def retention_indefinite():
+        names = [sentence_label(d.name) for d in facts.data_items
+                 if d.retention is not None and d.retention.keyword == "indefinite"
+                 and getattr(d, "role", "controller") != "processor"]
+        return join_words(names) or None
 
     def address():
         country = answers.business.country
@@ -95,17 +142,22 @@ def glance_values(facts, resolve):
 
     return {
         "data": data,
-        "processor_data": processor_data,
+        "purposes": purposes,
         "recipients": recipients,
+        "cookie_kinds": cookie_kinds,
         "storage": storage,
         "elsewhere": elsewhere,
         "only_storage": only_storage,
         "retention": retention,
+        "retention_indefinite": retention_indefinite,
         "address": address,
     }
 
 
-GLANCE_NAMES = ("data", "processor_data", "recipients", "storage", "elsewhere", "only_storage", "retention", "address")
+GLANCE_NAMES = (
+    "data", "purposes", "recipients", "cookie_kinds", "storage", "elsewhere", "only_storage", "retention",
+    "retention_indefinite", "address",
+)
 
 
 def _resolver(facts, resolve):
@@ -144,8 +196,7 @@ def _fill(inlines, resolve, anchors):
 
 def build_summary(library, facts, resolve, sections):
     """The at-a-glance Section (or None) and the ids of the clauses it used."""
-    from generator.assembly import clause_applies
-    from generator.library.clauses import ListTemplate, ParagraphTemplate
+    from generator.assembly import clause_applies  # assembly calls finish(): imported late
 
     definition = next((s for s in library.sections if s.id == SECTION_ID), None)
     if definition is None:
@@ -210,6 +261,8 @@ def _respell(section):
     """US spelling of every printed word of a section: title, sub-headings, table headers and
     captions, and the text of every inline (hrefs untouched)."""
     def inline_fn(inline):
+        if isinstance(inline, Link) and inline.text == inline.href:
+            return inline  # a URL shown as itself stays exactly its address
         return replace(inline, text=to_us_spelling(inline.text))
 
     blocks = []

@@ -51,7 +51,7 @@ def test_the_worst_case_document_is_accepted():
      "business.legal_name: is longer than 300 characters"),
     (lambda d: d["data"][0]["examples"].append("x"), "data[0].examples: has more than 10 entries"),
     (lambda d: d["processors"][0].__setitem__("description", d["processors"][0]["description"] + "x"),
-     "processors[0].description: is longer than 300 characters"),
+     "processors[0].description: is longer than 500 characters"),
 ])
 def test_one_more_entry_or_character_is_refused(change, error):
     doc = copy.deepcopy(worst_case_answers())

@@ -89,8 +89,8 @@ def test_host_states_its_own_limited_uses_of_content_with_their_basis():
     t = text(answers())
     assert "We do not use it for our own purposes, apart from the limited uses" in t
     assert "only in three limited ways" in t
-    assert "legitimate interest in keeping our network and all our customers' services secure" in t
-    assert "because we have a legal obligation to do so" in t
+    assert "to keep our network and all our customers' services secure" in t
+    assert "our legitimate interest in keeping our network and our customers' services secure and free of misuse (Article 6(1)(f))" in t
 
 
 def test_role_for_logs_of_visits_to_customer_sites_is_stated():
@@ -444,3 +444,67 @@ def test_wizard_cookie_exemption_is_saved(client):
     assert response.status_code == 302, response.content.decode()[:3000]
     items = saved(token)["cookies"]["items"]
     assert {"name": "lang", "purpose": "preferences", "duration": "P1Y", "exemption": "requested_by_user"} in items
+
+
+def test_host_role_text_uses_no_gdpr_words_outside_gdpr_policies():
+    ru = text(answers(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+                      services=["shared_hosting", "email_hosting", "backups"], storage_locations=["RU"], jurisdictions=["ru"]))
+    for words in ("Article 28 of the GDPR", "Article 6(1)", "high risk to you", "Under the General Data Protection"):
+        assert words not in ru, words
+    eu = text(answers())
+    assert "our legitimate interest in a secure network that is free of abuse (Article 6(1)(f))" in eu
+
+
+def test_consent_paragraph_follows_trackers_not_only_the_cookie_table():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "website_usage", "retention": "P6M"}]
+    custom = {"name": "Acme Stats", "group": "analytics", "country": "DE", "data": ["website_usage"],
+              "purpose": "visitor statistics", "privacy_url": "https://acme.example/privacy"}
+    t = text(answers(data=data, processors=[{"id": "hetzner"}, custom]))
+    assert "only if you agree to them in the cookie banner" in t
+
+
+@pytest.mark.parametrize("example", ["all-ru", "wisecp-host", "allsales", "alexrust", "allcot"])
+def test_example_retention_rows_state_only_their_answered_figures(example):
+    from generator.answers.loader import load_answers_file
+
+    result = load_answers_file(f"docs/examples/{example}.yaml")
+    assert result.ok, result.errors
+    rows = table(result.answers, "retention")
+    assert rows
+    for name, period, _starts, reason in rows:
+        for figure in re.findall(r"\b\d+ (?:day|week|month|year)s?\b", reason):
+            assert figure in period, (example, name, figure, period)
+
+
+@pytest.mark.parametrize("example", ["all-ru", "wisecp-host", "allsales", "alexrust", "allcot"])
+def test_example_recipients_receive_only_declared_data(example):
+    from generator.answers.loader import load_answers_file
+    from generator.library import get_catalogues
+    from generator.resolve import Facts
+
+    result = load_answers_file(f"docs/examples/{example}.yaml")
+    assert Facts(result.answers, get_catalogues()).undeclared_recipient_data() == []
+
+
+def test_german_business_without_an_answered_period_gets_eight_years_for_invoices():
+    a = answers(data=[{"id": "account"}, {"id": "billing"}])
+    row = next(r for r in table(a, "retention") if r[0] == "Billing and payment records")
+    assert row[1] == "8 years" and "§ 147(3) AO" in row[3]
+    uk = answers(data=[{"id": "account"}, {"id": "billing"}], business__country="GB",
+                 business__address="1 High St, Leeds, LS1 1AA, United Kingdom", jurisdictions=["uk"])
+    assert next(r for r in table(uk, "retention") if r[0] == "Billing and payment records")[1] == "6 years"
+
+
+def test_custom_registrar_appears_in_the_registrars_table():
+    data = copy.deepcopy(BASE["data"]) + [{"id": "domain_registrant"}]
+    custom = {"name": "Regional Registry Ltd", "country": "DE", "data": ["domain_registrant"],
+              "purpose": "registering .example domains", "privacy_url": "https://registry.example/privacy"}
+    a = answers(services=["shared_hosting", "domains"], data=data, processors=[{"id": "hetzner"}, custom])
+    assert any("Regional Registry Ltd" in row[0] for row in table(a, "registrars"))
+
+
+def test_no_vendor_description_introduces_email_tracking():
+    from generator.library import get_catalogues
+
+    for p in get_catalogues().processors.values():
+        assert "opens and clicks" not in p.description, p.id

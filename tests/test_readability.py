@@ -21,8 +21,8 @@ from pypdf import PdfReader
 from generator import policy
 from generator.answers import load_answers, load_document
 from generator.assembly import assemble
-from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Table, inline_text, plain_text
-from generator.library import get_catalogues, get_library
+from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, inline_text, plain_text
+from generator.library import get_catalogues
 from generator.library.clauses import Clause, Library, SectionDef, parse_text
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, to_us_spelling
@@ -33,8 +33,6 @@ from tests.conftest import ALLRU_ANSWERS
 TODAY = date(2026, 11, 25)
 EXAMPLES_DIR = Path(__file__).resolve().parent.parent / "docs" / "examples"
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.yaml"))
-LEAD_SECTIONS = {"your_rights", "regional_notices", "transfers"}  # per-law text: issue 8
-LEAD_ISSUE = "issue 8 (the lead's rewrite of 060/100/105: one section per law)"
 
 
 def build(path):
@@ -114,11 +112,13 @@ def test_summary_says_it_from_the_facts():
     document = build(EXAMPLES_DIR / "all-ru.yaml")
     md = render(document, "markdown")
     assert (
-        "[Who we are](#who-we-are): All-Ru is run by All-Ru Ltd, Hawthorn House, Southwell Road West, "
-        "Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom." in md
+        "[Who we are](#who-we-are): we are All-Ru Ltd, Hawthorn House, Southwell Road West, "
+        "Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom, trading as All-Ru." in md
     )
     assert "[What we collect](#what-personal-data-we-collect): account details; billing and payment records;" in md
     assert "[How to reach us](#how-to-contact-us): by email to support@all-ru.net or in your control panel at <https://my.all-ru.net>." in md
+    assert "[Why we use it](#why-we-use-your-data-and-our-legal-basis): running your account; providing our services;" in md
+    assert "[Cookies](#cookies): our websites use strictly necessary, preference, analytics and marketing cookies;" in md
     allcot = render(build(EXAMPLES_DIR / "allcot.yaml"), "markdown")
     assert "Bahnhofstrasse 10, 6300 Zug, Switzerland" in allcot.split("**Contents**")[0]
 
@@ -171,9 +171,7 @@ def test_no_heading_repeated_in_the_policy(example):
         if text in seen:
             repeated.append((seen[text], section.id, text))
         seen.setdefault(text, section.id)
-    if repeated and all({a, b} <= {"your_rights", "regional_notices"} for a, b, _ in repeated):
-        pytest.xfail(f"{LEAD_ISSUE}: {repeated}")
-    assert not repeated
+    assert not repeated  # per-law repeats were fixed by issue 8's "one section per law" (571e30a)
 
 
 def test_no_paragraph_repeated_verbatim(example):
@@ -189,8 +187,6 @@ def test_no_paragraph_repeated_verbatim(example):
                 if line in seen:
                     repeated.append((seen[line], section.id, line[:80]))
                 seen.setdefault(line, section.id)
-    if repeated and all({a, b} <= LEAD_SECTIONS for a, b, _ in repeated):
-        pytest.xfail(f"per-law text repeated verbatim (EU/UK rights, transfers): {LEAD_ISSUE}: {repeated}")
     assert not repeated
 
 
@@ -265,10 +261,14 @@ def test_label_and_list_helpers():
     assert sentence_label("Server and network logs") == "server and network logs"
     assert sentence_label("IP addresses") == "IP addresses"
     assert sentence_label("WHOIS data") == "WHOIS data"
+    assert sentence_label("Google Analytics data") == "Google Analytics data"
+    assert sentence_label("Stripe receipts") == "Stripe receipts"
     assert join_words(["account details", "server and network logs", "backups"]) == (
         "account details; server and network logs; and backups")
     assert join_words(["account details", "billing records", "backups"]) == "account details, billing records and backups"
     assert join_words(["the United Kingdom", "Germany"]) == "the United Kingdom and Germany"
+    assert join_words(["billing and payment records", "account details"]) == (
+        "billing and payment records, and account details")
 
 
 def test_addresses_end_with_their_country():
@@ -299,3 +299,63 @@ def test_california_only_policy_is_in_us_spelling():
 def test_us_spelling_keeps_case_and_word_boundaries():
     assert to_us_spelling("Organisation and behaviour; ORGANISATIONS") == "Organization and behavior; ORGANIZATIONS"
     assert to_us_spelling("misbehaviours centred") == "misbehaviours centred"
+    assert to_us_spelling("licence at https://x.example/licence or licence@x.example") == (
+        "license at https://x.example/licence or licence@x.example")
+
+
+@pytest.mark.parametrize("url", ["www.example.com", "javascript:alert(1)", "https:///no-host", "https://a b.example"])
+def test_url_fields_accept_only_http_addresses(url):
+    for where in ("websites", "contact_url"):
+        doc = copy.deepcopy(ALLRU_ANSWERS)
+        doc["business"][where] = [url] if where == "websites" else url
+        result = load_document(doc)
+        assert not result.ok
+        assert any("is not a web address starting with https:// or http://" in str(e) for e in result.errors), result.errors
+
+
+def test_summary_never_promises_deletion_of_data_kept_indefinitely():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["data"][1]["retention"] = "indefinite"  # billing
+    md = render(policy.build(load_document(doc).answers, today=TODAY), "markdown")
+    summary = md.split("**Contents**")[0]
+    assert "[How long we keep it](#how-long-we-keep-your-data): billing and payment records with no fixed end date" in summary
+    assert "then we delete" not in summary
+
+
+def test_request_channels_link_every_validated_url():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["rights"]["request_channels"] = ["email", "web_form", "control_panel", "post"]
+    md = render(policy.build(load_document(doc).answers, today=TODAY), "markdown")
+    assert (
+        "[How to reach us](#how-to-contact-us): by email to support@all-ru.net, through the form at "
+        "<https://www.all-ru.net/contacto>, in your control panel at <https://my.all-ru.net> or by post to "
+        "Hawthorn House, Southwell Road West, Mansfield, Nottinghamshire, NG21 0HJ, United Kingdom." in md
+    )
+
+
+def test_every_url_in_the_examples_is_a_link(example):
+    """No web address of a worked example is printed as bare text in the HTML page."""
+    name, document, _ = example
+    page = render(document, "html")
+    text = re.sub(r"<style>.*?</style>", "", page, flags=re.S)
+    text = re.sub(r"<a [^>]*>.*?</a>", "", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    assert not re.findall(r"(?:https?://|www\.)\S+", text), name
+
+
+def test_representative_address_ends_with_its_country():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["business"]["eu_representative"] = {
+        "name": "Rep GmbH", "address": "Street 1, 10115 Berlin", "country": "DE", "email": "rep@example.com"}
+    text = plain_text(policy.build(load_document(doc).answers, today=TODAY))
+    assert "Rep GmbH, Street 1, 10115 Berlin, Germany, rep@example.com" in text
+
+
+def test_a_point_whose_section_is_absent_keeps_its_label_as_text():
+    from generator.document import Text
+    from generator.library.clauses import Literal, SectionLink
+    from generator.summary import _fill
+
+    run = (SectionLink("Backups", "backups"), Literal(": kept 30 days."))
+    assert _fill(run, lambda path: None, {}) == (Text("Backups"), Text(": kept 30 days."))
+    assert _fill(run, lambda path: None, {"backups": "backups"})[0] == Link("Backups", "#backups")

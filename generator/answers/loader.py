@@ -27,7 +27,9 @@ MAX_BYTES = 1_000_000  # a real answers file is a few kilobytes
 MAX_DEPTH = 12
 
 _EMAIL = re.compile(r"^[^@\s<>\"'`]+@[^@\s<>\"'`]+\.[^@\s<>\"'`]+$")
-_URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
+# http(s), a host, then an optional path, query or fragment; no space, quote, angle bracket, backtick
+# or backslash anywhere. A value that passes is printed as a link to itself (generator.prose).
+_URL = re.compile(r"^https?://[^\s<>\"'`\\/?#]+(?:[/?#][^\s<>\"'`\\]*)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

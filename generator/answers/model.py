@@ -208,6 +208,7 @@ class Answers:
     changes: Changes = field(default_factory=Changes)
     policy: PolicyMeta = field(default_factory=PolicyMeta)
     registrations: tuple[str, ...] = ()
+    quebec_governance_policy: bool = False  # governance policy adopted under Quebec s. 3.2
     vat_oss: bool = False  # sells to consumers in other EU states under the VAT One-Stop-Shop
 
     def data_ids(self):
@@ -332,6 +333,7 @@ def from_dict(doc, known_data_ids=()):
         ),
         registrations=tuple(doc.get("registrations", ())),
         vat_oss=bool(doc.get("vat_oss", False)),
+        quebec_governance_policy=bool(doc.get("quebec_governance_policy", False)),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
     )
 

@@ -51,6 +51,7 @@ class Law:
     id: str
     name: str
     short: str
+    in_text: str
     label: str
     wizard_label: str
     heading: str
@@ -71,6 +72,8 @@ class Law:
     from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
     from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
     registry: str | None = None
+    data_subjects: dict = field(default_factory=dict)  # data id -> categories of data subjects (152-FZ)
+    default_data_subjects: str | None = None
 
     @property
     def has_transfer_rules(self):

@@ -1,6 +1,9 @@
 """The clause lint behind `manage.py check_clauses`.
 
-It reads the library the way assembly does and reports every problem at once, each naming the file
+It first validates every file against its JSON Schema in clauses/schemas/ (generator.library.schemas:
+required keys, unknown keys, types, fixed vocabularies, ISO codes, durations), then reads the library
+the way assembly does and checks what a schema cannot express: that the ids, fields, seeds and quotes
+referred to exist, and that ids are unique. It reports every problem at once, each naming the file
 and the clause or entry. The rules are the review standard of the library: a clause must say where
 it came from (and the quote must really be in that seed), may only use fields and ids that exist,
 and every catalogue entry must carry the facts a policy prints.
@@ -10,13 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from generator.answers.durations import is_duration
-from generator.answers.model import COOKIE_EXEMPTIONS, COOKIE_PURPOSES, LAWS, LEGAL_BASES, SAFEGUARDS, SERVICES, field_paths
+from generator.answers.model import COOKIE_EXEMPTIONS, COOKIE_PURPOSES, LAWS, SAFEGUARDS, SERVICES, field_paths
 
 from . import conditions
 from .catalogues import CLAUSES_DIR, load_catalogues
 from .clauses import load_library
 from .placeholders import COMPUTED_NAMES
+from .schemas import lint_schemas, load_schema
 from generator.document import SUMMARY_SECTION
 from generator.summary import GLANCE_NAMES
 
@@ -25,15 +28,8 @@ SPEC_DATA_IDS = (
     "account", "billing", "domain_registrant", "support", "server_logs", "hosted_content", "backups",
     "identity_verification", "marketing_preferences",
 )
-PROCESSOR_GROUPS = (
-    "payments", "registrars", "certificate_authorities", "infrastructure", "email", "support", "analytics",
-    "advertising", "crm", "fraud", "billing_panels",
-)
-PROCESSOR_REQUIRED = ("id", "name", "group", "entity", "country", "description", "purposes", "data", "privacy_url", "evidence")
-BLOCKS = (
-    "data_list", "purposes_table", "processors_table", "advertising_table", "cookies_table", "retention_table", "transfers_by_law",
-    "security_list", "rights_channels_list", "registries_list", "certificate_authorities_list",
-)
+# The fixed vocabulary lives in clauses/schemas/common.schema.json; conditions' arguments are checked against it.
+PROCESSOR_GROUPS = tuple(load_schema("common")["$defs"]["processor_group"]["enum"])
 CHECKLIST_PREFIX_LAWS = {
     "gdpr": ("eu",), "eprivacy": ("eu", "uk"), "ukgdpr": ("uk",), "fadp": ("ch",), "ccpa": ("us_ca",),
     "caloppa": ("us_ca",), "lgpd": ("br",), "pipeda": ("ca",), "quebec": ("ca",), "ru": ("ru",), "app": ("au",),
@@ -98,25 +94,12 @@ def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
             if target not in section_ids:
                 problems.append(f"{where}: links to unknown section '#{target}'")
         _check_condition(clause.when, where, catalogues, paths, problems)
-        for law in clause.laws:
-            if law != "all" and law not in LAWS:
-                problems.append(f"{where}: unknown law {law!r}")
-        if clause.block and clause.block not in BLOCKS:
-            problems.append(f"{where}: unknown generated block {clause.block!r}")
+        # laws, block, sources, vetting and text: section.schema.json
         for element in clause.meets:
             if element not in checklist_ids:
                 problems.append(f"{where}: meets unknown checklist element {element!r}")
-        if not clause.sources:
-            problems.append(f"{where}: no source")
-        if not clause.vetting:
-            problems.append(f"{where}: no vetting line")
-        if not clause.blocks and not clause.block:
-            problems.append(f"{where}: no text")
         counted = set()
         for source in clause.sources:
-            if source.seed is None and not source.law:
-                problems.append(f"{where}: a source needs a seed and quote, or a law")
-                continue
             if source.seed is None:
                 continue
             if source.seed not in seeds:
@@ -153,8 +136,6 @@ def lint_rejected(library, seeds, problems):
             problems.append(f"{where}: seed {passage.seed!r} is not a file in clauses/sources/")
         elif fold(passage.quote) not in seeds[passage.seed]:
             problems.append(f"{where}: quote not found verbatim in {passage.seed}: {passage.quote!r}")
-        if not passage.reason.strip():
-            problems.append(f"{where}: no reason")
         rejected_quotes.append((passage, fold(passage.quote)))
     for clause in library.clauses():
         for source in clause.sources:
@@ -167,50 +148,47 @@ def lint_rejected(library, seeds, problems):
 
 
 def lint_processors(catalogues, problems, raw_entries):
+    """Required fields, group, safeguard, URL and cookies: processors.schema.json. Here: what the
+    entries refer to, and ids and aliases unique across the group files."""
     data_ids, purpose_ids = set(catalogues.data_categories), set(catalogues.purposes)
+    seen = {}
     for file_name, entry in raw_entries:
         where = f"processors/{file_name}:{entry.get('id', '?')}"
-        for key in PROCESSOR_REQUIRED:
-            if entry.get(key) in (None, "", []):
-                problems.append(f"{where}: processor misses required field {key!r}")
-        if entry.get("group") and entry["group"] not in PROCESSOR_GROUPS:
-            problems.append(f"{where}: unknown group {entry['group']!r}")
-        for code in [entry.get("country")] + list(entry.get("transfer_countries") or []):
+        for ident in [entry.get("id")] + list(entry.get("aliases") or []):
+            if ident in seen:
+                problems.append(f"{where}: id or alias {ident!r} is also used by {seen[ident]}")
+            seen[ident] = where
+        if entry.get("group") and f"{entry['group']}.yaml" != file_name:
+            problems.append(f"{where}: group {entry['group']!r} belongs in processors/{entry['group']}.yaml")
+        entity_countries = [e.get("country") for e in (entry.get("entities") or {}).values()]
+        for code in [entry.get("country")] + list(entry.get("transfer_countries") or []) + entity_countries:
             if code and code not in catalogues.countries:
-                problems.append(f"{where}: {code!r} is not an ISO 3166-1 alpha-2 code")
+                problems.append(f"{where}: {code!r} is not a country of countries.yaml")
         for data_id in entry.get("data") or ():
             if data_id not in data_ids:
                 problems.append(f"{where}: unknown data id {data_id!r}")
         for purpose in entry.get("purposes") or ():
             if purpose not in purpose_ids:
                 problems.append(f"{where}: unknown purpose {purpose!r}")
-        if entry.get("safeguard") and entry["safeguard"] not in SAFEGUARDS:
-            problems.append(f"{where}: unknown safeguard {entry['safeguard']!r}")
-        if entry.get("privacy_url") and not re.match(r"^https://\S+$", str(entry["privacy_url"])):
-            problems.append(f"{where}: privacy_url must be an https:// URL")
-        for cookie in entry.get("cookies") or ():
-            if not cookie.get("name") or cookie.get("purpose") not in COOKIE_PURPOSES or not is_duration(str(cookie.get("duration"))):
-                problems.append(f"{where}: cookie {cookie.get('name')!r} needs a name, a purpose of {COOKIE_PURPOSES} and a duration")
 
 
 def lint_catalogues(catalogues, problems):
-    problems.extend(catalogues.problems)
+    """Keys, legal bases and URLs: the catalogue schemas. Here: what the entries refer to."""
     for data_id in SPEC_DATA_IDS:
         if data_id not in catalogues.data_categories:
             problems.append(f"data_categories.yaml: missing data category {data_id!r} of the answers spec")
     for data in catalogues.data_categories.values():
         where = f"data_categories.yaml:{data.id}"
-        if data.legal_basis not in LEGAL_BASES:
-            problems.append(f"{where}: unknown legal basis {data.legal_basis!r}")
         for purpose in data.purposes:
             if purpose not in catalogues.purposes:
                 problems.append(f"{where}: unknown purpose {purpose!r}")
-    for purpose in catalogues.purposes.values():
-        where = f"purposes.yaml:{purpose.id}"
-        if purpose.legal_basis not in LEGAL_BASES:
-            problems.append(f"{where}: unknown legal basis {purpose.legal_basis!r}")
-        if purpose.legal_basis == "legitimate_interests" and not purpose.legitimate_interest:
-            problems.append(f"{where}: a legitimate-interests purpose must name the interest")
+        for code in data.retention_defaults:
+            if code not in catalogues.countries:
+                problems.append(f"{where}: retention_defaults for {code!r}, not a country of countries.yaml")
+    for service in catalogues.services.values():
+        for data_id in service.suggests_data:
+            if data_id not in catalogues.data_categories:
+                problems.append(f"services.yaml:{service.id}: suggests unknown data id {data_id!r}")
     for law in LAWS:
         if not catalogues.authorities_for(law):
             problems.append(f"authorities.yaml: no supervisory authority for {law!r}")
@@ -219,41 +197,39 @@ def lint_catalogues(catalogues, problems):
         if country.eea and code not in eu_countries:
             problems.append(f"authorities.yaml: no supervisory authority for EEA state {code} ({country.name})")
     for authority in catalogues.authorities:
-        if not authority.url.startswith("https://"):
-            problems.append(f"authorities.yaml:{authority.id}: url must be https://")
-
-
-COMPLIANCE_RULE_KEYS = {"id", "applies", "advice", "step", "note", "outside_policy"}
-# The wizard's step slugs a report item can link to (generator/web/steps.py).
-WIZARD_STEPS = {"business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights"}
+        if authority.country not in catalogues.countries:
+            problems.append(f"authorities.yaml:{authority.id}: {authority.country!r} is not a country of countries.yaml")
 
 
 def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems):
+    """Keys, wizard steps, laws and verify_advice: compliance.schema.json. Here: the checklist
+    elements and the conditions' arguments exist, every conditional element has a rule, ids once."""
     path = root / "compliance.yaml"
     if not path.exists():
         problems.append("compliance.yaml: missing")
         return
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     paths = field_paths()
+    seen = set()
     for rule in doc.get("elements") or ():
         where = f"compliance.yaml:{rule.get('id')}"
         if rule.get("id") not in checklist_ids:
             problems.append(f"{where}: unknown checklist element")
-        unknown = set(rule) - COMPLIANCE_RULE_KEYS
-        if unknown:
-            problems.append(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
-        if rule.get("step") and rule["step"] not in WIZARD_STEPS:
-            problems.append(f"{where}: unknown wizard step {rule['step']!r}")
-        if rule.get("applies"):
-            _check_condition(rule["applies"], where, catalogues, paths, problems)
+        if rule.get("id") in seen:
+            problems.append(f"{where}: more than one rule for this element")
+        seen.add(rule.get("id"))
+        for key in ("applies", "verify"):
+            if rule.get(key):
+                _check_condition(rule[key], where, catalogues, paths, problems)
     listed = {r.get("id") for r in doc.get("elements") or ()}
     for element_id, level in checklist_levels.items():
         if level == "conditional" and element_id not in listed:
             problems.append(f"compliance.yaml: conditional element {element_id} has no 'applies' rule")
     for check in doc.get("checks") or ():
         where = f"compliance.yaml:{check.get('id')}"
-        if check.get("law") not in LAWS and check.get("law") != "all":
-            problems.append(f"{where}: unknown law {check.get('law')!r}")
+        if check.get("id") in seen:
+            problems.append(f"{where}: id used more than once")
+        seen.add(check.get("id"))
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
 
 
@@ -317,13 +293,86 @@ def lint_answer_fields(root, problems, schema=None, code_dir=CODE_DIR):
             problems.append(f"unused_fields.yaml:{path}: not a field of the answers schema")
 
 
+def lint_laws(root, catalogues, checklist, problems):
+    """Shape: laws.schema.json. Here: every law of the answers model has an entry, once; its
+    regimes are in the checklist; the mechanisms it maps to are its own; codes, data ids and
+    answers fields exist."""
+    path = root / "laws.yaml"
+    laws = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("laws") or [] if path.exists() else []
+    paths = set(field_paths())
+    ids = [law.get("id") for law in laws]
+    for law_id in LAWS:
+        if law_id not in ids:
+            problems.append(f"laws.yaml: no entry for law {law_id!r} of the answers model")
+    for law in laws:
+        where = f"laws.yaml:{law.get('id')}"
+        if ids.count(law.get("id")) > 1:
+            problems.append(f"{where}: more than one entry for this law")
+        for regime in law.get("regimes") or ():
+            if regime not in checklist["regimes"]:
+                problems.append(f"{where}: regime {regime!r} is not in sources/legal-checklist.yaml")
+        mechanisms = set(law.get("mechanisms") or {})
+        targets = [("from_answers", v) for v in (law.get("from_answers") or {}).values()]
+        targets += [("from_registrations", v) for v in (law.get("from_registrations") or {}).values()]
+        targets += [("registry", law["registry"])] if law.get("registry") else []
+        for key, mechanism in targets:
+            if mechanism not in mechanisms:
+                problems.append(f"{where}.{key}: {mechanism!r} is not one of this law's mechanisms")
+        codes = list(law.get("suggested_for") or ()) + list(law.get("adequate") or ()) + [law.get("territory")]
+        codes += [(law.get("representative") or {}).get("needed_outside")]
+        for code in codes:
+            if code and code != "EEA" and code not in catalogues.countries:
+                problems.append(f"{where}: {code!r} is not EEA or a country of countries.yaml")
+        for data_id in law.get("data_subjects") or {}:
+            if data_id not in catalogues.data_categories:
+                problems.append(f"{where}.data_subjects: unknown data id {data_id!r}")
+        rep = law.get("representative") or {}
+        for field in ([f"business.{rep['field']}"] if rep.get("field") else []) + [rep.get("exemption_field")]:
+            if field and field not in paths:
+                problems.append(f"{where}.representative: {field!r} is not a field of the answers model")
+
+
+# Files of entries whose ids must be unique (a schema cannot say so): file -> (list key, id key)
+UNIQUE_IDS = {
+    "catalogues/countries.yaml": ("countries", "code"), "catalogues/data_categories.yaml": (None, "id"),
+    "catalogues/purposes.yaml": (None, "id"), "catalogues/services.yaml": (None, "id"),
+    "catalogues/authorities.yaml": (None, "id"), "rejected.yaml": ("rejected", "id"),
+}
+
+
+def lint_unique_ids(root, problems):
+    for rel, (key, id_key) in UNIQUE_IDS.items():
+        path = root / rel
+        doc = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or []
+        entries = doc.get(key) or [] if isinstance(doc, dict) else doc
+        seen = set()
+        for entry in entries:
+            ident = entry.get(id_key) if isinstance(entry, dict) else None
+            if ident in seen:
+                problems.append(f"{rel.removeprefix('catalogues/')}:{ident}: {id_key} used more than once")
+            seen.add(ident)
+
+
 def lint(root=CLAUSES_DIR):
-    """Every problem in the library under `root`, as 'file:id: message' strings."""
+    """Every problem in the library under `root`, as 'file:id: message' strings: first each file
+    against its JSON Schema (clauses/schemas/), then the cross-references a schema cannot express."""
     root = Path(root)
-    problems = []
+    problems, mismatched = lint_schemas(root)
+    try:
+        _lint_references(root, problems)
+    except Exception as exc:  # a loader choked on a file whose schema problems are listed above
+        if not mismatched:
+            raise
+        problems.append(
+            f"check_clauses: cross-reference checks stopped ({type(exc).__name__}: {exc}); "
+            "fix the schema problems above first"
+        )
+    return problems
+
+
+def _lint_references(root, problems):
     catalogues = load_catalogues(root)
     library = load_library(root)
-    problems.extend(library.problems)
     seeds = _seed_texts(root)
     checklist = yaml.safe_load((root / "sources" / "legal-checklist.yaml").read_text(encoding="utf-8"))
     levels = {e["id"]: e["level"] for regime in checklist["regimes"].values() for e in regime["elements"]}
@@ -339,4 +388,5 @@ def lint(root=CLAUSES_DIR):
     lint_compliance(root, catalogues, set(levels), levels, problems)
     lint_seed_labels(root, seeds, problems)
     lint_answer_fields(root, problems)
-    return problems
+    lint_laws(root, catalogues, checklist, problems)
+    lint_unique_ids(root, problems)

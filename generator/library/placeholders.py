@@ -29,6 +29,8 @@ def join_words(items, conjunction="and"):
         return items[0]
     if len(items) > 2 and any(_INNER_SEPARATOR.search(i) for i in items):
         return "; ".join(items[:-1]) + f"; {conjunction} " + items[-1]
+    if len(items) == 2 and _INNER_SEPARATOR.search(items[0]):  # "billing and payment records, and logs"
+        return f"{items[0]}, {conjunction} {items[1]}"
     return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
@@ -64,10 +66,14 @@ def long_date(value: date, language="en"):
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def _contact(contact):
+def _contact(contact, catalogues=None):
+    """"Name, address with its country, email" of a DPO or representative."""
     if not contact:
         return None
-    return ", ".join(part for part in (contact.name, contact.address, contact.email) if part)
+    address = contact.address
+    if address and contact.country and catalogues is not None:
+        address = address_with_country(address, catalogues.country_name(contact.country), contact.country)
+    return ", ".join(part for part in (contact.name, address, contact.email) if part)
 
 
 def _days(n):
@@ -83,7 +89,9 @@ def authority_inlines(facts, law_id):
         return None
     out = []
     for i, authority in enumerate(authorities):
-        if i:
+        if authority.scope == "federal":  # "... or, for our e-mail services, ..., the BfDI"
+            out.append(Text(facts.catalogues.words("authority_scope", "federal")))
+        elif i:
             out.append(Text(" or " if i == len(authorities) - 1 else ", "))
         out += [Text("the "), Link(authority.name, authority.url)]
         if authority.address:
@@ -107,10 +115,10 @@ def computed_values(facts, today):
         "business_country": lambda: countries(business.country),
         "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,
         "effective_date": lambda: long_date(answers.policy.effective_date or today),
-        "dpo": lambda: _contact(business.dpo),
-        "eu_representative": lambda: _contact(business.eu_representative),
-        "uk_representative": lambda: _contact(business.uk_representative),
-        "ch_representative": lambda: _contact(business.ch_representative),
+        "dpo": lambda: _contact(business.dpo, facts.catalogues),
+        "eu_representative": lambda: _contact(business.eu_representative, facts.catalogues),
+        "uk_representative": lambda: _contact(business.uk_representative, facts.catalogues),
+        "ch_representative": lambda: _contact(business.ch_representative, facts.catalogues),
         "storage_countries": lambda: join_words([countries(c) for c in answers.storage_locations]),
         "transfer_countries": lambda: join_words([countries(c) for c in _transfer_countries(facts)]) or None,
         "request_channels": request_channels,
@@ -156,40 +164,46 @@ def business_address(facts):
     return address_with_country(business.address, facts.catalogues.country_name(business.country), business.country)
 
 
-def channel_inlines(facts):
-    """channel_words as inlines, the control panel's validated URL a link."""
-    answers, words = facts.answers, facts.catalogues.words
+def _channels(facts):
+    """(vocabulary key, values) for each chosen request channel the answers let us name."""
+    answers, business = facts.answers, facts.answers.business
     out = []
-    for channel, phrase in zip(answers.rights.request_channels, channel_words(facts)):
+    for channel in answers.rights.request_channels:
         if channel == "control_panel" and answers.control_panel_url:
-            before, _, after = words("request_channels", "control_panel_at").partition("{url}")
-            run = (Text(before),) + url_inlines(answers.control_panel_url) + ((Text(after),) if after else ())
+            out.append(("control_panel_at", {"url": answers.control_panel_url}))
+        elif channel == "web_form":
+            # a form is named only at the URL the answers give (counsel review)
+            if business.contact_url:
+                out.append(("web_form_at", {"url": business.contact_url}))
+        elif channel == "phone" and business.phone:
+            out.append(("phone_at", {"phone": business.phone}))
+        else:
+            out.append((channel, {"email": business.contact_email, "address": business_address(facts)}))
+    return out
+
+
+def channel_inlines(facts):
+    """channel_words as inlines, each validated URL (control panel, contact form) a link."""
+    words = facts.catalogues.words
+    out = []
+    for key, values in _channels(facts):
+        if "url" in values:
+            before, _, after = words("request_channels", key).partition("{url}")
+            run = (Text(before),) + url_inlines(values["url"]) + (Text(after),)
             out.append(tuple(i for i in run if i.text))
         else:
-            out.append((Text(phrase),))
+            out.append((Text(words("request_channels", key, **values)),))
     return out
 
 
 def channel_words(facts):
     """How to reach the business with a request, one phrase per chosen channel."""
-    answers, business, words = facts.answers, facts.answers.business, facts.catalogues.words
-    out = []
-    for channel in answers.rights.request_channels:
-        if channel == "control_panel" and answers.control_panel_url:
-            out.append(words("request_channels", "control_panel_at", url=answers.control_panel_url))
-        elif channel == "web_form":
-            # a form is named only at the URL the answers give (counsel review)
-            if business.contact_url:
-                out.append(words("request_channels", "web_form_at", url=business.contact_url))
-        elif channel == "phone" and business.phone:
-            out.append(words("request_channels", "phone_at", phone=business.phone))
-        else:
-            out.append(words("request_channels", channel, email=business.contact_email, address=business_address(facts)))
-    return out
+    words = facts.catalogues.words
+    return [words("request_channels", key, **values) for key, values in _channels(facts)]
 
 
 # Answers fields the contract validates as http(s) URLs: printed as links to themselves.
-URL_FIELDS = ("business.contact_url", "control_panel_url")
+URL_FIELDS = ("business.contact_url", "control_panel_url", "marketing.opt_out_url")
 
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from generator.document import Heading
 
 # Bump when a renderer's output changes for the same document: it is part of the PDF cache key.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 

@@ -157,10 +157,7 @@ def heading_slugs(document):
         return base if count == 0 else f"{base}-{count}"
 
     unique(document.title)
-    summary, rest = summary_and_rest(document)
-    order = ([0] if summary else []) + list(range(1 if summary else 0, len(document.sections)))
-    for s_index in order:
-        section = document.sections[s_index]
+    for s_index, section in enumerate(document.sections):  # the order the file prints them in
         out[section_anchors[s_index]] = unique(section.title)
         for b_index, node in enumerate(section.blocks):
             if isinstance(node, Heading):

@@ -113,6 +113,9 @@ def data_name(data_id, answers=None, cat=None):
     return data_id.replace("_", " ").capitalize()
 
 
+# groups whose vendors can be used in a restricted, non-targeting mode (CCPA service provider)
+RESTRICTABLE_GROUPS = ("advertising", "analytics")
+
 GROUP_LABELS = {
     "payments": "Payments",
     "registrars": "Domain registrars and registries",
@@ -132,11 +135,19 @@ def group_label(group):
     return GROUP_LABELS.get(group, group.replace("_", " ").capitalize())
 
 
-def processor_where(proc, cat=None):
+def processor_entity(proc, business_country, cat=None):
+    """(entity, country) a business established in `business_country` contracts with, by the
+    catalogue's per-region entities (Processor.entity_for)."""
+    cat = cat or get_catalogues()
+    return proc.entity_for(business_country, bool(business_country) and is_eea(business_country, cat))
+
+
+def processor_where(proc, cat=None, country=None):
     """Where a processor keeps data, in words: "Ireland; also the United States"."""
     cat = cat or get_catalogues()
-    text = country_label(proc.country, cat) if proc.country else "unknown"
-    extra = [country_label(c, cat) for c in proc.transfer_countries if c != proc.country]
+    country = country or proc.country
+    text = country_label(country, cat) if country else "unknown"
+    extra = [country_label(c, cat) for c in proc.transfer_countries if c != country]
     return text + (f"; also {', '.join(extra)}" if extra else "")
 
 
@@ -188,3 +199,55 @@ def chosen_processor_cookies(answers, cat=None):
         for c in ref.get("cookies", ()):
             out.append((ref.get("name") or ref.get("id"), c["name"], c["purpose"], c["duration"], c.get("description")))
     return out
+
+
+# --- where the business is established: German Länder, Quebec, representatives' territories ----
+
+# English names of the 16 Länder, for the labels of the Land question. Which Länder are offered
+# comes from the authorities catalogue (one `eu` entry per `region` in Germany), so a Land is only
+# offered when its authority can be named.
+LAND_NAMES = {
+    "DE-BW": "Baden-Württemberg", "DE-BY": "Bavaria", "DE-BE": "Berlin", "DE-BB": "Brandenburg",
+    "DE-HB": "Bremen", "DE-HH": "Hamburg", "DE-HE": "Hesse", "DE-MV": "Mecklenburg-Western Pomerania",
+    "DE-NI": "Lower Saxony", "DE-NW": "North Rhine-Westphalia", "DE-RP": "Rhineland-Palatinate",
+    "DE-SL": "Saarland", "DE-SN": "Saxony", "DE-ST": "Saxony-Anhalt", "DE-SH": "Schleswig-Holstein",
+    "DE-TH": "Thuringia",
+}
+QUEBEC = "CA-QC"
+
+
+def land_authorities(cat=None):
+    """Land code -> the authority that supervises private companies there (§ 40 BDSG)."""
+    cat = cat or get_catalogues()
+    return {a.region: a for a in cat.authorities if a.law == "eu" and a.country == "DE" and a.region and not a.scope}
+
+
+def land_choices(cat=None):
+    """(DE-XX, Land name) for every Land the authorities catalogue covers, by name."""
+    return sorted(
+        ((code, LAND_NAMES.get(code, authority.name)) for code, authority in land_authorities(cat).items()),
+        key=lambda c: c[1].casefold(),
+    )
+
+
+def land_name(code, cat=None):
+    return dict(land_choices(cat)).get(code, code)
+
+
+def representative_territories(cat=None):
+    """law id -> the country codes where a business needs no representative under that law (its
+    territory), from the registry's rule; the script hides the question for those countries."""
+    cat = cat or get_catalogues()
+    out = {}
+    for law in laws.get_laws().values():
+        if law.representative:
+            region = law.representative.needed_outside
+            out[law.id] = eea_codes(cat) if region == "EEA" else [region]
+    return out
+
+
+def representative_country_choices(law_id, cat=None):
+    """Where a representative under that law may be established: in the territory it serves."""
+    cat = cat or get_catalogues()
+    codes = representative_territories(cat).get(law_id, ())
+    return sorted(((c, country_label(c, cat)) for c in codes), key=lambda c: c[1].casefold())

@@ -13,7 +13,10 @@ from django.core.validators import validate_email
 
 from generator.answers import model
 
+from generator import laws
+
 from . import catalogue as cat_
+from .catalogue import QUEBEC
 from generator.answers.durations import KEYWORDS, Duration, is_duration
 
 # The loader's own checks (generator/answers/loader.py), repeated so the wizard never saves a value
@@ -258,23 +261,69 @@ class BusinessForm(forms.Form):
     dpo_email = EmailInput(label="Email", required=False, label_word="email address for the DPO")
     dpo_address = forms.CharField(label="Address (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    # Where in the country the business is established (business.region, ISO 3166-2): the German
+    # Land chooses the supervisory authority; Quebec has its own private-sector Act.
+    region_de = forms.ChoiceField(
+        label="Land (federal state) where the business is established", required=False,
+        help_text="A private company in Germany is supervised by the data protection authority of its Land "
+                  "(§ 40 BDSG). Filled in from your postcode; change it if it is wrong.",
+    )
+    # the Land the page proposed from the postcode: left unchanged, it follows a new address
+    region_suggested = forms.CharField(required=False, widget=forms.HiddenInput)
+    region_ca = forms.ChoiceField(
+        label="Province or territory where the business is established", required=False, widget=forms.RadioSelect,
+        choices=[("CA-QC", "Quebec"), ("other", "Another province or territory")],
+        help_text="An enterprise in Quebec is also subject to Quebec's Act respecting the protection of "
+                  "personal information in the private sector, supervised by the Commission d'accès à l'information.",
+    )
+
     eu_rep_name = forms.CharField(label="Name", max_length=300, required=False)
     eu_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     eu_rep_email = EmailInput(label="Email", required=False, label_word="email address for the EU representative")
+    eu_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
+    eu_rep_exempt = forms.BooleanField(
+        label="The exemption applies to us: we have not appointed an EU representative", required=False,
+        help_text="GDPR Art. 27(2): no representative is needed when the processing is only occasional, does not "
+                  "include large-scale processing of sensitive or criminal-offence data, and is unlikely to put "
+                  "people's rights at risk.",
+    )
 
     uk_rep_name = forms.CharField(label="Name", max_length=300, required=False)
     uk_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     uk_rep_email = EmailInput(label="Email", required=False, label_word="email address for the UK representative")
+    uk_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
+    uk_rep_exempt = forms.BooleanField(
+        label="The exemption applies to us: we have not appointed a UK representative", required=False,
+        help_text="UK GDPR Art. 27(2): no representative is needed when the processing is only occasional, does not "
+                  "include large-scale processing of sensitive or criminal-offence data, and is unlikely to put "
+                  "people's rights at risk.",
+    )
+
+    ch_rep_name = forms.CharField(label="Name", max_length=300, required=False)
+    ch_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    ch_rep_email = EmailInput(label="Email", required=False, label_word="email address for the Swiss representative")
+    ch_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
+    ch_rep_exempt = forms.BooleanField(
+        label="The exemption applies to us: we have not appointed a Swiss representative", required=False,
+        help_text="FADP Art. 14(1): a representative is needed only when the processing of data of people in "
+                  "Switzerland is connected with offering them services, and is regular, extensive and high-risk "
+                  "for them, all at once.",
+    )
 
     # Set by the page: the country the representative questions were shown for, and "1" when the
     # script toggled them live (then nothing needs asking again).
     shown_for_country = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, country_choices=(), rep_rule=None, **kwargs):
+    REPRESENTATIVES = (("eu", "EU"), ("uk", "UK"), ("ch", "Swiss"))
+
+    def __init__(self, *args, country_choices=(), rep_rule=None, land_choices=(), rep_country_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Choose a country")] + list(country_choices)
-        self.rep_rule = rep_rule  # country -> {"eu": bool, "uk": bool}
+        self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
+        for short, _ in self.REPRESENTATIVES:
+            self.fields[f"{short}_rep_country"].choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
+        self.rep_rule = rep_rule  # country -> {"eu": bool, "uk": bool, "ch": bool}
 
     def clean_websites(self):
         lines = [line.strip() for line in self.cleaned_data["websites"].replace(",", "\n").splitlines() if line.strip()]
@@ -290,19 +339,51 @@ class BusinessForm(forms.Form):
                 out.append(url)
         return out
 
+    def _clean_region(self, data):
+        """data["region"]: the German Land or CA-QC; data["region_explicit"]: whether the answers
+        must say it (a Land the postcode gives is found again from the address, so it follows it)."""
+        country = data.get("country")
+        data["region"], data["region_explicit"] = None, False
+        if country == "CA":
+            data["region"] = QUEBEC if data.get("region_ca") == QUEBEC else None
+            data["region_explicit"] = data["region"] is not None
+        if country != "DE":
+            return
+        address = data.get("address") or ""
+        from_postcode = laws.german_land(None, address)
+        chosen = data.get("region_de")
+        if chosen and chosen == data.get("region_suggested") and from_postcode:
+            chosen = None  # the proposal was left as it was: follow the (possibly new) address
+        land = chosen or from_postcode
+        if not land:
+            postcode = re.search(r"(?<!\d)(\d{5})(?!\d)", address)
+            why = (f"the postcode {postcode.group(1)} in your address does not tell which Land (it is shared by two "
+                   "Länder or not assigned to one)") if postcode else "your address has no German postcode to find it from"
+            if "address" not in self.errors:
+                self.add_error("region_de", f"Choose the Land (federal state) where the business is established: {why}.")
+            return
+        data["region"], data["region_explicit"] = land, land != from_postcode
+
     def clean(self):
         data = super().clean()
         if any(data.get(f) for f in ("dpo_name", "dpo_address")) and not data.get("dpo_email"):
             self.add_error("dpo_email", "Enter an email address for the data protection officer, or leave all DPO fields empty.")
-        rule = self.rep_rule(data.get("country")) if self.rep_rule else {"eu": True, "uk": True}
-        for prefix, who in (("eu_rep", "EU"), ("uk_rep", "UK")):
-            if not rule[prefix[:2]]:
+        self._clean_region(data)
+        rule = self.rep_rule(data.get("country")) if self.rep_rule else {short: True for short, _ in self.REPRESENTATIVES}
+        for short, who in self.REPRESENTATIVES:
+            if not rule.get(short):
                 continue
+            prefix = f"{short}_rep"
             values = {part: data.get(f"{prefix}_{part}") for part in ("name", "address", "email")}
             if any(values.values()):
                 for part, value in values.items():
                     if not value and f"{prefix}_{part}" not in self.errors:
                         self.add_error(f"{prefix}_{part}", f"Enter the {who} representative's {part}, or leave all three empty.")
+                if data.get(f"{prefix}_exempt"):
+                    self.add_error(
+                        f"{prefix}_exempt",
+                        f"You named {'an' if who == 'EU' else 'a'} {who} representative: untick the exemption, or empty the representative's fields.",
+                    )
         return data
 
 
@@ -349,6 +430,13 @@ class DataForm(forms.Form):
         label="We show ads to past visitors on other sites (remarketing)", required=False,
     )
     sells_personal_data = forms.BooleanField(label="We sell or share personal data for money or ads", required=False)
+    opt_out_url = UrlInput(
+        label="Your “Do Not Sell or Share My Personal Information” page (optional)", required=False,
+        label_word="web address for your opt-out page",
+        help_text="California requires this page when you sell or share personal information, and remarketing or "
+                  "advertising vendors (ad pixels) count as sharing. The policy links it; without it, the review "
+                  "reports the policy as unfinished for California.",
+    )
     order_fraud_screening = forms.BooleanField(
         label="Orders are accepted or refused automatically by fraud screening", required=False,
     )
@@ -405,12 +493,35 @@ class CustomDataForm(forms.Form):
 
 # --- step 4: processors -----------------------------------------------------------------------
 
+RESTRICTED_LABEL = "We use {name} in restricted, non-targeting mode (for example Google's restricted data processing)"
+RESTRICTED_HELP = (
+    "Only if you have switched the vendor to a mode in which it does not use the data for targeted advertising: "
+    "it then acts as a service provider under California law, not a third party you share data with."
+)
+
+
 class ProcessorsForm(forms.Form):
     processors = Checkboxes(label="Services you share personal data with", required=False)
 
-    def __init__(self, *args, processor_choices=(), **kwargs):
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), country_choices=(), **kwargs):
+        """details: (id, name) of the chosen catalogue processors, which get an entity and a country
+        (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
+        name) of the advertising and analytics processors, which get the restricted-mode box."""
         super().__init__(*args, **kwargs)
         self.fields["processors"].choices = list(processor_choices)
+        for pid, name in details:
+            self.fields[f"entity_{pid}"] = forms.CharField(
+                label=f"Legal entity you contract with for {name}", max_length=300, required=False,
+                help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
+            )
+            self.fields[f"country_{pid}"] = forms.ChoiceField(
+                label="Country where that entity is established", required=False,
+                choices=[("", "Choose a country")] + list(country_choices),
+            )
+        for pid, name in restrictable:
+            self.fields[f"restricted_{pid}"] = forms.BooleanField(
+                label=RESTRICTED_LABEL.format(name=name), required=False, help_text=RESTRICTED_HELP,
+            )
 
     def boxes(self):
         return {cb.data["value"]: cb for cb in self["processors"]}
@@ -418,7 +529,16 @@ class ProcessorsForm(forms.Form):
 
 class CustomProcessorForm(forms.Form):
     name = forms.CharField(label="Name", max_length=60)  # the contract's bound
+    entity = forms.CharField(
+        label="Legal entity you contract with (optional)", max_length=300, required=False,
+        help_text="The company named in your contract, for example “Acme Backup GmbH”, if it differs from the name.",
+    )
     purpose = forms.CharField(label="What you use it for", max_length=300)
+    description = forms.CharField(
+        label="What it does, as the policy should say it (optional)", max_length=500, required=False,
+        help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
+                  "policy uses what you use it for.",
+    )
     country = forms.ChoiceField(label="Country where it is established")
     data = Checkboxes(label="Data it receives")
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
@@ -509,6 +629,17 @@ class JurisdictionsForm(forms.Form):
     )
     safeguards = Checkboxes(label="How are transfers outside the EEA, UK and Switzerland protected?", required=False)
     registrations = Checkboxes(label="Regulators you have registered with or notified (optional)", required=False)
+    quebec_assessment = forms.BooleanField(
+        label="We assess the privacy impact before communicating personal information outside Quebec", required=False,
+        help_text="Quebec's private-sector Act s. 17: the assessment weighs the information's sensitivity, the purpose, "
+                  "the protection it will get and the law where it goes. The policy says so only when you tick this.",
+    )
+    quebec_governance_policy = forms.BooleanField(
+        label="We have adopted and published a governance policy for personal information", required=False,
+        help_text="Quebec's private-sector Act s. 3.2: the rules on keeping and destroying personal information, "
+                  "staff roles and complaints. The policy summarises it only when you tick this.",
+    )
+    quebec_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     safeguards_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -528,6 +659,8 @@ class JurisdictionsForm(forms.Form):
 class RightsForm(forms.Form):
     response_days = forms.IntegerField(
         label="Days you take to answer a privacy request", min_value=1, max_value=90, initial=30,
+        help_text="You can answer faster than a law requires, never slower: where your answer is longer than a "
+                  "law allows, the policy states that law's own deadline.",
         error_messages={
             "required": "Enter how many days you take to answer a request.",
             "invalid": "Enter a whole number of days, like 30.",

@@ -12,9 +12,11 @@ This is the one place where form fields and answers fields meet.
 import copy
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django import forms as djforms
 
+from generator import laws
 from generator.answers import model
 from generator.answers.durations import is_duration
 
@@ -132,7 +134,31 @@ class Step:
 
 def _contact_initial(contact, prefix):
     contact = contact or {}
-    return {f"{prefix}_{k}": contact.get(k, "") for k in ("name", "email", "address")}
+    return {f"{prefix}_{k}": contact.get(k, "") for k in ("name", "email", "address", "country")}
+
+
+# (answers key, form prefix, law id) of each representative the business step asks about
+REPRESENTATIVES = (("eu_representative", "eu_rep", "eu"), ("uk_representative", "uk_rep", "uk"),
+                   ("ch_representative", "ch_rep", "ch"))
+REPRESENTATIVE_TEXT = {
+    "eu": ("Representative in the EU",
+           "A business established outside the EEA that offers services to people in the EU usually has to name "
+           "a representative there (GDPR Article 27). Leave empty if you have none yet; the review will remind you."),
+    "uk": ("Representative in the UK",
+           "A business established outside the UK that offers services to people in the UK usually has to name "
+           "a representative there (UK GDPR Article 27). Leave empty if you have none yet."),
+    "ch": ("Representative in Switzerland",
+           "A business established outside Switzerland that regularly processes data of people in Switzerland on "
+           "a large scale has to name a representative there (FADP Article 14). Leave empty if you have none yet."),
+}
+REPRESENTATIVE_WHO = {"eu": "an EU representative", "uk": "a UK representative", "ch": "a Swiss representative"}
+
+
+def _country_questions(country):
+    """The business-step questions that depend on the country: representatives and the region."""
+    needed = cat_.representatives_needed(country)
+    return {**{law: bool(needed.get(law)) for _, _, law in REPRESENTATIVES},
+            "region_de": country == "DE", "region_ca": country == "CA"}
 
 
 class BusinessStep(Step):
@@ -147,6 +173,8 @@ class BusinessStep(Step):
     def forms(self, answers, data=None):
         cat = cat_.get_catalogues()
         b = answers.get("business", {})
+        region = b.get("region") or ""
+        suggested = "" if region else (laws.german_land(None, b.get("address")) or "")
         initial = {
             "legal_name": b.get("legal_name", ""),
             "trading_name": b.get("trading_name") or "",
@@ -157,13 +185,19 @@ class BusinessStep(Step):
             "contact_email": b.get("contact_email", ""),
             "contact_url": b.get("contact_url") or "",
             "phone": b.get("phone") or "",
+            "region_de": laws.german_land(region, b.get("address")) or "",
+            "region_suggested": suggested,
+            "region_ca": ("CA-QC" if region == cat_.QUEBEC else "other") if b.get("country") == "CA" else "",
             **_contact_initial(b.get("dpo"), "dpo"),
-            **_contact_initial(b.get("eu_representative"), "eu_rep"),
-            **_contact_initial(b.get("uk_representative"), "uk_rep"),
         }
+        for key, prefix, _ in REPRESENTATIVES:
+            initial.update(_contact_initial(b.get(key), prefix))
+            initial[f"{prefix}_exempt"] = bool(b.get(f"{key}_exempt"))
         form = f.BusinessForm(
             data, initial=initial, country_choices=cat_.country_choices(cat),
             rep_rule=lambda country: cat_.representatives_needed(country, cat),
+            land_choices=cat_.land_choices(cat),
+            rep_country_choices={law: cat_.representative_country_choices(law, cat) for _, _, law in REPRESENTATIVES},
         )
         return Bundle(main=form)
 
@@ -174,22 +208,55 @@ class BusinessStep(Step):
         for key in ("legal_name", "trading_name", "websites", "company_number", "address", "country",
                     "contact_email", "contact_url", "phone"):
             _put(b, key, d.get(key))
-        _put(b, "dpo", _clean({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None)
-        needed = cat_.representatives_needed(d["country"])
-        for short, key in (("eu", "eu_representative"), ("uk", "uk_representative")):
-            contact = _clean({k: d.get(f"{short}_rep_{k}") for k in ("name", "address", "email")})
-            _put(b, key, contact if needed[short] and contact else None)
+        old_dpo = b.get("dpo") or {}
+        dpo = _clean({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None
+        if dpo and old_dpo.get("country"):
+            dpo["country"] = old_dpo["country"]  # not asked here; kept from an uploaded file
+        _put(b, "dpo", dpo)
+        country = d["country"]
+        old_region = b.get("region") or ""
+        if d.get("region_explicit"):
+            b["region"] = d["region"]
+        elif country == "CA" and old_region.startswith("CA-") and old_region != cat_.QUEBEC:
+            pass  # "another province": a province given in an uploaded file is kept
+        elif country not in ("DE", "CA") and old_region.startswith(f"{country}-"):
+            pass  # a subdivision the wizard does not ask about, from an uploaded file
+        else:
+            b.pop("region", None)
+        needed = cat_.representatives_needed(country)
+        for key, prefix, law in REPRESENTATIVES:
+            contact = _clean({k: d.get(f"{prefix}_{k}") for k in ("name", "address", "email", "country")})
+            _put(b, key, contact if needed.get(law) and contact.get("name") else None)
+            _put(b, f"{key}_exempt", True if needed.get(law) and d.get(f"{prefix}_exempt") and not contact.get("name") else None)
         new["business"] = _order(b, BUSINESS_ORDER)
         return new
 
     def context(self, answers, bundle):
+        cat = cat_.get_catalogues()
         form = bundle.main
         country = form.data.get("country") if form.is_bound else (answers.get("business") or {}).get("country", "")
-        needed = cat_.representatives_needed(country)
+        shown = _country_questions(country)
+        territories = cat_.representative_territories(cat)
+        representatives = []
+        for key, prefix, law in REPRESENTATIVES:
+            legend, help_text = REPRESENTATIVE_TEXT[law]
+            representatives.append({
+                "law": law, "legend": legend, "help": help_text, "shown": shown[law],
+                "inside": " ".join(territories.get(law, ())),
+                "name": form[f"{prefix}_name"], "email": form[f"{prefix}_email"], "address": form[f"{prefix}_address"],
+                "country": form[f"{prefix}_country"], "exempt": form[f"{prefix}_exempt"],
+            })
+        land = form["region_de"].value()
+        authority = cat_.land_authorities(cat).get(land)
         return {
             "rep_country": country or "",
-            "show_eu_rep": needed["eu"],
-            "show_uk_rep": needed["uk"],
+            "show_eu_rep": shown["eu"],
+            "show_uk_rep": shown["uk"],
+            "show_ch_rep": shown["ch"],
+            "show_region_de": shown["region_de"],
+            "show_region_ca": shown["region_ca"],
+            "representatives": representatives,
+            "land_authority": authority.name if authority else "",
             "eea_codes": " ".join(cat_.eea_codes()),
         }
 
@@ -197,20 +264,29 @@ class BusinessStep(Step):
         d = bundle.main.cleaned_data
         if d.get("js") == "1":
             return None  # the script showed the right questions as the country changed
-        before = cat_.representatives_needed(d.get("shown_for_country") or "")
-        now = cat_.representatives_needed(new["business"]["country"])
-        added = [who for who, key in (("an EU representative", "eu"), ("a UK representative", "uk")) if now[key] and not before[key]]
-        if added:
+        before = _country_questions(d.get("shown_for_country") or "")
+        now = _country_questions(new["business"]["country"])
+        added = {key for key in now if now[key] and not before[key]}
+        parts = []
+        reps = [REPRESENTATIVE_WHO[law] for _, _, law in REPRESENTATIVES if law in added]
+        if reps:
+            parts.append(f"the law may require {' and '.join(reps)}")
+        if "region_de" in added:
+            parts.append("your supervisory authority depends on your Land")
+        if "region_ca" in added:
+            parts.append("Quebec has its own privacy law")
+        if parts:
             return (
-                f"Saved. Because of the country you chose, the law may require {' and '.join(added)}: "
+                f"Saved. Because of the country you chose, {'; '.join(parts)}: "
                 "please check the new questions below, then continue."
             )
         return None
 
 
 BUSINESS_ORDER = (
-    "legal_name", "trading_name", "websites", "company_number", "address", "country", "contact_email",
-    "contact_url", "phone", "dpo", "eu_representative", "uk_representative", "ch_representative",
+    "legal_name", "trading_name", "websites", "company_number", "address", "country", "region", "contact_email",
+    "contact_url", "phone", "dpo", "eu_representative", "eu_representative_exempt", "uk_representative",
+    "uk_representative_exempt", "ch_representative", "ch_representative_exempt",
 )
 
 
@@ -297,6 +373,7 @@ class DataStep(Step):
             "marketing_email": marketing.get("email", "none"),
             "remarketing": bool(marketing.get("remarketing")),
             "sells_personal_data": bool(marketing.get("sells_personal_data")),
+            "opt_out_url": marketing.get("opt_out_url") or "",
             "order_fraud_screening": bool((answers.get("automated_decisions") or {}).get("order_fraud_screening")),
         }
         for c in categories:
@@ -363,6 +440,7 @@ class DataStep(Step):
             "remarketing": bool(d.get("remarketing")),
             "sells_personal_data": bool(d.get("sells_personal_data")),
         })
+        _put(marketing, "opt_out_url", d.get("opt_out_url"))
         _put(marketing, "email_tracking", True if d.get("email_tracking") and d.get("marketing_email") not in (None, "", "none") else None)
         new["marketing"] = marketing
         _put(new, "vat_oss", True if d.get("vat_oss") else None)
@@ -423,12 +501,29 @@ class ProcessorsStep(Step):
         refs = answers.get("processors", ())
         chosen = [cat.resolve_processor_id(r["id"]) or r["id"] for r in refs if r.get("id")]
         visible = [p for _, _, _, procs in self._groups(answers, chosen) for p in procs]
+        business_country = (answers.get("business") or {}).get("country")
+        by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in refs if r.get("id")}
+        initial = {"processors": chosen}
+        details = []
+        for pid in chosen:
+            proc = cat.processors.get(pid)
+            if proc is None:
+                continue
+            details.append((pid, proc.name))
+            entity, country = cat_.processor_entity(proc, business_country, cat)
+            initial[f"entity_{pid}"] = by_id[pid].get("entity") or entity
+            initial[f"country_{pid}"] = by_id[pid].get("country") or country
+        restrictable = [(p.id, p.name) for p in visible if p.group in cat_.RESTRICTABLE_GROUPS]
+        for pid, _ in restrictable:
+            initial[f"restricted_{pid}"] = bool((by_id.get(pid) or {}).get("restricted_processing"))
         main = f.ProcessorsForm(
-            data, initial={"processors": chosen}, processor_choices=[(p.id, p.name) for p in visible],
+            data, initial=initial, processor_choices=[(p.id, p.name) for p in visible],
+            details=details, restrictable=restrictable, country_choices=cat_.country_choices(cat),
         )
         data_choices = [(d["id"], cat_.data_name(d["id"], answers, cat)) for d in answers.get("data", ())]
         customs = [
-            {"name": r.get("name", ""), "purpose": r.get("purpose", ""), "country": r.get("country", ""),
+            {"name": r.get("name", ""), "entity": r.get("entity") or "", "purpose": r.get("purpose", ""),
+             "description": r.get("description") or "", "country": r.get("country", ""),
              "data": list(r.get("data", ())), "privacy_url": r.get("privacy_url") or "", "safeguard": r.get("safeguard") or ""}
             for r in refs if not r.get("id")
         ]
@@ -449,10 +544,20 @@ class ProcessorsStep(Step):
         old_custom = {r.get("name"): r for r in old_refs if not r.get("id")}
         # Catalogue processors the page did not offer (a registrar after domains were dropped) are kept.
         offered = {value for value, _ in bundle.main.fields["processors"].choices}
+        business_country = (answers.get("business") or {}).get("country")
         refs = []
         for pid in cat.processors:
             if pid in d["processors"] or (pid in old_by_id and pid not in offered):
-                refs.append(dict(old_by_id.get(pid, {}), id=pid))
+                entry = dict(old_by_id.get(pid, {}), id=pid)
+                if f"entity_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    # only what differs from the catalogue's entity for the business's country is an answer
+                    entity, country = cat_.processor_entity(cat.processors[pid], business_country, cat)
+                    typed = (d.get(f"entity_{pid}") or "").strip()
+                    _put(entry, "entity", typed if typed and typed != entity else None)
+                    _put(entry, "country", d.get(f"country_{pid}") if d.get(f"country_{pid}") not in ("", country) else None)
+                if f"restricted_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    _put(entry, "restricted_processing", True if d.get(f"restricted_{pid}") else None)
+                refs.append(_order(entry, ("id", "entity", "country")))
         refs += [dict(r) for pid, r in old_by_id.items() if pid not in cat.processors]  # unknown ids stay visible to the loader
         for form in bundle.rows.forms:
             c = form.cleaned_data
@@ -460,9 +565,11 @@ class ProcessorsStep(Step):
                 continue
             entry = dict(old_custom.get(c["name"], {}))
             entry.update({"name": c["name"], "purpose": c["purpose"], "country": c["country"], "data": c["data"]})
+            _put(entry, "entity", (c.get("entity") or "").strip() or None)
+            _put(entry, "description", (c.get("description") or "").strip() or None)
             _put(entry, "privacy_url", c.get("privacy_url"))
             _put(entry, "safeguard", c.get("safeguard") or None)
-            refs.append(_order(entry, ("name", "purpose", "country", "data", "privacy_url", "safeguard")))
+            refs.append(_order(entry, ("name", "entity", "description", "purpose", "country", "data", "privacy_url", "safeguard")))
         new["processors"] = refs
         # Inventory and recipients agree: every kind of data a processor receives is declared as
         # collected (website usage for analytics and ad tags, correspondence for a help desk), so
@@ -481,14 +588,28 @@ class ProcessorsStep(Step):
         chosen = bundle.extra["chosen"]
         groups = self._groups(answers, chosen)
         boxes = bundle.main.boxes()
+        form = bundle.main
+        business_country = (answers.get("business") or {}).get("country")
+        refs = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in answers.get("processors", ()) if r.get("id")}
         rows = []
         for group, label, reasons, procs in groups:
-            items = [{
-                "p": p, "box": boxes.get(p.id),
-                "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                "where": cat_.processor_where(p, cat),
-                "search": " ".join([p.name, p.id, p.group, label, p.entity or "", *p.aliases]).lower(),
-            } for p in procs]
+            items = []
+            for p in procs:
+                entity, country = cat_.processor_entity(p, business_country, cat)
+                ref = refs.get(p.id) or {}
+                entity_field = form[f"entity_{p.id}"] if f"entity_{p.id}" in form.fields else None
+                country_field = form[f"country_{p.id}"] if entity_field else None
+                items.append({
+                    "p": p, "box": boxes.get(p.id),
+                    "entity": entity,
+                    "data": [cat_.data_name(x, answers, cat) for x in p.data],
+                    "where": cat_.processor_where(p, cat, country),
+                    "search": " ".join([p.name, p.id, p.group, label, entity or "", *p.aliases]).lower(),
+                    "entity_field": entity_field, "country_field": country_field,
+                    "override_open": bool(ref.get("entity") or ref.get("country")
+                                          or (entity_field and (entity_field.errors or country_field.errors))),
+                    "restricted": form[f"restricted_{p.id}"] if f"restricted_{p.id}" in form.fields else None,
+                })
             rows.append({"group": group, "label": label, "reasons": reasons, "items": items,
                          "has_chosen": any(p.id in chosen for p in procs)})
         summary = []
@@ -496,12 +617,16 @@ class ProcessorsStep(Step):
             if ref.get("id"):
                 p = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "")
                 if p:
-                    summary.append({"name": p.name, "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                                    "where": cat_.processor_where(p, cat), "purpose": p.description})
+                    entity, country = cat_.processor_entity(p, business_country, cat)
+                    summary.append({"name": p.name, "entity": ref.get("entity") or entity,
+                                    "data": [cat_.data_name(x, answers, cat) for x in ref.get("data") or p.data],
+                                    "where": cat_.processor_where(p, cat, ref.get("country") or country),
+                                    "purpose": p.description})
             else:
-                summary.append({"name": ref.get("name"), "data": [cat_.data_name(x, answers, cat) for x in ref.get("data", ())],
+                summary.append({"name": ref.get("name"), "entity": ref.get("entity"),
+                                "data": [cat_.data_name(x, answers, cat) for x in ref.get("data", ())],
                                 "where": cat_.country_label(ref["country"], cat) if ref.get("country") else "",
-                                "purpose": ref.get("purpose")})
+                                "purpose": ref.get("description") or ref.get("purpose")})
         return {
             "groups": rows,
             "summary": summary,
@@ -658,6 +783,8 @@ class JurisdictionsStep(Step):
             "storage_locations": answers.get("storage_locations") or ([country] if country else []),
             "safeguards": (answers.get("transfers") or {}).get("safeguards", []),
             "registrations": answers.get("registrations", []),
+            "quebec_assessment": bool((answers.get("transfers") or {}).get("quebec_assessment")),
+            "quebec_governance_policy": bool(answers.get("quebec_governance_policy")),
         }
         return Bundle(main=f.JurisdictionsForm(data, initial=initial, country_choices=cat_.country_choices(cat)))
 
@@ -666,12 +793,13 @@ class JurisdictionsStep(Step):
         new = copy.deepcopy(answers)
         new["jurisdictions"] = [law for law in model.LAWS if law in d["jurisdictions"]]
         new["storage_locations"] = list(d["storage_locations"])
-        if cat_.transfers_apply(new) and d.get("safeguards"):
-            transfers = dict(new.get("transfers") or {})
-            transfers["safeguards"] = [s for s in model.SAFEGUARDS if s in d["safeguards"]]
-            new["transfers"] = transfers
-        else:
-            new.pop("transfers", None)
+        transfers = dict(new.get("transfers") or {})
+        quebec = "ca" in new["jurisdictions"]
+        _put(transfers, "safeguards", [s for s in model.SAFEGUARDS if s in d.get("safeguards", ())]
+             if cat_.transfers_apply(new) else None)
+        _put(transfers, "quebec_assessment", True if quebec and d.get("quebec_assessment") else None)
+        _put(new, "transfers", transfers)
+        _put(new, "quebec_governance_policy", True if quebec and d.get("quebec_governance_policy") else None)
         _put(new, "registrations", [r for r in f.REGISTRATION_LABELS if r in d.get("registrations", ())])
         return new
 
@@ -698,17 +826,26 @@ class JurisdictionsStep(Step):
             "processors_transfer": cat_.leaves_safe_zone(proc_countries, cat),
             "outside_countries": [cat_.country_label(c, cat) for c in proc_countries if c not in cat_.safe_zone(cat)],
             "safe_codes": " ".join(sorted(cat_.safe_zone(cat))),
+            "show_quebec": "ca" in self._laws(answers, form),
         }
+
+    @staticmethod
+    def _laws(answers, form):
+        if form.is_bound:
+            return form.data.getlist("jurisdictions")
+        return form.initial.get("jurisdictions") or ()
 
     def after_save(self, old, new, bundle):
         d = bundle.main.cleaned_data
-        if d.get("js") == "1" or d.get("safeguards_shown") == "1":
+        if d.get("js") == "1":
             return None
-        if cat_.transfers_apply(new):
+        if d.get("safeguards_shown") != "1" and cat_.transfers_apply(new):
             return (
                 "Saved. Some personal data is kept or sent outside the EEA, the UK and Switzerland: "
                 "please say below how those transfers are protected, then continue."
             )
+        if d.get("quebec_shown") != "1" and "ca" in new["jurisdictions"]:
+            return "Saved. Because you chose Canada, please answer the questions about Quebec below, then continue."
         return None
 
 
@@ -765,6 +902,34 @@ class RightsStep(Step):
         new["policy"] = policy
         return new
 
+    def context(self, answers, bundle):
+        form = bundle.main
+        days = form.initial.get("response_days")
+        if form.is_bound:
+            typed = str(form.data.get("response_days", "")).strip()
+            days = int(typed) if typed.isdigit() and 1 <= int(typed) <= 90 else days
+        return {"response_periods": response_periods(answers, days), "response_days_shown": days}
+
+
+def response_periods(answers, days):
+    """[{law, text, ...}] for each chosen law (or those suggested for the country): the response
+    period its rights text will print for `days`, by generator.laws.response_period; an answer can
+    shorten a law's deadline, never lengthen it."""
+    registry = laws.get_laws()
+    chosen = answers.get("jurisdictions") or cat_.suggested_laws((answers.get("business") or {}).get("country"))
+    shim = SimpleNamespace(rights=model.Rights(response_days=days or 30))  # all response_period reads
+    out = []
+    for law_id in chosen:
+        law = registry.get(law_id)
+        if law is None:
+            continue
+        out.append({
+            "law": law.short, "text": laws.response_period(law, shim),
+            "max_days": law.response.max_days or "", "max_text": law.response.max_text,
+            "working": "1" if law.response.working_days else "", "default_days": law.response.default_days or "",
+        })
+    return out
+
 
 # --- 9 review (not a form step) -----------------------------------------------------------------
 
@@ -792,7 +957,7 @@ FIELD_STEP = {
     "processors": "processors", "cookies": "cookies", "storage_locations": "jurisdictions",
     "transfers": "jurisdictions", "jurisdictions": "jurisdictions", "rights": "rights",
     "control_panel_url": "rights", "security": "rights", "changes": "rights", "children": "rights",
-    "policy": "rights", "registrations": "jurisdictions",
+    "policy": "rights", "registrations": "jurisdictions", "quebec_governance_policy": "jurisdictions", "vat_oss": "data",
 }
 
 

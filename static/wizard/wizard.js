@@ -1,7 +1,8 @@
 /* HostPolicy wizard: small progressive enhancements. Every page works without this file.
  *  - marks forms as script-enhanced (so the server need not re-ask shown questions);
- *  - shows/hides the EU/UK representative questions as the country changes;
- *  - shows/hides the transfer safeguards as storage countries change;
+ *  - shows/hides the EU/UK/Swiss representative and the Land/province questions as the country changes;
+ *  - shows/hides the transfer safeguards as storage countries change, and the Quebec questions with Canada;
+ *  - shows what each law's text will print as the response days change;
  *  - type-ahead filtering of long checkbox lists (processors, countries);
  *  - copy buttons for the secret link and the HTML snippet;
  *  - moves focus to the error summary when a page comes back with errors.
@@ -20,13 +21,16 @@
     if (!form) { return; }
     var country = form.querySelector("select[name=country]");
     if (!country) { return; }
-    var eea = words(form.getAttribute("data-eea-codes"));
-    var eu = form.querySelector("[data-rep=eu]");
-    var uk = form.querySelector("[data-rep=uk]");
+    // each representative fieldset lists the countries where that law needs none (its territory);
+    // each region question names the country it belongs to
+    var reps = form.querySelectorAll("[data-rep]");
+    var regions = form.querySelectorAll("[data-region-for]");
     function update() {
       var code = country.value;
-      if (eu) { eu.hidden = code !== "" && eea.indexOf(code) !== -1; }
-      if (uk) { uk.hidden = code === "GB"; }
+      reps.forEach(function (fieldset) {
+        fieldset.hidden = code !== "" && words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
+      });
+      regions.forEach(function (block) { block.hidden = code !== block.getAttribute("data-region-for"); });
     }
     country.addEventListener("change", update);
     update();
@@ -49,6 +53,40 @@
     }
     boxes.forEach(function (box) { box.addEventListener("change", update); });
     update();
+  }
+
+  function quebec() {
+    var form = document.querySelector("[data-transfer-form]");
+    var section = form && form.querySelector("[data-quebec-section]");
+    var canada = form && form.querySelector("input[name=jurisdictions][value=ca]");
+    if (!section || !canada) { return; }
+    function update() { section.hidden = !canada.checked; }
+    canada.addEventListener("change", update);
+    update();
+  }
+
+  // what each law's rights text prints for the days typed (generator.laws.response_period)
+  function responsePeriods() {
+    var box = document.querySelector("[data-response-periods]");
+    var input = document.querySelector("input[name=response_days]");
+    if (!box || !input) { return; }
+    function days(n) { return n === 1 ? "1 day" : n + " days"; }
+    function update() {
+      var n = parseInt(input.value, 10);
+      if (!(n >= 1 && n <= 90) || String(n) !== input.value.trim()) { return; }
+      box.querySelector("[data-response-days]").textContent = n;
+      box.querySelectorAll("[data-response-law]").forEach(function (item) {
+        var max = parseInt(item.getAttribute("data-max-days"), 10);
+        var text = item.getAttribute("data-max-text");
+        if (isNaN(max)) {
+          text = days(n);
+        } else if (n < max && !item.getAttribute("data-working")) {
+          text = days(n);
+        }
+        item.querySelector("[data-response-text]").textContent = text;
+      });
+    }
+    input.addEventListener("input", update);
   }
 
   var filterCount = 0;
@@ -151,6 +189,8 @@
     markScripted();
     representatives();
     transfers();
+    quebec();
+    responsePeriods();
     filters();
     copyButtons();
     focusErrors();
