@@ -46,7 +46,7 @@ def test_the_worst_case_document_is_accepted():
 @pytest.mark.parametrize("change,error", [
     (lambda d: d["security"]["measures"].append("one more measure"), "security.measures: has more than 30 entries"),
     (lambda d: d["cookies"]["items"].append(dict(d["cookies"]["items"][0], name="another")), "cookies.items: has more than 30 entries"),
-    (lambda d: d["processors"].append({"id": "stripe"}), "processors: has more than 20 entries"),
+    (lambda d: d["processors"].append({"id": "stripe"}), "processors: has more than 15 entries"),
     (lambda d: d["business"].__setitem__("legal_name", d["business"]["legal_name"] + "x"),
      "business.legal_name: is longer than 300 characters"),
     (lambda d: d["data"][0]["examples"].append("x"), "data[0].examples: has more than 10 entries"),
