@@ -10,9 +10,14 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# Debian packages: WeasyPrint's Pango/HarfBuzz for the PDF; Chromium and poppler for the tests.
+# Debian packages: WeasyPrint's Pango/HarfBuzz for the PDF; Chromium and poppler for the tests;
+# PostgreSQL's server for the database-touching tests (a throwaway cluster, scripts/with-postgres.sh).
 RUN_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libharfbuzz0b shared-mime-info
-TEST_DEBS := $(RUN_DEBS) chromium poppler-utils
+TEST_DEBS := $(RUN_DEBS) chromium poppler-utils postgresql
+# The tests that touch the database, run a second time on PostgreSQL (NUL bytes and lone
+# surrogates fail only there).
+PG_TESTS := tests/test_wizard.py tests/test_hardening_input.py tests/test_bounds.py tests/test_limits.py \
+	tests/test_tasks.py tests/test_fuzz.py
 
 .PHONY: run test bench setup setup-dev check lint migrate clean
 
@@ -44,6 +49,7 @@ run: migrate
 test: setup-dev
 	$(PY) manage.py check_clauses
 	$(PY) -m pytest
+	scripts/with-postgres.sh $(PY) -m pytest -m "not browser" $(PG_TESTS)
 
 bench: setup-dev
 	$(PY) -m generator.bench

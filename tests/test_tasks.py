@@ -11,7 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from test_wizard import new_draft
 
-pytestmark = pytest.mark.django_db
+# Transactional: the worker closes its database connection between tasks, as it should in
+# production; inside a test's transaction that would drop the test's own data on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)

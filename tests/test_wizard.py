@@ -880,6 +880,7 @@ def test_review_real_report_links_only_to_real_steps(client, allru_answers):
         assert link.split("/")[3] in steps.SLUGS
 
 
+@pytest.mark.django_db(transaction=True)  # the PDF worker closes its connection between tasks
 @pytest.mark.parametrize("fmt", ["pdf", "html", "markdown", "snippet", "json"])
 def test_downloads(client, allru_answers, fmt, settings, tmp_path):
     settings.HOSTPOLICY_CACHE_DIR = tmp_path  # nothing rendered before
