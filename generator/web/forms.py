@@ -384,13 +384,13 @@ class BusinessForm(forms.Form):
                 if short == "eu" and address and in_germany and not laws.german_land(None, address) \
                         and f"{prefix}_address" not in self.errors:
                     # the Land of the representative's address chooses the competent authority
-                    self.add_error(f"{prefix}_address", "Include the representative's German postcode in the address (one within a single Land): "
-                                   "its Land decides which data protection authority is competent.")
+                    self.add_error(f"{prefix}_address", (
+                        "Include the representative's German postcode in the address (one within a single Land): "
+                        "its Land decides which data protection authority is competent."))
                 if data.get(f"{prefix}_exempt"):
-                    self.add_error(
-                        f"{prefix}_exempt",
-                        f"You named {'an' if who == 'EU' else 'a'} {who} representative: untick the exemption, or empty the representative's fields.",
-                    )
+                    self.add_error(f"{prefix}_exempt", (
+                        f"You named {'an' if who == 'EU' else 'a'} {who} representative: untick the exemption, "
+                        "or empty the representative's fields."))
         return data
 
 
