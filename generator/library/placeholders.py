@@ -131,6 +131,7 @@ def computed_values(facts, today):
     }
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
+    values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_where"] = lambda: words("gdpr_family", "where_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_names"] = lambda: words("gdpr_family", "names_" + "_".join(gdpr_family)) if gdpr_family else None
     values["response_period_gdpr"] = lambda: (
@@ -210,7 +211,7 @@ COMPUTED_NAMES = (
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
-    "gdpr_where", "gdpr_names", "response_period_gdpr",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
 )
 
 
