@@ -221,7 +221,8 @@ class Facts:
             if entry:
                 business = self.answers.business
                 entity, country = entry.entity_for(business.country, self.in_region(business.country, "EEA"))
-                dpf = entry.dpf or (("eu",) if entry.safeguard == "dpf" else ())
+                # the catalogue's confirmed DPF parts, or the business's own answer for this recipient
+                dpf = entry.dpf or (("eu", "uk", "ch") if ref.safeguard == "dpf" else ())
                 out.append(ResolvedProcessor(
                     id=entry.id, name=entry.name, entity=ref.entity or entity, group=entry.group,
                     country=ref.country or country, description=entry.description,
@@ -333,6 +334,17 @@ class Facts:
     def representative_needed(self, law_id):
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)
+
+    def entity_unconfirmed(self):
+        """A catalogue recipient lists entities by region, none for the business's region, and the
+        answers give no entity: the policy falls back to the catalogue's (EEA) entity."""
+        business = self.answers.business
+        keys = {business.country, "default"} | ({"EEA"} if self.in_region(business.country, "EEA") else set())
+        for ref in self.answers.processors:
+            entry = self.catalogues.processors.get(ref.id) if ref.id else None
+            if entry and entry.entities and not ref.entity and not keys & set(entry.entities):
+                return True
+        return False
 
     def shares_for_advertising(self):
         return bool(self.ad_third_parties()) or self.answers.marketing.remarketing

@@ -180,7 +180,7 @@ def test_us_business_under_the_gdpr_names_a_mechanism_for_each_us_recipient_and_
     assert recipient_row(md, "Zendesk")["Safeguard"] == "binding corporate rules"
     assert recipient_row(md, "Mailchimp")["Safeguard"] == "EU-US Data Privacy Framework"
     assert recipient_row(md, "MaxMind (minFraud)")["Safeguard"] == "standard contractual clauses"
-    assert recipient_row(md, "Enom")["Safeguard"] == "necessary for the contract you asked for (Art. 49(1)(b))"
+    assert recipient_row(md, "Enom")["Safeguard"] == "standard contractual clauses"  # answered, before any derogation
     transfers = section(md, "Where we store your data and international transfers")
     assert ("these recipients receive personal data outside the European Economic Area (EEA): in the United "
             "States, Stripe, Zendesk, Mailchimp, MaxMind (minFraud) and Enom.") in transfers
@@ -351,3 +351,33 @@ def test_report_transfer_without_mechanism_is_not_met():
 
 def test_report_unnamed_encarregado_is_not_met():
     assert status(_brazil({"email": "encarregado@hospedagem.example"}), "lgpd.encarregado") == "problem"
+
+
+def test_dpf_only_for_a_certified_us_recipient_and_the_registry_derogation_only_as_a_last_resort():
+    # A general 'dpf' answer must not label an uncertified recipient (ISRG); with no routine safeguard
+    # answered, a registrar falls back on the Art. 49(1)(b) necessity, and the report says nothing
+    # is missing for it.
+    ans = answers(
+        business={**US_BUSINESS, "eu_representative": EU_REPRESENTATIVE},
+        jurisdictions=["eu"], storage_locations=["US"], services=["shared_hosting", "domains", "ssl_certificates"],
+        data=BASE["data"] + [{"id": "domain_registrant", "retention": "while_active"}],
+        processors=[{"id": "enom"}, {"id": "lets_encrypt"}], transfers={"safeguards": ["dpf"]},
+    )
+    md = markdown(ans)
+    assert recipient_row(md, "Enom")["Safeguard"] == "necessary for the contract you asked for (Art. 49(1)(b))"
+    assert recipient_row(md, "Let's Encrypt")["Safeguard"] == "not yet named"
+    assert status(ans, "gdpr.transfer_fact_and_adequacy") == "problem"
+
+
+def test_unconfirmed_contracting_entity_and_language_duties_are_reported():
+    canada = {**US_BUSINESS, "country": "CA", "region": "CA-QC",
+              "address": "1 rue Exemple, Montreal QC H2X 1Y4, Canada",
+              "dpo": {"name": "Jeanne Exemple", "email": "p@host.example"}}
+    ans = answers(business=canada, jurisdictions=["ca"], storage_locations=["CA"],
+                  processors=[{"id": "google_analytics"}], transfers={"safeguards": ["contract"]})
+    assert status(ans, "recipients.entity_unconfirmed") == "problem"
+    assert status(ans, "quebec.french_version") == "problem"
+    ans = answers(business=canada, jurisdictions=["ca"], storage_locations=["CA"],
+                  processors=[{"id": "google_analytics", "entity": "Google LLC", "country": "US"}],
+                  transfers={"safeguards": ["contract"]})
+    assert status(ans, "recipients.entity_unconfirmed") is None

@@ -508,3 +508,11 @@ def test_no_vendor_description_introduces_email_tracking():
 
     for p in get_catalogues().processors.values():
         assert "opens and clicks" not in p.description, p.id
+
+
+def test_russian_host_without_identity_data_is_reported():
+    ru = dict(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+              services=["shared_hosting"], storage_locations=["RU"], jurisdictions=["ru"])
+    assert "ru.hosting_customer_identification" in report_ids(answers(**ru))
+    data = copy.deepcopy(BASE["data"]) + [{"id": "identity_verification", "retention": "P3Y"}]
+    assert "ru.hosting_customer_identification" not in report_ids(answers(data=data, **ru))

@@ -596,3 +596,16 @@ def test_new_questions_toggle_live_and_pass_axe(page, live_server, allru_answers
     assert "CCPA: 7 days" in periods.inner_text() and "GDPR: 7 days" in periods.inner_text()
     assert axe_violations(page) == [], "rights step with the response periods"
     assert not page.csp_errors, page.csp_errors
+
+
+def test_eu_representative_in_germany_needs_a_postcode(client):
+    # the Land of a German representative's address chooses the authority of a business outside the EEA
+    token = new_draft(client)
+    submit(client, token, "business", {**BUSINESS_OK, "country": "US", "js": "1"})
+    rep = {"eu_rep_name": "Rep GmbH", "eu_rep_email": "rep@rep.example", "eu_rep_country": "DE", "js": "1"}
+    response = submit(client, token, "business", {**rep, "eu_rep_address": "Hauptstraße 1, Berlin"})
+    assert response.status_code == 200
+    assert "Include the representative&#x27;s German postcode" in text(response)
+    response = submit(client, token, "business", {**rep, "eu_rep_address": "Hauptstraße 1, 10115 Berlin"})
+    assert response.status_code == 302
+    assert saved(token)["business"]["eu_representative"]["address"] == "Hauptstraße 1, 10115 Berlin"

@@ -52,6 +52,8 @@ class Law:
     name: str
     short: str
     in_text: str
+    controller_term: str
+    processor_term: str
     label: str
     wizard_label: str
     heading: str

@@ -54,7 +54,12 @@ def choose_mechanism(law, recipient, country, answers, countries):
         mechanism = law.mechanisms.get(mechanism_id) if mechanism_id else None
         return mechanism is not None and (mechanism.routine or registry)
 
-    answered = law.from_answers.get(recipient.safeguard) if recipient.safeguard else None
+    def from_answer(safeguard):
+        # the DPF covers only a certified US recipient: never a general answer applied to all
+        candidate = law.from_answers.get(safeguard)
+        return None if candidate == "dpf" else candidate
+
+    answered = from_answer(recipient.safeguard) if recipient.safeguard else None
     if usable(answered):
         return answered
     if recipient.bcr and usable(law.from_answers.get("bcr")):
@@ -62,15 +67,15 @@ def choose_mechanism(law, recipient, country, answers, countries):
     if recipient.scc and usable(law.from_answers.get("scc")) and law.id != "br":
         # a vendor's EU clauses are not the ANPD's own standard clauses
         return law.from_answers["scc"]
-    if recipient.group == "registrars" and usable(law.registry, registry=True):
-        return law.registry
     for registration in answers.registrations:
         if usable(law.from_registrations.get(registration)):
             return law.from_registrations[registration]
     for safeguard in answers.transfers.safeguards:
-        candidate = law.from_answers.get(safeguard)
+        candidate = from_answer(safeguard)
         if usable(candidate):
             return candidate
+    if recipient.group == "registrars" and usable(law.registry, registry=True):
+        return law.registry  # a derogation: only when no routine mechanism is in place
     return None
 
 

@@ -131,10 +131,15 @@ def computed_values(facts, today):
     }
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
+    values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_where"] = lambda: words("gdpr_family", "where_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_names"] = lambda: words("gdpr_family", "names_" + "_".join(gdpr_family)) if gdpr_family else None
     values["response_period_gdpr"] = lambda: (
         laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
+    chosen = [registry[law] for law in answers.jurisdictions if law in registry]
+    values["controller_term"] = lambda: _role_words(chosen, "controller_term")
+    values["controller_role"] = lambda: chosen[0].controller_term if chosen else None
+    values["processor_role"] = lambda: chosen[0].processor_term if chosen else None
     for law in LAWS:
         values[f"authority_{law}"] = lambda law=law: authority_inlines(facts, law)
         values[f"response_period_{law}"] = lambda law=law: laws.response_period(registry[law], answers)
@@ -196,6 +201,21 @@ def channel_inlines(facts):
     return out
 
 
+def _role_words(chosen, attr):
+    """"controller (under Law No. 152-FZ, the operator)": the first law's word, then the others'."""
+    if not chosen:
+        return None
+    first = getattr(chosen[0], attr)
+    others = {}
+    for law in chosen[1:]:
+        term = getattr(law, attr)
+        if term != first and term not in others:
+            others[term] = law.in_text
+    if not others:
+        return first
+    return f"{first} ({'; '.join(f'under {where}, the {term}' for term, where in others.items())})"
+
+
 def channel_words(facts):
     """How to reach the business with a request, one phrase per chosen channel."""
     words = facts.catalogues.words
@@ -210,7 +230,8 @@ COMPUTED_NAMES = (
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
-    "gdpr_where", "gdpr_names", "response_period_gdpr",
+    "controller_term", "controller_role", "processor_role",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
 )
 
 

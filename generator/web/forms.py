@@ -379,11 +379,18 @@ class BusinessForm(forms.Form):
                 for part, value in values.items():
                     if not value and f"{prefix}_{part}" not in self.errors:
                         self.add_error(f"{prefix}_{part}", f"Enter the {who} representative's {part}, or leave all three empty.")
+                address = data.get(f"{prefix}_address") or ""
+                in_germany = data.get(f"{prefix}_country") == "DE" or re.search(r"\b(Germany|Deutschland)\b", address, re.I)
+                if short == "eu" and address and in_germany and not laws.german_land(None, address) \
+                        and f"{prefix}_address" not in self.errors:
+                    # the Land of the representative's address chooses the competent authority
+                    self.add_error(f"{prefix}_address", (
+                        "Include the representative's German postcode in the address (one within a single Land): "
+                        "its Land decides which data protection authority is competent."))
                 if data.get(f"{prefix}_exempt"):
-                    self.add_error(
-                        f"{prefix}_exempt",
-                        f"You named {'an' if who == 'EU' else 'a'} {who} representative: untick the exemption, or empty the representative's fields.",
-                    )
+                    self.add_error(f"{prefix}_exempt", (
+                        f"You named {'an' if who == 'EU' else 'a'} {who} representative: untick the exemption, "
+                        "or empty the representative's fields."))
         return data
 
 
