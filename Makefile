@@ -19,7 +19,7 @@ TEST_DEBS := $(RUN_DEBS) chromium poppler-utils postgresql
 PG_TESTS := tests/test_wizard.py tests/test_hardening_input.py tests/test_bounds.py tests/test_limits.py \
 	tests/test_tasks.py tests/test_fuzz.py
 
-.PHONY: run test bench setup setup-dev check lint migrate clean
+.PHONY: run test bench loadtest setup setup-dev check lint migrate clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ test: setup-dev
 
 bench: setup-dev
 	$(PY) -m generator.bench
+
+$(VENV)/.requirements-loadtest: requirements.txt requirements-loadtest.txt | $(PY)
+	$(PIP) install --quiet -r requirements-loadtest.txt
+	touch $@
+
+# 50 simulated users for 60 s against gunicorn in production mode on 127.0.0.1 (USERS=, DURATION=).
+loadtest: setup $(VENV)/.requirements-loadtest
+	PY=$(PY) scripts/loadtest.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
