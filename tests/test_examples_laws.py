@@ -224,10 +224,6 @@ def test_australia_transfer_paragraphs(australia):
     assert australia.status("app.overseas_countries") == "met"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "who_we_are calls the business a 'controller' and lists controller/processor roles in an Australia-only "
-    "policy; the Privacy Act speaks of an APP entity and has no processor concept (counsel review, second "
-    "read, class 17)"))
 def test_australia_policy_speaks_the_privacy_acts_vocabulary(australia):
     assert "this makes us its controller" not in australia.md
 
@@ -420,9 +416,6 @@ def test_russia_policy_promises_no_gdpr_right_to_object(russia):
     assert "You can object to this use of your data at any time" not in russia.md
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "who_we_are calls the business a 'controller' in a Russia-only policy that later calls it the 'operator' "
-    "(152-FZ Art. 3 item 2; counsel review, second read, class 17)"))
 def test_russia_policy_calls_the_business_the_operator(russia):
     assert "this makes us its controller" not in russia.md
 
