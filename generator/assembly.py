@@ -255,7 +255,7 @@ def transfers_by_law(facts, clause_id):
             continue
         transfers = [t for t in facts.transfers if t.law is law]
         if not transfers:
-            blocks.append(Paragraph(_t(words("transfers", "none", law=law.name, territory=law.territory_name)), clause_id))
+            blocks.append(Paragraph(_t(words("transfers", "none", law=laws.transfer_law_name(law, facts.answers), territory=laws.territory_name(law, facts.answers))), clause_id))
             continue
         by_country = {}
         for t in transfers:
@@ -265,7 +265,7 @@ def transfers_by_law(facts, clause_id):
             for code, names in by_country.items()
         ]
         blocks.append(Paragraph(_t(words(
-            "transfers", "intro", law=law.name, territory=law.territory_name, places="; ".join(places),
+            "transfers", "intro", law=laws.transfer_law_name(law, facts.answers), territory=laws.territory_name(law, facts.answers), places="; ".join(places),
         )), clause_id))
         used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         if used:

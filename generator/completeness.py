@@ -58,5 +58,8 @@ def unfinished_fields(answers):
         if contact:
             for part in ("name", "email", "address"):
                 check(f"business.{name}.{part}", getattr(contact, part, None))
+    for i, ref in enumerate(answers.processors):  # a recipient is named as a fact, like the controller
+        for part in ("name", "entity", "description", "purpose"):
+            check(f"processors[{i}].{part}", getattr(ref, part, None))
     out += laws.required_fields(Facts(answers, get_catalogues()))  # what each chosen law needs
     return tuple(out)

@@ -336,10 +336,12 @@ class Facts:
         return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)
 
     def entity_unconfirmed(self):
-        """A catalogue recipient lists entities by region, none for the business's region, and the
-        answers give no entity: the policy falls back to the catalogue's (EEA) entity."""
+        """A catalogue recipient lists entities by region, none for the business's region outside the
+        EEA, and the answers give no entity: the policy names none (Processor.entity_for)."""
         business = self.answers.business
-        keys = {business.country, "default"} | ({"EEA"} if self.in_region(business.country, "EEA") else set())
+        if self.in_region(business.country, "EEA"):
+            return False  # the catalogue's main entity is the EEA one
+        keys = {business.country, "default"}
         for ref in self.answers.processors:
             entry = self.catalogues.processors.get(ref.id) if ref.id else None
             if entry and entry.entities and not ref.entity and not keys & set(entry.entities):

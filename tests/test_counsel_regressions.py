@@ -259,10 +259,6 @@ def test_contracting_entity_follows_the_business_region_and_each_law_reasons_abo
         "United Kingdom and United States", "UK Extension to the EU-US Data Privacy Framework")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CatalogueProcessor.entity_for falls back to the catalogue's EEA entity for a region it does not list: "
-    "a Canadian or Australian host is told it contracts with Stripe Payments Europe, Limited in Ireland "
-    "(issue 8: leave out what cannot be confirmed rather than guess)"))
 def test_no_eea_entity_for_a_business_outside_the_listed_regions():
     business = {**BASE["business"], "address": "1 Example Street, Sydney NSW 2000, Australia", "country": "AU"}
     md = markdown(answers(business=business, jurisdictions=["au"], storage_locations=["AU"],

@@ -111,10 +111,13 @@ def test_quebec_deadlines(quebec):
 
 
 def test_quebec_recipients_and_mechanisms(quebec):
+    # a Quebec enterprise: every recipient is outside Quebec (s. 17), foreign ones outside Canada too
     contract = "contract requiring comparable protection"
+    s17 = "assessment and written agreement (Quebec s. 17)"
+    both = f"{contract} and {s17}"
     assert quebec.safeguards() == {
-        "OVHcloud": "—", "Stripe": contract, "Tucows (OpenSRS)": "—", "Let's Encrypt": contract,
-        "Zendesk": contract, "Mailchimp": contract,
+        "OVHcloud": s17, "Stripe": f"{s17}, and {contract}", "Tucows (OpenSRS)": s17, "Let's Encrypt": both,
+        "Zendesk": both, "Mailchimp": both,
     }
     recipients = quebec.recipients()
     assert recipients["OVHcloud"]["Recipient"] == "OVHcloud (OVH Hosting Inc.)"
@@ -136,9 +139,10 @@ def test_quebec_legal_bases_in_pipeda_terms(quebec):
 
 def test_quebec_transfer_paragraphs(quebec):
     transfers = quebec.section(TRANSFERS)
-    assert ("Under Canada's Personal Information Protection and Electronic Documents Act (PIPEDA), these "
-            "recipients receive personal data outside Canada: in the United States, Stripe, Let's Encrypt, "
-            "Zendesk and Mailchimp.") in transfers
+    assert ("Under Canada's Personal Information Protection and Electronic Documents Act (PIPEDA) and Quebec's Act "
+            "respecting the protection of personal information in the private sector, these recipients receive "
+            "personal data outside Quebec: in Canada, OVHcloud, Stripe and Tucows (OpenSRS); in the United States, "
+            "Stripe, Let's Encrypt, Zendesk and Mailchimp.") in transfers
     assert ("- Contract requiring comparable protection: we remain responsible for the information and our "
             "contract requires the recipient to protect it as we would (PIPEDA Sch. 1 cl. 4.1.3). While it is "
             "outside Canada, the courts and authorities of that country may be able to access it.") in transfers
@@ -154,9 +158,6 @@ def test_quebec_transfer_paragraphs(quebec):
         assert quebec.status(element) == "met", element
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Quebec private-sector Act s. 17: Tucows (Toronto) is a communication outside Quebec, which needs the "
-    "assessment and a written agreement, but the ca law's territory is Canada, so the recipients table shows '—'"))
 def test_quebec_communication_to_another_province_has_its_mechanism(quebec):
     assert quebec.safeguards()["Tucows (OpenSRS)"] != "—"
 
@@ -202,10 +203,6 @@ def test_australia_legal_bases_in_app_terms(australia):
     assert "Our legitimate interests" not in australia.md and "Art. 6(1)" not in australia.md
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "server_logs.purposes (laws: all) says 'Where we rely on legitimate interests for this, our interest is "
-    "...': a GDPR ground (Art. 6(1)(f)) in an Australia-only policy, whose purposes table rightly uses APP 6.2(a) "
-    "(counsel review, critical 6: each regime's text in its own legal vocabulary)"))
 def test_australia_server_logs_use_no_gdpr_ground(australia):
     assert "legitimate interests" not in australia.section("Server logs")
 
@@ -224,10 +221,6 @@ def test_australia_transfer_paragraphs(australia):
     assert australia.status("app.overseas_countries") == "met"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "who_we_are calls the business a 'controller' and lists controller/processor roles in an Australia-only "
-    "policy; the Privacy Act speaks of an APP entity and has no processor concept (counsel review, second "
-    "read, class 17)"))
 def test_australia_policy_speaks_the_privacy_acts_vocabulary(australia):
     assert "this makes us its controller" not in australia.md
 
@@ -420,16 +413,9 @@ def test_russia_policy_promises_no_gdpr_right_to_object(russia):
     assert "You can object to this use of your data at any time" not in russia.md
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "who_we_are calls the business a 'controller' in a Russia-only policy that later calls it the 'operator' "
-    "(152-FZ Art. 3 item 2; counsel review, second read, class 17)"))
 def test_russia_policy_calls_the_business_the_operator(russia):
     assert "this makes us its controller" not in russia.md
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "hosted_content.processor_role (laws: all) says 'we are their processor (some laws say service provider or "
-    "operator)': in 152-FZ the operator is the one who decides (Art. 3 item 2), the host is a person processing "
-    "on the operator's instruction (Art. 6 part 3), and this same policy calls the business the operator"))
 def test_russia_policy_does_not_call_the_host_its_customers_operator(russia):
     assert "some laws say service provider or operator" not in russia.md

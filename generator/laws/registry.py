@@ -74,6 +74,7 @@ class Law:
     from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
     from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
     registry: str | None = None
+    province_rule: dict = field(default_factory=dict)  # region, mechanism, answer (Quebec s. 17)
     data_subjects: dict = field(default_factory=dict)  # data id -> categories of data subjects (152-FZ)
     default_data_subjects: str | None = None
 

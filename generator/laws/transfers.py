@@ -87,14 +87,37 @@ def analyse(facts, laws):
         law = laws.get(law_id)
         if law is None or not law.has_transfer_rules:
             continue
+        province = _province(law, facts.answers)
         for recipient in facts.processors:
             destinations = dict.fromkeys((recipient.country, *recipient.transfer_countries))
             for code in destinations:
-                if in_territory(law, code, countries):
-                    continue
-                mechanism_id = choose_mechanism(law, recipient, code, facts.answers, countries)
-                out.append(Transfer(law, recipient, code, law.mechanisms.get(mechanism_id) if mechanism_id else None))
+                if not in_territory(law, code, countries):
+                    mechanism_id = choose_mechanism(law, recipient, code, facts.answers, countries)
+                    out.append(Transfer(law, recipient, code, law.mechanisms.get(mechanism_id) if mechanism_id else None))
+                if province:
+                    # established in the province: leaving it is a transfer too, to other provinces as
+                    # well (Quebec s. 17); recorded only with the answer that the assessment was made
+                    assessed = province["mechanism"] if facts.value(province["answer"]) else None
+                    out.append(Transfer(law, recipient, code, law.mechanisms.get(assessed) if assessed else None))
     return tuple(out)
+
+
+def _province(law, answers):
+    rule = law.province_rule
+    return rule if rule and answers.business.region == rule.get("region") else None
+
+
+def territory_name(law, answers):
+    """The region data leaves in a transfer under `law`: the province for a business established in
+    one with its own rule (Quebec), else the law's territory."""
+    province = _province(law, answers)
+    return province["territory_name"] if province else law.territory_name
+
+
+def transfer_law_name(law, answers):
+    """"Canada's PIPEDA and Quebec's Act ..." for a business in a province with its own rule."""
+    province = _province(law, answers)
+    return f"{law.name} and {province['law_name']}" if province else law.name
 
 
 def gaps(transfers, law_id=None):

@@ -54,11 +54,16 @@ class Processor:
     bcr: bool = False  # it relies on approved binding corporate rules
 
     def entity_for(self, business_country, in_eea):
-        """(entity, country) the business contracts with: its country, then EEA, then default."""
+        """(entity, country) the business contracts with: its country, then EEA, then default; no
+        entity when the vendor lists entities by region and none fits."""
         for key in (business_country, "EEA" if in_eea else None, "default"):
             if key and key in self.entities:
                 chosen = self.entities[key]
                 return chosen["entity"], chosen["country"]
+        if self.entities and not in_eea:
+            # the vendor contracts by region and this one is not confirmed: name no entity rather
+            # than the European one (the report asks the business to confirm it)
+            return None, self.country
         return self.entity, self.country
 
 
