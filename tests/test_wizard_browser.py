@@ -91,20 +91,23 @@ def fill_allru_business(page):
 
 
 @pytest.fixture
-def task_worker(live_server):
-    """The PDF task worker beside the live server, as `make run` starts it: a thread running the real
-    db_worker until the queue is empty, again and again, until the test ends."""
+def task_worker(live_server, settings, tmp_path):
+    """The PDF task worker beside the live server, as `make run` starts it: the real db_worker's
+    Worker, in a thread (the command itself installs signal handlers, which only the main thread
+    may), processing the queue until the test ends."""
     import threading
 
-    from django.core.management import call_command
     from django.db import connection
+    from django_tasks_db.management.commands.db_worker import Worker
 
+    settings.HOSTPOLICY_CACHE_DIR = tmp_path / "cache"  # nothing rendered before: the worker must do it
     stop = threading.Event()
 
     def work():
         try:
             while not stop.is_set():
-                call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+                Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                       max_tasks=None, worker_id="browser-test", excluded_queue_names=[]).run()
                 stop.wait(0.3)
         finally:
             connection.close()
