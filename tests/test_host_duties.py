@@ -516,3 +516,36 @@ def test_russian_host_without_identity_data_is_reported():
     assert "ru.hosting_customer_identification" in report_ids(answers(**ru))
     data = copy.deepcopy(BASE["data"]) + [{"id": "identity_verification", "retention": "P3Y"}]
     assert "ru.hosting_customer_identification" not in report_ids(answers(data=data, **ru))
+
+
+# -- review of the ten worked examples (findings.md, November 2026) --------------------------------
+
+RU = dict(business__country="RU", business__address="1 Primernaya ulitsa, Moscow, 101000, Russia",
+          storage_locations=["RU"], jurisdictions=["ru"])
+AU = dict(business__country="AU", business__address="1 George St, Sydney NSW 2000, Australia",
+          storage_locations=["AU"], jurisdictions=["au"])
+
+
+def test_finding_3_authorities_paragraph_names_emergencies_and_reporting_duties():
+    eu = text(answers())
+    assert "public authorities only when the law requires us to" not in eu
+    assert "in an emergency; and where a law obliges us to report something to them" in eu
+    ru = text(answers(**RU))
+    assert "public authorities only when the law requires us to" not in ru
+    assert "or in an emergency, as described in the section on requests from authorities" in ru
+    assert "obliges us to report" not in ru
+
+
+def test_finding_14_no_dangling_reporting_reference():
+    ru = text(answers(**RU))
+    assert "where a law obliges us to report, as described below" not in ru
+    assert "without being asked only in an emergency, as described below" in ru
+    eu = text(answers())
+    assert "without being asked only in an emergency and where a law obliges us to report, as described below" in eu
+
+
+def test_finding_19_dsa_duty_for_businesses_outside_the_eu():
+    uk = text(answers(business__country="GB", business__address="1 High St, Leeds, LS1 1AA, United Kingdom",
+                      jurisdictions=["uk", "eu"]))
+    assert "As a hosting service in the European Union" not in uk
+    assert "Because we offer hosting services to people in the European Union" in uk
