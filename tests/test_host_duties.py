@@ -193,7 +193,7 @@ def test_vat_oss_records_are_kept_ten_years():
 def test_breach_hours_are_owed_to_the_authority_not_promised_to_everyone():
     t = text(answers())
     assert "we will tell you by email within 72 hours" not in t
-    assert "Where a law requires us to report a breach to an authority, we do so within 72 hours" in t
+    assert "within 72 hours of becoming aware of it" in t  # the GDPR's own figure, "where feasible"
     assert "If a breach is likely to result in a high risk to you, we also tell you without undue delay" in t
 
 
@@ -549,3 +549,15 @@ def test_finding_19_dsa_duty_for_businesses_outside_the_eu():
                       jurisdictions=["uk", "eu"]))
     assert "As a hosting service in the European Union" not in uk
     assert "Because we offer hosting services to people in the European Union" in uk
+
+
+def test_finding_4_breach_hours_only_with_the_laws_that_set_them():
+    for where in (AU, dict(AU, business__country="CA", business__address="1 Rue Principale, Montréal QC H2X 1Y4, Canada",
+                           business__region="CA-QC", storage_locations=["CA"], jurisdictions=["ca"])):
+        t = text(answers(**where))
+        assert "72 hours" not in t and "Where a law requires us to report a breach to an authority, we do so within" not in t
+    eu = text(answers())
+    assert eu.count("72 hours") == 1 and "where feasible, within 72 hours of becoming aware of it" in eu
+    ru = text(answers(**RU, security={"measures": ["tls"], "breach_notice_hours": 72}))
+    assert "we notify Roskomnadzor within 24 hours" in ru
+    assert "we do so within 72 hours" not in ru
