@@ -9,7 +9,7 @@ import re
 from generator import laws
 from generator import summary
 from generator.library.placeholders import channel_inlines
-from generator.prose import cell_labels, is_web_url
+from generator.prose import cell_labels, is_web_url, sentence_label
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import PLACEHOLDER, ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
@@ -92,24 +92,30 @@ def purposes_table(facts, clause_id):
     basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
     has_bases = laws.has_legal_bases(facts.answers.jurisdictions)
-    grouped = {}
+    grouped = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
     for d in facts.data_items:
         if d.role == "processor":
             continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
-            grouped.setdefault((purpose_id, basis), []).append(d.name)
+            grouped.setdefault(purpose_id, {}).setdefault(basis, []).append(d.name)
     rows = []
-    for (purpose_id, basis), data_names in grouped.items():
+    for purpose_id, bases in grouped.items():
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
         cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
+        data_names = list(dict.fromkeys(n for names in bases.values() for n in names))
         if not has_bases:
             rows.append((cell, _t(join_words(cell_labels(data_names)))))
             continue
-        basis_text = laws.basis_cell(basis, facts.answers.jurisdictions)
-        if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
-            basis_text = f"{basis_text}: {purpose.legitimate_interest}"
-        rows.append((cell, _t(join_words(cell_labels(data_names))), _t(basis_text)))
+        texts = []
+        for basis, names in bases.items():
+            text = laws.basis_cell(basis, facts.answers.jurisdictions)
+            if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
+                text = f"{text}: {purpose.legitimate_interest}"
+            if len(bases) > 1:  # the answers give this purpose different bases for different data
+                text = words("basis_for_data", text=text, data=join_words([sentence_label(n) for n in names]))
+            texts.append(text)
+        rows.append((cell, _t(join_words(cell_labels(data_names))), _t("; ".join(texts))))
     if not rows:
         return []
     columns = tuple(words("tables", "purposes"))

@@ -377,3 +377,27 @@ def test_unconfirmed_contracting_entity_and_language_duties_are_reported():
                   processors=[{"id": "google_analytics", "entity": "Google LLC", "country": "US"}],
                   transfers={"safeguards": ["contract"]})
     assert status(ans, "recipients.entity_unconfirmed") is None
+
+
+def test_default_purposes_only_for_what_the_business_does_and_one_row_per_purpose():
+    # No advertising row without ad vendors, remarketing or marketing cookies; a basis answered for
+    # one data category does not duplicate the purpose's row: the row names each basis with its data.
+    data = [dict(d, legal_basis="contract") if d["id"] == "account" else d
+            for d in BASE["data"] + [{"id": "website_usage", "retention": "P13M"}]]
+    ans = answers(data=data)
+    rows = [r for t in tables(markdown(ans)) for r in t if "Purpose" in r]
+    purposes = [r["Purpose"].split(":")[0] for r in rows]
+    assert "Advertising" not in purposes
+    assert len(purposes) == len(set(purposes))
+    security = next(r for r in rows if r["Purpose"].startswith("Security and abuse prevention"))
+    assert "(for account details)" in security["Legal basis"]
+
+
+def test_pipeda_extension_is_offered_outside_quebec_only():
+    canada = {**US_BUSINESS, "country": "CA", "address": "1 Example Street, Toronto ON M5H 2N2, Canada",
+              "dpo": {"name": "Jane Example", "email": "p@host.example"}}
+    md = markdown(answers(business=canada, jurisdictions=["ca"], storage_locations=["CA"]))
+    assert "Under PIPEDA we may extend this once, by up to 30 more days" in md
+    md = markdown(answers(business={**canada, "region": "CA-QC"}, jurisdictions=["ca"], storage_locations=["CA"]))
+    assert "Under PIPEDA we may extend this once" not in md
+    assert "We answer access and correction requests within 30 days, without extension" in md

@@ -102,10 +102,12 @@ def test_quebec_authorities(quebec):
 
 
 def test_quebec_deadlines(quebec):
-    assert ("We answer access and correction requests within 30 days of receiving them. Under PIPEDA we may "
-            "extend this once, by up to 30 more days, where answering in time would unreasonably interfere with "
-            "our activities or needs consultations; if so, we tell you within the first 30 days, with the reasons "
-            "and your right to complain to the Privacy Commissioner of Canada.") in quebec.md
+    # a Quebec enterprise: the Quebec Act's 30 days, no PIPEDA extension (ss. 32, 34)
+    assert ("As we are established in Quebec, its Act respecting the protection of personal information in the "
+            "private sector governs how we handle your information. We answer access and correction requests "
+            "within 30 days, without extension; if we do not answer in time, your request is deemed refused and "
+            "you can ask the Commission d'accès à l'information to review it.") in quebec.md
+    assert "Under PIPEDA we may extend this once" not in quebec.md
     assert ("We answer such requests within 30 days, without extension; if we do not answer in time, your request "
             "is deemed refused and you can ask the Commission d'accès à l'information to review it.") in quebec.md
 
