@@ -561,3 +561,19 @@ def test_finding_4_breach_hours_only_with_the_laws_that_set_them():
     ru = text(answers(**RU, security={"measures": ["tls"], "breach_notice_hours": 72}))
     assert "we notify Roskomnadzor within 24 hours" in ru
     assert "we do so within 72 hours" not in ru
+
+
+@pytest.mark.parametrize("law,element", [("eu", "gdpr.retention"), ("uk", "ukgdpr.retention"), ("ru", "ru.retention_and_destruction"),
+                                         ("br", "lgpd.form_and_duration"), ("us_ca", "ccpa.retention_per_category")])
+def test_finding_10_a_category_without_a_period_is_not_met(law, element):
+    data = copy.deepcopy(BASE["data"]) + [{"id": "support", "retention": "P3Y", "call_recording": True}]
+    a = answers(data=data, jurisdictions=[law])
+    rows = [r[0] for r in table(a, "retention")]
+    assert "Recordings of phone calls" not in rows  # no row saying the period is still to be set
+    assert "to be set" not in text(a)
+    rep = compliance.report(a, build(a))
+    status = {i.element_id: i.status for i in rep.items}
+    assert status[element] == "problem"
+    data[-1]["call_recording_retention"] = "P90D"
+    a = answers(data=data, jurisdictions=[law])
+    assert {i.element_id: i.status for i in compliance.report(a, build(a)).items}[element] == "met"
