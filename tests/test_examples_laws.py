@@ -118,7 +118,9 @@ def test_quebec_recipients_and_mechanisms(quebec):
     s17 = "assessment and written agreement (Quebec s. 17)"
     both = f"{contract} and {s17}"
     assert quebec.safeguards() == {
-        "OVHcloud": s17, "Stripe": f"{s17}, and {contract}", "Tucows (OpenSRS)": s17, "Let's Encrypt": both,
+        "OVHcloud": s17, "Stripe": f"{s17}, and {contract}", "Tucows (OpenSRS)": s17,
+        # a certificate authority decides its own use: a disclosure with consent, not a processing contract
+        "Let's Encrypt": f"disclosed with your consent, to do what you ordered, and {s17}",
         "Zendesk": both, "Mailchimp": both,
     }
     recipients = quebec.recipients()
@@ -311,8 +313,8 @@ def test_reseller_recipients_and_mechanisms(reseller):
     safeguards = reseller.safeguards()
     assert {name: safeguards[name] for name in ("Stripe", "Zendesk", "Mailchimp", "MaxMind", "Enom")} == {
         "Stripe": dpf, "Zendesk": "binding corporate rules", "Mailchimp": dpf,
-        # the answered SCCs come before the Art. 49(1)(b) derogation, which is for when nothing routine is in place
-        "MaxMind": "standard contractual clauses", "Enom": "standard contractual clauses",
+        # a registrar decides its own use of the data: the answered SCCs (processor contracts) do not bind it
+        "MaxMind": "standard contractual clauses", "Enom": "necessary for the contract you asked for (Art. 49(1)(b))",
     }
     assert reseller.recipients()["Stripe"]["Recipient"] == "Stripe (Stripe, Inc.)"
     partners = reseller.recipients("advertising")
@@ -342,7 +344,9 @@ def test_reseller_transfer_and_sharing_paragraphs(reseller):
         "Commission (GDPR Art. 46(2)(c)). You can ask us for a copy.",
     ):
         assert bullet in transfers
-    assert "Art. 49(1)(b)" not in transfers  # a derogation is used only where nothing routine is in place
+    assert ("- Necessary for your contract: a domain registry or registrar, or a certificate authority, abroad must "
+            "receive the details needed to register the domain or issue the certificate you ordered (GDPR Art. "
+            "49(1)(b)).") in transfers
     assert "**We share personal information for cross-context behavioral advertising.**" in reseller.md
     assert ("You can opt out of the sale and sharing of your personal information at any time on our \"Do Not Sell or "
             "Share My Personal Information\" page at <https://goldengatehost.example/do-not-sell-or-share>") in reseller.md

@@ -138,6 +138,7 @@ def computed_values(facts, today):
         laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
     chosen = [registry[law] for law in answers.jurisdictions if law in registry]
     values["controller_term"] = lambda: _role_words(chosen, "controller_term")
+    values["dpo_title"] = lambda: _role_words(chosen, "dpo_title")
     values["controller_role"] = lambda: chosen[0].controller_term if chosen else None
     values["processor_role"] = lambda: chosen[0].processor_term if chosen else None
     for law in LAWS:
@@ -230,7 +231,7 @@ COMPUTED_NAMES = (
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
-    "controller_term", "controller_role", "processor_role",
+    "controller_term", "controller_role", "processor_role", "dpo_title",
     "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
 )
 
