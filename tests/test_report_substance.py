@@ -148,3 +148,21 @@ def test_brazil_transfer_without_the_anpd_clauses_is_a_problem():
     assert _status(doc, "br", "lgpd.international_transfer") == "met"
     doc["transfers"] = {"safeguards": []}
     assert _status(doc, "br", "lgpd.international_transfer") == "problem"
+
+
+def test_brazil_retention_element_needs_every_period():
+    doc = _example(EXAMPLES[0])
+    doc["business"].update({"country": "BR", "address": "Rua Exemplo 1, 01000-000 Sao Paulo, Brazil",
+                            "dpo": {"name": "Maria Exemplo", "email": "dpo@host.example"}})
+    for key in ("eu_representative", "uk_representative", "region"):
+        doc["business"].pop(key, None)
+    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[])
+    doc["data"] = [d for d in doc["data"] if d.get("id") != "call_recordings"]
+    for item in doc["data"]:
+        item.setdefault("retention", "P1Y")
+        if item.get("call_recording"):
+            item["call_recording_retention"] = "P90D"
+    assert _status(doc, "br", "lgpd.form_and_duration") == "met"
+    doc["data"].append({"id": "guest_book", "name": "Guest book entries", "examples": ["name"],
+                        "purposes": ["support"], "legal_basis": "consent"})
+    assert _status(doc, "br", "lgpd.form_and_duration") == "problem"
