@@ -248,7 +248,7 @@ def test_munich_authorities(munich):
 def test_munich_deadline(munich):
     assert ("We answer requests without undue delay and at the latest within one month of receiving them. If a "
             "request is complex, or you send us many, we may extend this by up to two more months; if so, we tell "
-            "you within the first month, with the reasons.") in munich.md
+            "you within one month of receiving your request, with the reasons.") in munich.md
 
 
 def test_munich_recipients_and_mechanisms(munich):

@@ -175,8 +175,10 @@ def _channels(facts):
     answers, business = facts.answers, facts.answers.business
     out = []
     for channel in answers.rights.request_channels:
-        if channel == "control_panel" and answers.control_panel_url:
-            out.append(("control_panel_at", {"url": answers.control_panel_url}))
+        if channel == "control_panel":
+            # named only at the URL the answers give (finding 21), like the web form
+            if answers.control_panel_url:
+                out.append(("control_panel_at", {"url": answers.control_panel_url}))
         elif channel == "web_form":
             # a form is named only at the URL the answers give (counsel review)
             if business.contact_url:
