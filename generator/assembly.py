@@ -9,7 +9,7 @@ import re
 from generator import laws
 from generator import summary
 from generator.library.placeholders import channel_inlines
-from generator.prose import cell_labels, is_web_url
+from generator.prose import cell_labels, is_web_url, sentence_label
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import PLACEHOLDER, ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
@@ -69,20 +69,67 @@ def _t(text, strong=False):
     return (Text(text, strong),)
 
 
-def period_words(item, words):
-    """"6 years", "for as long as your account is open, then 30 days"."""
+def has_accounts(facts):
+    """Whether the business keeps customer accounts (finding 9: no account wording without them)."""
+    return any(d.id == "account" for d in facts.data_items)
+
+
+def while_active_words(item, words, accounts=True):
+    """"while_active" in the category's own words: the account for account-bound data, the
+    registration for domain data, the subscription for marketing preferences (finding 9)."""
+    own = (words("retention_while_active") or {}).get(item.id)
+    if isinstance(own, str):
+        return own
+    return words("retention", "while_active" if accounts else "while_active_no_account")
+
+
+def period_words(item, words, accounts=True):
+    """"6 years", "for as long as your account is open, then 30 days", "until you unsubscribe,
+    then 2 years"."""
     if item.retention is None:
         return None
-    first = item.retention.words() if not item.retention.keyword else words("retention", item.retention.keyword)
+    keyword = item.retention.keyword
+    if keyword == "while_active":
+        first = while_active_words(item, words, accounts)
+    else:
+        first = item.retention.words() if not keyword else words("retention", keyword)
     if item.retention_after is not None:
         return words("retention", "then", first=first, after=item.retention_after.words())
     return first
 
 
+# Additions to a category's description in the data list, switched on by other answers (findings
+# 13 and 23): the inventory says what the clauses elsewhere in the policy say is collected.
+RU_DOMAINS = "service('domains') and established_in('RU')"
+EMAIL_TRACKING = "field('marketing.email_tracking') and not equals('marketing.email', 'none')"
+
+
+def _description_additions(facts):
+    words = facts.catalogues.words
+    out = {}
+    if conditions.evaluate(RU_DOMAINS, facts):
+        out["domain_registrant"] = words("data_additions", "ru_domains")
+    if conditions.evaluate(EMAIL_TRACKING, facts):
+        out["marketing_preferences"] = words("data_additions", "email_tracking")
+    return out
+
+
+def _sentence(text):
+    """A list of examples as a sentence: capital first letter, full stop (finding 24)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text[-1] in ".!?" else text + "."
+
+
 def data_list(facts, clause_id):
+    additions = _description_additions(facts)
     items = []
     for d in facts.data_items:
-        detail = d.description or join_words(list(d.examples))
+        detail = d.description or _sentence(join_words(list(d.examples)))
+        if d.id in additions:
+            detail = f"{detail} {additions[d.id]}" if detail else additions[d.id]
         items.append((Text(d.name, strong=True),) + ((Text(f": {detail}"),) if detail else ()))
     return [BulletList(tuple(items), clause_id)] if items else []
 
@@ -92,24 +139,30 @@ def purposes_table(facts, clause_id):
     basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
     has_bases = laws.has_legal_bases(facts.answers.jurisdictions)
-    grouped = {}
+    grouped = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
     for d in facts.data_items:
         if d.role == "processor":
             continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
-            grouped.setdefault((purpose_id, basis), []).append(d.name)
+            grouped.setdefault(purpose_id, {}).setdefault(basis, []).append(d.name)
     rows = []
-    for (purpose_id, basis), data_names in grouped.items():
+    for purpose_id, bases in grouped.items():
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
         cell = (Text(name, strong=True),) + ((Text(f": {purpose.description}"),) if purpose else ())
+        data_names = list(dict.fromkeys(n for names in bases.values() for n in names))
         if not has_bases:
             rows.append((cell, _t(join_words(cell_labels(data_names)))))
             continue
-        basis_text = laws.basis_cell(basis, facts.answers.jurisdictions)
-        if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
-            basis_text = f"{basis_text}: {purpose.legitimate_interest}"
-        rows.append((cell, _t(join_words(cell_labels(data_names))), _t(basis_text)))
+        texts = []
+        for basis, names in bases.items():
+            text = laws.basis_cell(basis, facts.answers.jurisdictions)
+            if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
+                text = f"{text}: {purpose.legitimate_interest}"
+            if len(bases) > 1:  # the answers give this purpose different bases for different data
+                text = words("basis_for_data", text=text, data=join_words([sentence_label(n) for n in names]))
+            texts.append(text)
+        rows.append((cell, _t(join_words(cell_labels(data_names))), _t("; ".join(texts))))
     if not rows:
         return []
     columns = tuple(words("tables", "purposes"))
@@ -227,15 +280,22 @@ def cookies_table(facts, clause_id):
 
 def retention_table(facts, clause_id):
     words = facts.catalogues.words
+    accounts = has_accounts(facts)
+    ru_only = set(facts.answers.jurisdictions) == {"ru"}
+    names = {}
+    if conditions.evaluate(RU_DOMAINS, facts):
+        names["domain_registrant"] = words("data_additions", "ru_domains_row")
     rows = []
     for d in facts.data_items:
-        period = period_words(d, words)
+        period = period_words(d, words, accounts)
         if period is None and d.role == "processor":
-            period = words("retention", "on_instructions")
+            # 152-FZ has no "processor": a Russia-only policy says whose instructions (finding 15)
+            period = words("retention", "on_instructions_ru" if ru_only else "on_instructions")
         if period is None:
             continue  # no period in the answers: the report asks for one (missing_retention)
+        name = f"{d.name} {names[d.id]}" if d.id in names else d.name
         rows.append((
-            _t(d.name, strong=True), _t(period), _t(d.retention_starts or words("not_applicable")),
+            _t(name, strong=True), _t(period), _t(d.retention_starts or words("not_applicable")),
             _t(d.retention_reason or words("not_applicable")),
         ))
     if not rows:
@@ -275,9 +335,12 @@ def transfers_by_law(facts, clause_id):
 
 
 def security_list(facts, clause_id):
+    """The measures the business takes, each in words that name only what exists: TLS for a
+    control panel and APIs only where there are services and accounts to reach (finding 21)."""
     words = facts.catalogues.words
     measures = facts.answers.security.measures
-    items = [_t(words("security_measures", m)) for m in measures]
+    websites_only = not facts.answers.services or not has_accounts(facts)
+    items = [_t(words("security_measures", "tls_websites" if m == "tls" and websites_only else m)) for m in measures]
     return [BulletList(tuple(items), clause_id)] if items else []
 
 

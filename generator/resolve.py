@@ -8,6 +8,7 @@ from functools import cached_property
 
 from generator import laws as laws_registry
 from generator.answers.durations import Duration
+from generator.library import conditions
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
 
@@ -101,7 +102,7 @@ class Facts:
             if item.id in overrides:
                 purposes = tuple((o.purpose, o.legal_basis or self._purpose_basis(o.purpose, item, cat)) for o in overrides[item.id])
             else:
-                ids = item.purposes or (cat.purposes if cat else ())
+                ids = item.purposes or tuple(p for p in (cat.purposes if cat else ()) if self._default_purpose_applies(p))
                 purposes = tuple((p, self._purpose_basis(p, item, cat)) for p in ids)
             out.append(ResolvedData(
                 id=item.id,
@@ -204,6 +205,17 @@ class Facts:
             elif data_id in cats:
                 items.append(self._catalogue_item(data_id, "activity", purposes=[(purpose, basis)], retention=None))
         return items
+
+    def answered_data(self, data_id):
+        """The answers list the data category (not derived from other answers): safe inside data_items."""
+        return data_id in self.answers.data_ids()
+
+    def _default_purpose_applies(self, purpose_id):
+        """A catalogue default purpose only where the business does that (no 'advertising' row
+        without advertising, no 'running your account' without accounts). Its condition may not
+        ask data(), which reads data_items: answered_data() is the answers' own list."""
+        purpose = self.catalogues.purposes.get(purpose_id)
+        return not (purpose and purpose.when) or conditions.evaluate(purpose.when, self)
 
     def _purpose_basis(self, purpose_id, item, cat):
         if item.legal_basis:

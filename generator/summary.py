@@ -30,6 +30,7 @@ DEFAULT_WORDS = {
     "others": "{count} others",
     "period_range": "from {short} for {short_data} to {long} for {long_data}",
     "one_period": "{period} for {data}",
+    "open_period": "{data}: {period}",
     "cookie_strictly_necessary": "strictly necessary",
     "cookie_preferences": "preference",
     "cookie_analytics": "analytics",
@@ -106,28 +107,33 @@ def glance_values(facts, resolve):
         return None if elsewhere() else storage()
 
     def retention():
-        from generator.assembly import period_words  # assembly calls finish(): imported late
+        from generator.assembly import has_accounts, period_words  # assembly calls finish(): imported late
 
         words = catalogues.words
-        rows = []
+        accounts = has_accounts(facts)
+        rows, open_ended = [], []
         for d in facts.data_items:
-            period = period_words(d, words)
+            period = period_words(d, words, accounts)
             if period is None or d.retention is None or getattr(d, "role", "controller") == "processor":
                 continue
             if d.retention.keyword == "indefinite":
                 return None  # said by the retention_indefinite point instead
             if d.retention.keyword:
-                continue  # "while your account is open": no length to compare
+                # "until you unsubscribe, then 2 years": no length to compare, named on its own
+                open_ended.append(summary_words("open_period", period=period, data=sentence_label(d.name)))
+                continue
             length = d.retention.approx_seconds()
             if d.retention_after is not None and not d.retention_after.keyword:
                 length += d.retention_after.approx_seconds()
             rows.append((length, period, sentence_label(d.name)))
         if not rows:
-            return None
+            return "; ".join(open_ended) or None
         rows.sort(key=lambda r: r[0])
         (_, short, short_label), (_, long, long_label) = rows[0], rows[-1]
         if short == long:
-            return summary_words("one_period", period=short, data=join_words([r[2] for r in rows]))
+            # the sentence names every kind of data it covers, so none may be left out (finding 24)
+            one = summary_words("one_period", period=short, data=join_words([r[2] for r in rows]))
+            return "; ".join([one] + open_ended)
         return summary_words("period_range", short=short, short_data=short_label, long=long, long_data=long_label)
 
     def retention_indefinite():

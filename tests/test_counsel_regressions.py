@@ -180,7 +180,8 @@ def test_us_business_under_the_gdpr_names_a_mechanism_for_each_us_recipient_and_
     assert recipient_row(md, "Zendesk")["Safeguard"] == "binding corporate rules"
     assert recipient_row(md, "Mailchimp")["Safeguard"] == "EU-US Data Privacy Framework"
     assert recipient_row(md, "MaxMind (minFraud)")["Safeguard"] == "standard contractual clauses"
-    assert recipient_row(md, "Enom")["Safeguard"] == "standard contractual clauses"  # answered, before any derogation
+    # a registrar decides its own use of the data: the answered SCCs (processor contracts) do not bind it
+    assert recipient_row(md, "Enom")["Safeguard"] == "necessary for the contract you asked for (Art. 49(1)(b))"
     transfers = section(md, "Where we store your data and international transfers")
     assert ("these recipients receive personal data outside the European Economic Area (EEA): in the United "
             "States, Stripe, Zendesk, Mailchimp, MaxMind (minFraud) and Enom.") in transfers
@@ -349,20 +350,21 @@ def test_report_unnamed_encarregado_is_not_met():
     assert status(_brazil({"email": "encarregado@hospedagem.example"}), "lgpd.encarregado") == "problem"
 
 
-def test_dpf_only_for_a_certified_us_recipient_and_the_registry_derogation_only_as_a_last_resort():
-    # A general 'dpf' answer must not label an uncertified recipient (ISRG); with no routine safeguard
-    # answered, a registrar falls back on the Art. 49(1)(b) necessity, and the report says nothing
-    # is missing for it.
+def test_dpf_only_for_a_certified_us_recipient_and_general_answers_never_bind_registries_or_cas():
+    # A general 'dpf' answer must not label an uncertified recipient (ISRG); a registrar and a
+    # certificate authority decide their own use of the data, so they rest on the Art. 49(1)(b)
+    # necessity of the domain or certificate ordered, and a processor with no mechanism is a gap.
     ans = answers(
         business={**US_BUSINESS, "eu_representative": EU_REPRESENTATIVE},
         jurisdictions=["eu"], storage_locations=["US"], services=["shared_hosting", "domains", "ssl_certificates"],
         data=BASE["data"] + [{"id": "domain_registrant", "retention": "while_active"}],
-        processors=[{"id": "enom"}, {"id": "lets_encrypt"}], transfers={"safeguards": ["dpf"]},
+        processors=[{"id": "enom"}, {"id": "lets_encrypt"}, {"id": "maxmind"}], transfers={"safeguards": ["dpf"]},
     )
     md = markdown(ans)
-    assert recipient_row(md, "Enom")["Safeguard"] == "necessary for the contract you asked for (Art. 49(1)(b))"
-    assert recipient_row(md, "Let's Encrypt")["Safeguard"] == "not yet named"
-    assert status(ans, "gdpr.transfer_fact_and_adequacy") == "problem"
+    necessity = "necessary for the contract you asked for (Art. 49(1)(b))"
+    assert recipient_row(md, "Enom")["Safeguard"] == necessity
+    assert recipient_row(md, "Let's Encrypt")["Safeguard"] == necessity
+    assert "Data Privacy Framework" not in recipient_row(md, "MaxMind (minFraud)")["Safeguard"]
 
 
 def test_unconfirmed_contracting_entity_and_language_duties_are_reported():
@@ -377,3 +379,27 @@ def test_unconfirmed_contracting_entity_and_language_duties_are_reported():
                   processors=[{"id": "google_analytics", "entity": "Google LLC", "country": "US"}],
                   transfers={"safeguards": ["contract"]})
     assert status(ans, "recipients.entity_unconfirmed") is None
+
+
+def test_default_purposes_only_for_what_the_business_does_and_one_row_per_purpose():
+    # No advertising row without ad vendors, remarketing or marketing cookies; a basis answered for
+    # one data category does not duplicate the purpose's row: the row names each basis with its data.
+    data = [dict(d, legal_basis="contract") if d["id"] == "account" else d
+            for d in BASE["data"] + [{"id": "website_usage", "retention": "P13M"}]]
+    ans = answers(data=data)
+    rows = [r for t in tables(markdown(ans)) for r in t if "Purpose" in r]
+    purposes = [r["Purpose"].split(":")[0] for r in rows]
+    assert "Advertising" not in purposes
+    assert len(purposes) == len(set(purposes))
+    security = next(r for r in rows if r["Purpose"].startswith("Security and abuse prevention"))
+    assert "(for account details)" in security["Legal basis"]
+
+
+def test_pipeda_extension_is_offered_outside_quebec_only():
+    canada = {**US_BUSINESS, "country": "CA", "address": "1 Example Street, Toronto ON M5H 2N2, Canada",
+              "dpo": {"name": "Jane Example", "email": "p@host.example"}}
+    md = markdown(answers(business=canada, jurisdictions=["ca"], storage_locations=["CA"]))
+    assert "Under PIPEDA we may extend this once, by up to 30 more days" in md
+    md = markdown(answers(business={**canada, "region": "CA-QC"}, jurisdictions=["ca"], storage_locations=["CA"]))
+    assert "Under PIPEDA we may extend this once" not in md
+    assert "We answer access and correction requests within 30 days, without extension" in md

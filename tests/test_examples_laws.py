@@ -102,10 +102,12 @@ def test_quebec_authorities(quebec):
 
 
 def test_quebec_deadlines(quebec):
-    assert ("We answer access and correction requests within 30 days of receiving them. Under PIPEDA we may "
-            "extend this once, by up to 30 more days, where answering in time would unreasonably interfere with "
-            "our activities or needs consultations; if so, we tell you within the first 30 days, with the reasons "
-            "and your right to complain to the Privacy Commissioner of Canada.") in quebec.md
+    # a Quebec enterprise: the Quebec Act's 30 days, no PIPEDA extension (ss. 32, 34)
+    assert ("As we are established in Quebec, its Act respecting the protection of personal information in the "
+            "private sector governs how we handle your information. We answer access and correction requests "
+            "within 30 days, without extension; if we do not answer in time, your request is deemed refused and "
+            "you can ask the Commission d'accès à l'information to review it.") in quebec.md
+    assert "Under PIPEDA we may extend this once" not in quebec.md
     assert ("We answer such requests within 30 days, without extension; if we do not answer in time, your request "
             "is deemed refused and you can ask the Commission d'accès à l'information to review it.") in quebec.md
 
@@ -116,7 +118,9 @@ def test_quebec_recipients_and_mechanisms(quebec):
     s17 = "assessment and written agreement (Quebec s. 17)"
     both = f"{contract} and {s17}"
     assert quebec.safeguards() == {
-        "OVHcloud": s17, "Stripe": f"{s17}, and {contract}", "Tucows (OpenSRS)": s17, "Let's Encrypt": both,
+        "OVHcloud": s17, "Stripe": f"{s17}, and {contract}", "Tucows (OpenSRS)": s17,
+        # a certificate authority decides its own use: a disclosure with consent, not a processing contract
+        "Let's Encrypt": f"disclosed with your consent, to do what you ordered, and {s17}",
         "Zendesk": both, "Mailchimp": both,
     }
     recipients = quebec.recipients()
@@ -244,7 +248,7 @@ def test_munich_authorities(munich):
 def test_munich_deadline(munich):
     assert ("We answer requests without undue delay and at the latest within one month of receiving them. If a "
             "request is complex, or you send us many, we may extend this by up to two more months; if so, we tell "
-            "you within the first month, with the reasons.") in munich.md
+            "you within one month of receiving your request, with the reasons.") in munich.md
 
 
 def test_munich_recipients_and_mechanisms(munich):
@@ -309,8 +313,8 @@ def test_reseller_recipients_and_mechanisms(reseller):
     safeguards = reseller.safeguards()
     assert {name: safeguards[name] for name in ("Stripe", "Zendesk", "Mailchimp", "MaxMind", "Enom")} == {
         "Stripe": dpf, "Zendesk": "binding corporate rules", "Mailchimp": dpf,
-        # the answered SCCs come before the Art. 49(1)(b) derogation, which is for when nothing routine is in place
-        "MaxMind": "standard contractual clauses", "Enom": "standard contractual clauses",
+        # a registrar decides its own use of the data: the answered SCCs (processor contracts) do not bind it
+        "MaxMind": "standard contractual clauses", "Enom": "necessary for the contract you asked for (Art. 49(1)(b))",
     }
     assert reseller.recipients()["Stripe"]["Recipient"] == "Stripe (Stripe, Inc.)"
     partners = reseller.recipients("advertising")
@@ -340,7 +344,9 @@ def test_reseller_transfer_and_sharing_paragraphs(reseller):
         "Commission (GDPR Art. 46(2)(c)). You can ask us for a copy.",
     ):
         assert bullet in transfers
-    assert "Art. 49(1)(b)" not in transfers  # a derogation is used only where nothing routine is in place
+    assert ("- Necessary for your contract: a domain registry or registrar, or a certificate authority, abroad must "
+            "receive the details needed to register the domain or issue the certificate you ordered (GDPR Art. "
+            "49(1)(b)).") in transfers
     assert "**We share personal information for cross-context behavioral advertising.**" in reseller.md
     assert ("You can opt out of the sale and sharing of your personal information at any time on our \"Do Not Sell or "
             "Share My Personal Information\" page at <https://goldengatehost.example/do-not-sell-or-share>") in reseller.md

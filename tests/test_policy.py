@@ -201,7 +201,9 @@ def test_report_counts_only_chosen_laws():
 
 
 def test_removing_a_clause_turns_its_element_missing():
-    answers = answers_with(jurisdictions=["uk"])
+    # every category with a period, or ukgdpr.retention is a problem, not met (findings.md 10)
+    data = copy.deepcopy(BASE["data"]) + [{"id": "website_usage", "retention": "P14M"}]
+    answers = answers_with(jurisdictions=["uk"], data=data)
     document = policy.build(answers, today=TODAY)
     rep = compliance.report(answers, document)
     met = next(i for i in rep.items if i.status == "met" and i.element_id == "ukgdpr.retention")

@@ -82,11 +82,11 @@ BREAKS = [
     ("munich-host", "eu", "gdpr.complaint_supervisory_authority",
      {"business.address": "Musterweg 1, Muenchen, Germany", "business.region": None}),   # no postcode: no Land
     ("munich-host", "eu", "gdpr.transfer_fact_and_adequacy",
-     {"transfers.safeguards": [], "processors": [{"id": "hetzner"}, {"id": "lets_encrypt"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "hetzner"}, {"id": "digitalocean"}]}),
     ("all-ru", "uk", "ukgdpr.transfer_fact_and_adequacy",
-     {"transfers.safeguards": [], "processors": [{"id": "lets_encrypt"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "digitalocean"}]}),
     ("allcot", "ch", "fadp.foreign_countries_and_safeguards",
-     {"transfers.safeguards": [], "processors": [{"id": "lets_encrypt"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "digitalocean"}]}),
     ("quebec-host", "ca", "pipeda.cross_border_processing",
      {"transfers.safeguards": [], "transfers.quebec_assessment": None, "business.region": None}),
     ("russia-host", "ru", "ru.cross_border_transfer", {"registrations": ["roskomnadzor"]}),
@@ -110,8 +110,30 @@ def test_brazil_encarregado_without_a_name_is_a_problem():
     assert _status(doc, "br", "lgpd.encarregado") == "problem"
 
 
+RETENTION = [("munich-host", "eu", "gdpr.retention"), ("all-ru", "uk", "ukgdpr.retention"),
+             ("us-reseller-eu", "us_ca", "ccpa.retention_per_category"),
+             ("russia-host", "ru", "ru.retention_and_destruction")]
+
+
+@pytest.mark.parametrize(("name", "law", "element_id"), RETENTION, ids=[r[2] for r in RETENTION])
+def test_a_data_category_without_a_period_breaks_the_retention_element(name, law, element_id):
+    doc = _example(Path(__file__).resolve().parent.parent / "docs" / "examples" / f"{name}.yaml")
+    doc["data"] = [d for d in doc["data"] if d.get("id") != "call_recordings"]
+    for item in doc["data"]:
+        item.setdefault("retention", "P1Y")  # every category has its period: the element is met
+    for item in doc["data"]:
+        if item.get("call_recording"):
+            item["call_recording_retention"] = "P90D"
+    assert _status(doc, law, element_id) == "met"
+    # a category of the business's own with no period, and none in the catalogue to fall back on
+    doc["data"].append({"id": "guest_book", "name": "Guest book entries", "examples": ["name", "message"],
+                        "purposes": ["support"], "legal_basis": "consent"})
+    assert _status(doc, law, element_id) == "problem"
+
+
 def test_every_verified_element_has_a_breaking_case():
-    covered = {b[2] for b in BREAKS} | {"lgpd.encarregado", "lgpd.international_transfer"}
+    covered = {b[2] for b in BREAKS} | {r[2] for r in RETENTION} | {"lgpd.encarregado", "lgpd.international_transfer",
+                                                                      "lgpd.form_and_duration"}
     assert _verified_elements() <= covered, _verified_elements() - covered
 
 
@@ -121,8 +143,26 @@ def test_brazil_transfer_without_the_anpd_clauses_is_a_problem():
                             "dpo": {"name": "Maria Exemplo", "email": "dpo@host.example"}})
     for key in ("eu_representative", "uk_representative", "region"):
         doc["business"].pop(key, None)
-    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[{"id": "lets_encrypt"}],
+    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[{"id": "digitalocean"}],
                transfers={"safeguards": ["scc"]})
     assert _status(doc, "br", "lgpd.international_transfer") == "met"
     doc["transfers"] = {"safeguards": []}
     assert _status(doc, "br", "lgpd.international_transfer") == "problem"
+
+
+def test_brazil_retention_element_needs_every_period():
+    doc = _example(EXAMPLES[0])
+    doc["business"].update({"country": "BR", "address": "Rua Exemplo 1, 01000-000 Sao Paulo, Brazil",
+                            "dpo": {"name": "Maria Exemplo", "email": "dpo@host.example"}})
+    for key in ("eu_representative", "uk_representative", "region"):
+        doc["business"].pop(key, None)
+    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[])
+    doc["data"] = [d for d in doc["data"] if d.get("id") != "call_recordings"]
+    for item in doc["data"]:
+        item.setdefault("retention", "P1Y")
+        if item.get("call_recording"):
+            item["call_recording_retention"] = "P90D"
+    assert _status(doc, "br", "lgpd.form_and_duration") == "met"
+    doc["data"].append({"id": "guest_book", "name": "Guest book entries", "examples": ["name"],
+                        "purposes": ["support"], "legal_basis": "consent"})
+    assert _status(doc, "br", "lgpd.form_and_duration") == "problem"

@@ -54,6 +54,7 @@ class Law:
     in_text: str
     controller_term: str
     processor_term: str
+    dpo_title: str
     label: str
     wizard_label: str
     heading: str

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from .registry import Law
 
 
+OWN_ACCOUNT_GROUPS = ("registrars", "certificate_authorities")
+
+
 @dataclass(frozen=True)
 class Transfer:
     law: Law
@@ -70,12 +73,15 @@ def choose_mechanism(law, recipient, country, answers, countries):
     for registration in answers.registrations:
         if usable(law.from_registrations.get(registration)):
             return law.from_registrations[registration]
+    if recipient.group in OWN_ACCOUNT_GROUPS:
+        # registries, registrars and certificate authorities decide their own use of the data: the
+        # business's general safeguards (its processor contracts) are not assumed to bind them
+        return law.registry if usable(law.registry, registry=True) else None
     for safeguard in answers.transfers.safeguards:
         candidate = from_answer(safeguard)
         if usable(candidate):
             return candidate
-    if recipient.group == "registrars" and usable(law.registry, registry=True):
-        return law.registry  # a derogation: only when no routine mechanism is in place
+    return None
     return None
 
 

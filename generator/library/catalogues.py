@@ -100,6 +100,7 @@ class Purpose:
     description: str
     legal_basis: str
     legitimate_interest: str | None = None
+    when: str | None = None  # a data category's default purpose applies only when this holds
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,7 @@ def computed_values(facts, today):
         laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
     chosen = [registry[law] for law in answers.jurisdictions if law in registry]
     values["controller_term"] = lambda: _role_words(chosen, "controller_term")
+    values["dpo_title"] = lambda: _role_words(chosen, "dpo_title")
     values["controller_role"] = lambda: chosen[0].controller_term if chosen else None
     values["processor_role"] = lambda: chosen[0].processor_term if chosen else None
     for law in LAWS:
@@ -174,8 +175,10 @@ def _channels(facts):
     answers, business = facts.answers, facts.answers.business
     out = []
     for channel in answers.rights.request_channels:
-        if channel == "control_panel" and answers.control_panel_url:
-            out.append(("control_panel_at", {"url": answers.control_panel_url}))
+        if channel == "control_panel":
+            # named only at the URL the answers give (finding 21), like the web form
+            if answers.control_panel_url:
+                out.append(("control_panel_at", {"url": answers.control_panel_url}))
         elif channel == "web_form":
             # a form is named only at the URL the answers give (counsel review)
             if business.contact_url:
@@ -230,7 +233,7 @@ COMPUTED_NAMES = (
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
     "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
-    "controller_term", "controller_role", "processor_role",
+    "controller_term", "controller_role", "processor_role", "dpo_title",
     "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
 )
 
