@@ -666,3 +666,24 @@ def test_finding_24_glance_names_every_kind_of_data_it_covers_and_lists_are_sent
     t = text(a)
     assert "marketing preferences: until you unsubscribe, then 30 days" in t.split("How long we keep it", 1)[1][:400]
     assert "Comment details: Email address and IP address." in t
+
+
+def test_finding_15_uk_complaint_acknowledgement_only_under_the_uk_gdpr():
+    au = text(answers(**AU))
+    assert "within 30 days" not in au.split("How to complain", 1)[1].split("not answered within 30 days")[0]
+    assert "We acknowledge every complaint within 30 days" not in au
+    for where in (RU, dict(jurisdictions=["eu"])):
+        assert "acknowledge a complaint" not in text(answers(**where))
+    uk = text(answers(business__country="GB", business__address="1 High St, Leeds, LS1 1AA, United Kingdom", jurisdictions=["uk"]))
+    assert "we acknowledge a complaint about how we use your personal data within 30 days of receiving it" in uk
+
+
+def test_finding_24_adjacent_bold_runs_print_as_one():
+    from generator import render
+
+    doc = build(answers(**RU))
+    md = render.render(doc, "markdown")
+    assert "**As** **" not in md and "** **" not in md
+    assert "- **As operator**" in md or "**As operator" in md
+    html = render.render(doc, "html")
+    assert "</strong><strong>" not in html
