@@ -687,3 +687,13 @@ def test_finding_24_adjacent_bold_runs_print_as_one():
     assert "- **As operator**" in md or "**As operator" in md
     html = render.render(doc, "html")
     assert "</strong><strong>" not in html
+
+
+def test_finding_9_no_account_wording_without_accounts():
+    a = answers(services=[], data=[{"id": "communications", "retention": "P1Y"}, {"id": "server_logs", "retention": "P7D"},
+                                   {"id": "billing", "retention": "P6Y"}])
+    t = text(a)
+    for words in ("close your account", "account with us", "logged in to your account", "your account details and server logs"):
+        assert words not in t, words
+    assert "even after our services to you have ended" in t
+    assert "close your account" in text(answers())
