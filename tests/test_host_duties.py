@@ -697,3 +697,11 @@ def test_finding_9_no_account_wording_without_accounts():
         assert words not in t, words
     assert "even after our services to you have ended" in t
     assert "close your account" in text(answers())
+
+
+def test_finding_22_pipeda_extension_notice_within_the_stated_period():
+    ca = dict(business__country="CA", business__address="1 Main St, Toronto ON M5H 2N2, Canada", business__region="CA-ON",
+              storage_locations=["CA"], jurisdictions=["ca"], rights={"response_days": 20})
+    t = text(answers(**ca))
+    assert "within the first 30 days" not in t
+    assert "we tell you within 20 days of receiving your request, with the reasons" in t
