@@ -705,3 +705,16 @@ def test_finding_22_pipeda_extension_notice_within_the_stated_period():
     t = text(answers(**ca))
     assert "within the first 30 days" not in t
     assert "we tell you within 20 days of receiving your request, with the reasons" in t
+
+
+def test_finding_21_a_website_without_hosting_services_is_described_as_one():
+    a = answers(services=[], roles={"processor_for_customers": False},
+                data=[{"id": "communications", "retention": "P1Y"}, {"id": "server_logs", "retention": "P7D"}])
+    t = text(a)
+    for words in ("the services we host", "your services secure", "We may tell the customer concerned",
+                  "against a customer who seriously breaches our terms", "to open an account or order from us"):
+        assert words not in t, words
+    assert "The servers that run our website automatically record" in t
+    assert "Our website is not meant for children" in t
+    hosted = text(answers())
+    assert "the services we host" in hosted and "to open an account or order from us" in hosted
