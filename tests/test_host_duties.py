@@ -653,6 +653,7 @@ def test_finding_23_email_tracking_is_in_the_inventory():
     data = copy.deepcopy(BASE["data"]) + [{"id": "marketing_preferences", "retention": "P2Y"}]
     tracked = text(answers(data=data, marketing={"email": "opt_in", "email_tracking": True}))
     assert "whether you opened our marketing emails and which of their links you clicked" in tracked
+    assert "we keep it with your marketing preferences, for the period shown in the retention table" in tracked
     plain = text(answers(data=data, marketing={"email": "opt_in"}))
     assert "whether you opened our marketing emails" not in plain
 
