@@ -156,7 +156,7 @@ def purposes_table(facts, clause_id):
             continue
         texts = []
         for basis, names in bases.items():
-            text = laws.basis_cell(basis, facts.answers.jurisdictions)
+            text = laws.basis_cell(basis, facts.answers.jurisdictions, purpose_id=purpose_id)
             if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
                 text = f"{text}: {purpose.legitimate_interest}"
             if len(bases) > 1:  # the answers give this purpose different bases for different data
@@ -329,7 +329,7 @@ def transfers_by_law(facts, clause_id):
         )), clause_id))
         used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         if used:
-            blocks.append(Paragraph(_t(words("transfers", "mechanisms", law=law.in_text)), clause_id))
+            blocks.append(Paragraph(_t(words("transfers", "mechanisms", law=laws.transfer_law_name(law, facts.answers, short=True))), clause_id))
             blocks.append(BulletList(tuple(_t(m.text) for m in used.values()), clause_id))
     return blocks
 

@@ -360,6 +360,12 @@ class Facts:
                 return True
         return False
 
+    def breach_hours_exceed(self, law_id):
+        """The answered hours for reporting a breach to the authority exceed that law's deadline."""
+        hours = self.answers.security.breach_notice_hours
+        limit = laws_registry.get_laws()[law_id].breach_authority_hours
+        return bool(hours and limit and hours > limit)
+
     def shares_for_advertising(self):
         return bool(self.ad_third_parties()) or self.answers.marketing.remarketing
 

@@ -403,3 +403,11 @@ def test_pipeda_extension_is_offered_outside_quebec_only():
     md = markdown(answers(business={**canada, "region": "CA-QC"}, jurisdictions=["ca"], storage_locations=["CA"]))
     assert "Under PIPEDA we may extend this once" not in md
     assert "We answer access and correction requests within 30 days, without extension" in md
+
+
+def test_breach_hours_beyond_a_laws_deadline_are_a_problem_not_a_promise():
+    ans = answers(jurisdictions=["uk"], security={"measures": ["tls"], "breach_notice_hours": 96})
+    assert status(ans, "ukgdpr.breach_hours") == "problem"
+    assert "96 hours" not in markdown(ans)
+    ans = answers(jurisdictions=["uk"], security={"measures": ["tls"], "breach_notice_hours": 48})
+    assert status(ans, "ukgdpr.breach_hours") is None

@@ -137,7 +137,7 @@ def test_quebec_legal_bases_in_pipeda_terms(quebec):
     assert bases["Meeting our legal obligations"] == "A requirement of law (PIPEDA s. 7(3)(i))"
     assert bases["Security and abuse prevention"].startswith(
         "Your implied consent, for a use you would reasonably expect (PIPEDA Sch. 1 cl. 4.3.6): ")
-    assert bases["Marketing"] == "Your express consent (PIPEDA Sch. 1 cl. 4.3)"
+    assert bases["Marketing"] == "Your express consent to receive our commercial emails (CASL s. 6(1)(a), s. 10(1))"
     assert "Website analytics" not in bases and "Advertising" not in bases
 
 
@@ -203,7 +203,7 @@ def test_australia_legal_bases_in_app_terms(australia):
     assert bases["Running your account"] == "The primary purpose for which we collected it (APP 6.1)"
     assert bases["Meeting our legal obligations"] == "A requirement or authorisation of Australian law (APP 6.2(b))"
     assert bases["Fraud prevention"].startswith("A related secondary purpose you would reasonably expect (APP 6.2(a)): ")
-    assert bases["Marketing"] == "Your consent (APP 6.1(a))"
+    assert bases["Marketing"] == "Your consent to direct marketing (APP 7.3; Spam Act 2003 (Cth) s. 16)"
     assert "Our legitimate interests" not in australia.md and "Art. 6(1)" not in australia.md
 
 

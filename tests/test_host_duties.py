@@ -653,6 +653,7 @@ def test_finding_23_email_tracking_is_in_the_inventory():
     data = copy.deepcopy(BASE["data"]) + [{"id": "marketing_preferences", "retention": "P2Y"}]
     tracked = text(answers(data=data, marketing={"email": "opt_in", "email_tracking": True}))
     assert "whether you opened our marketing emails and which of their links you clicked" in tracked
+    assert "we keep it with your marketing preferences, for the period shown in the retention table" in tracked
     plain = text(answers(data=data, marketing={"email": "opt_in"}))
     assert "whether you opened our marketing emails" not in plain
 
@@ -666,3 +667,55 @@ def test_finding_24_glance_names_every_kind_of_data_it_covers_and_lists_are_sent
     t = text(a)
     assert "marketing preferences: until you unsubscribe, then 30 days" in t.split("How long we keep it", 1)[1][:400]
     assert "Comment details: Email address and IP address." in t
+
+
+def test_finding_15_uk_complaint_acknowledgement_only_under_the_uk_gdpr():
+    au = text(answers(**AU))
+    assert "within 30 days" not in au.split("How to complain", 1)[1].split("not answered within 30 days")[0]
+    assert "We acknowledge every complaint within 30 days" not in au
+    for where in (RU, dict(jurisdictions=["eu"])):
+        assert "acknowledge a complaint" not in text(answers(**where))
+    uk = text(answers(business__country="GB", business__address="1 High St, Leeds, LS1 1AA, United Kingdom", jurisdictions=["uk"]))
+    assert "we acknowledge a complaint about how we use your personal data within 30 days of receiving it" in uk
+
+
+def test_finding_24_adjacent_bold_runs_print_as_one():
+    from generator import render
+
+    doc = build(answers(**RU))
+    md = render.render(doc, "markdown")
+    assert "**As** **" not in md and "** **" not in md
+    assert "- **As operator**" in md or "**As operator" in md
+    html = render.render(doc, "html")
+    assert "</strong><strong>" not in html
+
+
+def test_finding_9_no_account_wording_without_accounts():
+    a = answers(services=[], data=[{"id": "communications", "retention": "P1Y"}, {"id": "server_logs", "retention": "P7D"},
+                                   {"id": "billing", "retention": "P6Y"}])
+    t = text(a)
+    for words in ("close your account", "account with us", "logged in to your account", "your account details and server logs"):
+        assert words not in t, words
+    assert "even after our services to you have ended" in t
+    assert "close your account" in text(answers())
+
+
+def test_finding_22_pipeda_extension_notice_within_the_stated_period():
+    ca = dict(business__country="CA", business__address="1 Main St, Toronto ON M5H 2N2, Canada", business__region="CA-ON",
+              storage_locations=["CA"], jurisdictions=["ca"], rights={"response_days": 20})
+    t = text(answers(**ca))
+    assert "within the first 30 days" not in t
+    assert "we tell you within 20 days of receiving your request, with the reasons" in t
+
+
+def test_finding_21_a_website_without_hosting_services_is_described_as_one():
+    a = answers(services=[], roles={"processor_for_customers": False},
+                data=[{"id": "communications", "retention": "P1Y"}, {"id": "server_logs", "retention": "P7D"}])
+    t = text(a)
+    for words in ("the services we host", "your services secure", "We may tell the customer concerned",
+                  "against a customer who seriously breaches our terms", "to open an account or order from us"):
+        assert words not in t, words
+    assert "The servers that run our website automatically record" in t
+    assert "Our website is not meant for children" in t
+    hosted = text(answers())
+    assert "the services we host" in hosted and "to open an account or order from us" in hosted

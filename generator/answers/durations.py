@@ -46,7 +46,9 @@ class Duration:
         if self.text == "session":
             return "until you close your browser"
         if self.text == "while_active":
-            return "for as long as your account is open"
+            # neutral: a policy prints the category's own words from the vocabulary
+            # (assembly.while_active_words: the account, the domain, the subscription; finding 9)
+            return "while it is in use"
         if self.text == "indefinite":
             return "with no fixed end date"
         phrases = [f"{count} {_SINGULAR[unit] if count == 1 else unit}" for count, unit in self.parts()]

@@ -50,14 +50,15 @@ def response_period(law, answers):
 
 # -- legal bases ------------------------------------------------------------------------------
 
-def basis_cell(basis_id, jurisdictions, laws=None):
+def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None):
     """A legal basis in each chosen law's own terms: "performing our contract with you (GDPR
     Art. 6(1)(b); UK GDPR Art. 6(1)(b))"; laws with other wording follow after a semicolon.
     Empty when no chosen law has a legal-basis model (California)."""
     laws = laws or get_laws()
     groups = {}
     for law_id in jurisdictions:
-        basis = laws[law_id].legal_bases.get(basis_id) if law_id in laws else None
+        law = laws.get(law_id)
+        basis = law and ((law.purpose_bases.get(purpose_id) or {}).get(basis_id) or law.legal_bases.get(basis_id))
         if basis:
             groups.setdefault(basis.text, []).append(basis.cite)
     parts = [f"{text} ({'; '.join(cites)})" for text, cites in groups.items()]

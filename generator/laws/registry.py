@@ -71,6 +71,7 @@ class Law:
     representative: Representative | None = None
     breach_authority_hours: int | None = None
     legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
+    purpose_bases: dict = field(default_factory=dict)  # purpose id -> basis id -> Basis
     mechanisms: dict = field(default_factory=dict)  # mechanism id -> Mechanism
     from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
     from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
@@ -90,13 +91,14 @@ def _law(entry):
         key: Mechanism(id=key, **value) for key, value in (entry.pop("mechanisms", None) or {}).items()
     }
     return Law(
-        **{k: v for k, v in entry.items() if k not in ("response", "representative", "legal_bases", "adequate",
+        **{k: v for k, v in entry.items() if k not in ("response", "representative", "legal_bases", "purpose_bases", "adequate",
                                                        "regimes", "suggested_for")},
         regimes=tuple(entry["regimes"]),
         suggested_for=tuple(entry.get("suggested_for") or ()),
         response=Response(**entry["response"]),
         representative=Representative(**entry["representative"]) if entry.get("representative") else None,
         legal_bases={k: Basis(**v) for k, v in (entry.get("legal_bases") or {}).items()},
+        purpose_bases={p: {k: Basis(**v) for k, v in bases.items()} for p, bases in (entry.get("purpose_bases") or {}).items()},
         adequate=frozenset(entry.get("adequate") or ()),
         mechanisms=mechanisms,
     )

@@ -120,9 +120,12 @@ def territory_name(law, answers):
     return province["territory_name"] if province else law.territory_name
 
 
-def transfer_law_name(law, answers):
-    """"Canada's PIPEDA and Quebec's Act ..." for a business in a province with its own rule."""
+def transfer_law_name(law, answers, short=False):
+    """"Canada's PIPEDA and Quebec's Act ..." for a business in a province with its own rule;
+    short: as running text names it ("PIPEDA and Quebec's Act")."""
     province = _province(law, answers)
+    if short:
+        return province.get("in_text", law.in_text) if province else law.in_text
     return f"{law.name} and {province['law_name']}" if province else law.name
 
 

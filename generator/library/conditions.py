@@ -20,7 +20,7 @@ CALLS = {
     # each law reasons for itself (issue 8): generator/laws
     "transfers_under": 1, "transfer_gap": 1, "authority_known": 1, "representative_missing": 1,
     "representative_needed": 1, "shares_for_advertising": 0, "region": 1, "entity_unconfirmed": 0,
-    "answered_data": 1,
+    "answered_data": 1, "breach_hours_exceed": 1,
 }
 
 

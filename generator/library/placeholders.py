@@ -125,9 +125,6 @@ def computed_values(facts, today):
         "response_period": lambda: _days(answers.rights.response_days),
         "notice_period": lambda: _days(answers.changes.notice_days),
         "notify_by": lambda: join_words([words("notify_by", n) for n in answers.changes.notify_by]) or None,
-        "breach_notice_period": lambda: (
-            f"{answers.security.breach_notice_hours} hours" if answers.security.breach_notice_hours else None
-        ),
     }
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
@@ -231,7 +228,7 @@ URL_FIELDS = ("business.contact_url", "control_panel_url", "marketing.opt_out_ur
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
     "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
-    "request_channels", "response_period", "notice_period", "notify_by", "breach_notice_period",
+    "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
     "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from generator.document import Heading
+from generator.document import Heading, Text
 
 # Bump when a renderer's output changes for the same document: it is part of the PDF cache key.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 
@@ -78,3 +78,15 @@ def static_text(relative):
     """A text file under static/, cached until it changes on disk."""
     path = STATIC_DIR / relative
     return _read_static(relative, path.stat().st_mtime_ns)
+
+
+def merge_runs(run):
+    """Adjacent text runs of the same weight as one: a clause's "**As {computed.controller_role}**"
+    fills to two bold runs, which printed as "**As** **operator**" (findings.md 24)."""
+    out = []
+    for inline in run:
+        if out and isinstance(inline, Text) and type(out[-1]) is Text and out[-1].strong == inline.strong:
+            out[-1] = Text(out[-1].text + inline.text, inline.strong)
+        else:
+            out.append(inline)
+    return out

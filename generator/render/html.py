@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
 
-from .common import labels, resolve_anchors, static_text
+from .common import labels, merge_runs, resolve_anchors, static_text
 
 ALLOWED_TAGS = {
     "section", "header", "nav", "div", "h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "a",
@@ -56,7 +56,7 @@ def _e(text):
 
 def inlines(run):
     out = []
-    for inline in run:
+    for inline in merge_runs(run):
         if isinstance(inline, Link):
             out.append(f'<a href="{_e(inline.href)}">{_e(inline.text or inline.href)}</a>')
         elif isinstance(inline, Text):

@@ -31,7 +31,7 @@ import unicodedata
 
 from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
 
-from .common import labels, last_updated_line, resolve_anchors
+from .common import labels, last_updated_line, merge_runs, resolve_anchors
 
 _SPECIAL = re.compile(r"[\\`*_{}\[\]#|]|<|~|&(?=[A-Za-z0-9#])")
 _REFERENCES = {"<": "&lt;", "~": "&#126;", "&": "&amp;"}
@@ -97,7 +97,7 @@ def _link(inline, slugs):
 def inlines(run, slugs=None):
     """A run of inlines as one line of Markdown; `slugs` maps document anchors to heading ids."""
     parts = []
-    for inline in run:
+    for inline in merge_runs(run):
         if isinstance(inline, Link):
             parts.append(_link(inline, slugs))
         elif isinstance(inline, Text):
