@@ -13,7 +13,7 @@ from generator.prose import cell_labels, is_web_url, sentence_label
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import PLACEHOLDER, ListTemplate, SectionLink, Literal, ParagraphTemplate, Slot, TrustedLink
-from generator.library.placeholders import PlaceholderResolver, channel_words, join_words, long_date
+from generator.library.placeholders import PlaceholderResolver, join_words, long_date
 from generator.resolve import Facts
 
 
