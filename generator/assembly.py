@@ -12,8 +12,8 @@ from generator.library.placeholders import channel_inlines
 from generator.prose import cell_labels, is_web_url, sentence_label
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
-from generator.library.clauses import PLACEHOLDER, ListTemplate, Literal, ParagraphTemplate, Slot, TrustedLink
-from generator.library.placeholders import PlaceholderResolver, channel_words, join_words, long_date
+from generator.library.clauses import PLACEHOLDER, ListTemplate, SectionLink, Literal, ParagraphTemplate, Slot, TrustedLink
+from generator.library.placeholders import PlaceholderResolver, join_words, long_date
 from generator.resolve import Facts
 
 
@@ -28,14 +28,18 @@ def clause_applies(clause, facts):
     return conditions.evaluate(clause.when, facts)
 
 
-def _fill(inlines, resolve):
-    """Template inlines -> document inlines; None when a placeholder has no value."""
+def fill_inlines(inlines, resolve, anchors=None):
+    """Template inlines -> document inlines; None when a placeholder has no value. A link to a
+    section becomes a link where `anchors` (section id -> anchor) has it, else plain text."""
     out = []
     for inline in inlines:
         if isinstance(inline, Literal):
             out.append(Text(inline.text, inline.strong))
         elif isinstance(inline, TrustedLink):
             out.append(Link(inline.text, inline.href))
+        elif isinstance(inline, SectionLink):
+            anchor = (anchors or {}).get(inline.section)
+            out.append(Link(inline.text, f"#{anchor}") if anchor else Text(inline.text))
         elif isinstance(inline, Slot):
             value = resolve(inline.path)
             if value is None:
@@ -51,12 +55,12 @@ def _clause_blocks(clause, resolve):
     blocks = []
     for template in clause.blocks:
         if isinstance(template, ParagraphTemplate):
-            inlines = _fill(template.inlines, resolve)
+            inlines = fill_inlines(template.inlines, resolve)
             if inlines is None:
                 return None
             blocks.append(Paragraph(inlines, clause.id))
         elif isinstance(template, ListTemplate):
-            items = [_fill(item, resolve) for item in template.items]
+            items = [fill_inlines(item, resolve) for item in template.items]
             if any(item is None for item in items):
                 return None
             blocks.append(BulletList(tuple(items), clause.id))

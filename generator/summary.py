@@ -17,7 +17,7 @@ from functools import lru_cache
 import yaml
 
 from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
-from generator.library.clauses import ListTemplate, Literal, ParagraphTemplate, SectionLink, Slot, TrustedLink
+from generator.library.clauses import ListTemplate, ParagraphTemplate
 from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
@@ -182,27 +182,9 @@ def _resolver(facts, resolve):
     return glance_resolve
 
 
-def _fill(inlines, resolve, anchors):
-    out = []
-    for inline in inlines:
-        if isinstance(inline, Literal):
-            out.append(Text(inline.text, inline.strong))
-        elif isinstance(inline, TrustedLink):
-            out.append(Link(inline.text, inline.href))
-        elif isinstance(inline, SectionLink):
-            anchor = anchors.get(inline.section)
-            out.append(Link(inline.text, f"#{anchor}") if anchor else Text(inline.text))
-        elif isinstance(inline, Slot):
-            value = resolve(inline.path)
-            if value is None:
-                return None
-            out += value if isinstance(value, tuple) else (Text(value, inline.strong),)
-    return tuple(out)
-
-
 def build_summary(library, facts, resolve, sections):
     """The at-a-glance Section (or None) and the ids of the clauses it used."""
-    from generator.assembly import clause_applies  # assembly calls finish(): imported late
+    from generator.assembly import clause_applies, fill_inlines  # assembly calls finish(): imported late
 
     definition = next((s for s in library.sections if s.id == SECTION_ID), None)
     if definition is None:
@@ -216,13 +198,13 @@ def build_summary(library, facts, resolve, sections):
         clause_blocks = []
         for template in clause.blocks:
             if isinstance(template, ParagraphTemplate):
-                inlines = _fill(template.inlines, glance_resolve, anchors)
+                inlines = fill_inlines(template.inlines, glance_resolve, anchors)
                 if inlines is None:
                     clause_blocks = None
                     break
                 clause_blocks.append(Paragraph(inlines, clause.id))
             elif isinstance(template, ListTemplate):
-                items = [_fill(item, glance_resolve, anchors) for item in template.items]
+                items = [fill_inlines(item, glance_resolve, anchors) for item in template.items]
                 if any(item is None for item in items):
                     clause_blocks = None
                     break

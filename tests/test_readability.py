@@ -354,7 +354,7 @@ def test_representative_address_ends_with_its_country():
 def test_a_point_whose_section_is_absent_keeps_its_label_as_text():
     from generator.document import Text
     from generator.library.clauses import Literal, SectionLink
-    from generator.summary import _fill
+    from generator.assembly import fill_inlines as _fill
 
     run = (SectionLink("Backups", "backups"), Literal(": kept 30 days."))
     assert _fill(run, lambda path: None, {}) == (Text("Backups"), Text(": kept 30 days."))
