@@ -21,6 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENS = Path("/tmp/hostpolicy-screens")
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# CI runs the whole suite on two shared cores: a full-page screenshot of the long review page, or
+# the first page after Chromium starts, can take longer than Playwright's default 30 s.
+BROWSER_TIMEOUT_MS = 120_000
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +48,7 @@ def chromium(allow_orm_beside_playwright):
 @pytest.fixture
 def page(chromium):
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     page.csp_errors = []
     page.on("console", lambda m: page.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
@@ -56,6 +60,7 @@ def page(chromium):
 def phone(chromium):
     context = chromium.new_context(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
                                    has_touch=True, accept_downloads=True)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     yield page
     context.close()
@@ -278,6 +283,7 @@ def test_phone_width_layout(phone, live_server):
 
 def test_works_without_javascript(chromium, live_server):
     context = chromium.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     try:
         start(page, live_server)
