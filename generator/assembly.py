@@ -143,6 +143,9 @@ def purposes_table(facts, clause_id):
     basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
     has_bases = laws.has_legal_bases(facts.answers.jurisdictions)
+    business_country = facts.answers.business.country
+    outside = {law.id for law in facts.laws
+               if law.territory and not laws.in_territory(law, business_country, facts.catalogues.countries)}
     grouped = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
     for d in facts.data_items:
         if d.role == "processor":
@@ -160,7 +163,7 @@ def purposes_table(facts, clause_id):
             continue
         texts = []
         for basis, names in bases.items():
-            text = laws.basis_cell(basis, facts.answers.jurisdictions, purpose_id=purpose_id)
+            text = laws.basis_cell(basis, facts.answers.jurisdictions, purpose_id=purpose_id, established_outside=outside)
             if basis == "legitimate_interests" and purpose and purpose.legitimate_interest:
                 text = f"{text}: {purpose.legitimate_interest}"
             if len(bases) > 1:  # the answers give this purpose different bases for different data

@@ -61,5 +61,10 @@ def unfinished_fields(answers):
     for i, ref in enumerate(answers.processors):  # a recipient is named as a fact, like the controller
         for part in ("name", "entity", "description", "purpose"):
             check(f"processors[{i}].{part}", getattr(ref, part, None))
-    out += laws.required_fields(Facts(answers, get_catalogues()))  # what each chosen law needs
+    facts = Facts(answers, get_catalogues())
+    for item in facts.data_items:  # a retention row is a fact the policy states: no period, not finished
+        if item.retention is None and item.role != "processor":
+            path = "data.support.call_recording_retention" if item.id == "call_recordings" else f"data.{item.id}.retention"
+            out.append((path, f"is required: the policy must say how long {item.name.lower()} are kept"))
+    out += laws.required_fields(facts)  # what each chosen law needs
     return tuple(out)

@@ -107,7 +107,9 @@ class Facts:
             out.append(ResolvedData(
                 id=item.id,
                 name=item.name or (cat.name if cat else item.id),
-                description=item.description or (cat.description if cat and not item.custom else "") or "",
+                # the business's own examples say what it collects; the catalogue's generic text gives way
+                description=item.description or (
+                    cat.description if cat and not item.custom and not item.examples else "") or "",
                 examples=item.examples or (cat.examples if cat else ()),
                 purposes=purposes,
                 retention=item.retention or default.retention,

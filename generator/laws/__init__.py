@@ -50,7 +50,7 @@ def response_period(law, answers):
 
 # -- legal bases ------------------------------------------------------------------------------
 
-def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None):
+def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None, established_outside=()):
     """A legal basis in each chosen law's own terms: "performing our contract with you (GDPR
     Art. 6(1)(b); UK GDPR Art. 6(1)(b))"; laws with other wording follow after a semicolon.
     Empty when no chosen law has a legal-basis model (California)."""
@@ -59,6 +59,8 @@ def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None):
     for law_id in jurisdictions:
         law = laws.get(law_id)
         basis = law and ((law.purpose_bases.get(purpose_id) or {}).get(basis_id) or law.legal_bases.get(basis_id))
+        if basis_id == "legal_obligation" and law and law.foreign_obligation and law_id in established_outside:
+            basis = law.foreign_obligation  # Art. 6(3): only that law's own legal obligations count
         if basis:
             groups.setdefault(basis.text, []).append(basis.cite)
     parts = [f"{text} ({'; '.join(cites)})" for text, cites in groups.items()]

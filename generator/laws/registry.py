@@ -72,6 +72,7 @@ class Law:
     breach_authority_hours: int | None = None
     legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
     purpose_bases: dict = field(default_factory=dict)  # purpose id -> basis id -> Basis
+    foreign_obligation: Basis | None = None  # legal obligation of a business established elsewhere
     mechanisms: dict = field(default_factory=dict)  # mechanism id -> Mechanism
     from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
     from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
@@ -91,13 +92,14 @@ def _law(entry):
         key: Mechanism(id=key, **value) for key, value in (entry.pop("mechanisms", None) or {}).items()
     }
     return Law(
-        **{k: v for k, v in entry.items() if k not in ("response", "representative", "legal_bases", "purpose_bases", "adequate",
+        **{k: v for k, v in entry.items() if k not in ("response", "representative", "legal_bases", "purpose_bases", "foreign_obligation", "adequate",
                                                        "regimes", "suggested_for")},
         regimes=tuple(entry["regimes"]),
         suggested_for=tuple(entry.get("suggested_for") or ()),
         response=Response(**entry["response"]),
         representative=Representative(**entry["representative"]) if entry.get("representative") else None,
         legal_bases={k: Basis(**v) for k, v in (entry.get("legal_bases") or {}).items()},
+        foreign_obligation=Basis(**entry["foreign_obligation"]) if entry.get("foreign_obligation") else None,
         purpose_bases={p: {k: Basis(**v) for k, v in bases.items()} for p, bases in (entry.get("purpose_bases") or {}).items()},
         adequate=frozenset(entry.get("adequate") or ()),
         mechanisms=mechanisms,
