@@ -23,9 +23,6 @@ class _RetentionDefault:
 
 _NO_RETENTION = _RetentionDefault()
 
-# Regions a law measures transfers from.
-LAW_HOME = {"eu": "EEA", "uk": "GB", "ch": "CH", "br": "BR", "ca": "CA", "ru": "RU", "au": "AU", "us_ca": "US"}
-
 
 @dataclass(frozen=True)
 class ResolvedData:
@@ -294,21 +291,6 @@ class Facts:
             return code == "EEA" or bool(country and country.eea)
         return code == region
 
-    def destinations(self):
-        """(country, who, safeguard) for every place data goes: storage and processors."""
-        out = [(c, None, None) for c in self.answers.storage_locations]
-        for p in self.processors:
-            out.append((p.country, p, p.safeguard))
-            out += [(c, p, p.safeguard) for c in p.transfer_countries]
-        return out
-
-    def countries_outside(self, region):
-        seen = []
-        for code, _, _ in self.destinations():
-            if not self.in_region(code, region) and code not in seen:
-                seen.append(code)
-        return seen
-
     # -- per-law reasoning (generator/laws) ------------------------------------------------------
     @cached_property
     def laws(self):
@@ -446,9 +428,6 @@ class Facts:
 
     def established_in(self, region):
         return self.in_region(self.answers.business.country, region)
-
-    def transfers_outside(self, region):
-        return bool(self.countries_outside(region))
 
     def safeguard(self, name):
         return name in self.answers.transfers.safeguards or any(p.safeguard == name for p in self.processors)

@@ -63,7 +63,7 @@ def _check_condition(expression, where, catalogues, paths, problems):
         if call.name in ("field", "equals", "includes"):
             if call.args[0] not in paths:
                 problems.append(f"{where}: condition refers to unknown answers field {call.args[0]!r}")
-        elif call.name in ("established_in", "transfers_outside", "stores_in"):
+        elif call.name in ("established_in", "stores_in"):
             if call.args[0] != "EEA" and call.args[0] not in catalogues.countries:
                 problems.append(f"{where}: {call.name}({call.args[0]!r}) is not EEA or a country code")
         elif call.name in known and call.args[0] not in known[call.name]:

@@ -120,7 +120,6 @@ def computed_values(facts, today):
         "uk_representative": lambda: _contact(business.uk_representative, facts.catalogues),
         "ch_representative": lambda: _contact(business.ch_representative, facts.catalogues),
         "storage_countries": lambda: join_words([countries(c) for c in answers.storage_locations]),
-        "transfer_countries": lambda: join_words([countries(c) for c in _transfer_countries(facts)]) or None,
         "request_channels": request_channels,
         "response_period": lambda: _days(answers.rights.response_days),
         "notice_period": lambda: _days(answers.changes.notice_days),
@@ -227,19 +226,12 @@ URL_FIELDS = ("business.contact_url", "control_panel_url", "marketing.opt_out_ur
 
 COMPUTED_NAMES = (
     "business_name", "business_country", "websites", "effective_date", "dpo", "eu_representative",
-    "uk_representative", "ch_representative", "storage_countries", "transfer_countries",
+    "uk_representative", "ch_representative", "storage_countries",
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
     "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
 )
-
-
-def _transfer_countries(facts):
-    """Countries outside the business's home region (EEA, UK or CH) that data goes to."""
-    home = facts.answers.business.country
-    region = "EEA" if facts.in_region(home, "EEA") else home
-    return facts.countries_outside(region)
 
 
 class PlaceholderResolver:
