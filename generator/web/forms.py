@@ -277,51 +277,45 @@ class BusinessForm(forms.Form):
                   "personal information in the private sector, supervised by the Commission d'accès à l'information.",
     )
 
-    eu_rep_name = forms.CharField(label="Name", max_length=300, required=False)
-    eu_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    eu_rep_email = EmailInput(label="Email", required=False, label_word="email address for the EU representative")
-    eu_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
-    eu_rep_exempt = forms.BooleanField(
-        label="The exemption applies to us: we have not appointed an EU representative", required=False,
-        help_text="GDPR Art. 27(2): no representative is needed when the processing is only occasional, does not "
-                  "include large-scale processing of sensitive or criminal-offence data, and is unlikely to put "
-                  "people's rights at risk.",
-    )
-
-    uk_rep_name = forms.CharField(label="Name", max_length=300, required=False)
-    uk_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    uk_rep_email = EmailInput(label="Email", required=False, label_word="email address for the UK representative")
-    uk_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
-    uk_rep_exempt = forms.BooleanField(
-        label="The exemption applies to us: we have not appointed a UK representative", required=False,
-        help_text="UK GDPR Art. 27(2): no representative is needed when the processing is only occasional, does not "
-                  "include large-scale processing of sensitive or criminal-offence data, and is unlikely to put "
-                  "people's rights at risk.",
-    )
-
-    ch_rep_name = forms.CharField(label="Name", max_length=300, required=False)
-    ch_rep_address = forms.CharField(label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    ch_rep_email = EmailInput(label="Email", required=False, label_word="email address for the Swiss representative")
-    ch_rep_country = forms.ChoiceField(label="Country (optional)", required=False)
-    ch_rep_exempt = forms.BooleanField(
-        label="The exemption applies to us: we have not appointed a Swiss representative", required=False,
-        help_text="FADP Art. 14(1): a representative is needed only when the processing of data of people in "
-                  "Switzerland is connected with offering them services, and is regular, extensive and high-risk "
-                  "for them, all at once.",
-    )
-
     # Set by the page: the country the representative questions were shown for, and "1" when the
     # script toggled them live (then nothing needs asking again).
     shown_for_country = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    REPRESENTATIVES = (("eu", "EU"), ("uk", "UK"), ("ch", "Swiss"))
+    # law id, the adjective, and when no representative is needed (the exemption the box records)
+    REPRESENTATIVES = (
+        ("eu", "EU", "an", "GDPR Art. 27(2): no representative is needed when the processing is only occasional, does "
+                           "not include large-scale processing of sensitive or criminal-offence data, and is unlikely "
+                           "to put people's rights at risk."),
+        ("uk", "UK", "a", "UK GDPR Art. 27(2): no representative is needed when the processing is only occasional, "
+                          "does not include large-scale processing of sensitive or criminal-offence data, and is "
+                          "unlikely to put people's rights at risk."),
+        ("ch", "Swiss", "a", "FADP Art. 14(1): a representative is needed only when the processing of data of people "
+                             "in Switzerland is connected with offering them services, and is regular, extensive and "
+                             "high-risk for them, all at once."),
+    )
+
+    @staticmethod
+    def representative_fields(short, who, article, exemption):
+        """The name, address, email, country and exemption fields of one representative."""
+        return {
+            f"{short}_rep_name": forms.CharField(label="Name", max_length=300, required=False),
+            f"{short}_rep_address": forms.CharField(
+                label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})),
+            f"{short}_rep_email": EmailInput(label="Email", required=False,
+                                             label_word=f"email address for the {who} representative"),
+            f"{short}_rep_country": forms.ChoiceField(label="Country (optional)", required=False),
+            f"{short}_rep_exempt": forms.BooleanField(
+                label=f"The exemption applies to us: we have not appointed {article} {who} representative",
+                required=False, help_text=exemption),
+        }
 
     def __init__(self, *args, country_choices=(), rep_rule=None, land_choices=(), rep_country_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Choose a country")] + list(country_choices)
         self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
-        for short, _ in self.REPRESENTATIVES:
+        for short, who, article, exemption in self.REPRESENTATIVES:
+            self.fields.update(self.representative_fields(short, who, article, exemption))
             self.fields[f"{short}_rep_country"].choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
         self.rep_rule = rep_rule  # country -> {"eu": bool, "uk": bool, "ch": bool}
 
@@ -369,8 +363,8 @@ class BusinessForm(forms.Form):
         if any(data.get(f) for f in ("dpo_name", "dpo_address")) and not data.get("dpo_email"):
             self.add_error("dpo_email", "Enter an email address for the data protection officer, or leave all DPO fields empty.")
         self._clean_region(data)
-        rule = self.rep_rule(data.get("country")) if self.rep_rule else {short: True for short, _ in self.REPRESENTATIVES}
-        for short, who in self.REPRESENTATIVES:
+        rule = self.rep_rule(data.get("country")) if self.rep_rule else {rep[0]: True for rep in self.REPRESENTATIVES}
+        for short, who, *_ in self.REPRESENTATIVES:
             if not rule.get(short):
                 continue
             prefix = f"{short}_rep"
