@@ -44,3 +44,16 @@ ALLRU_ANSWERS = {
 def allru_answers():
     """A complete, valid answers document for All-Ru Ltd (a fresh copy per test)."""
     return copy.deepcopy(ALLRU_ANSWERS)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Rate-limit counters live in the database cache table, which a transactional test (a live
+    server) does not roll back and Django's flush does not empty: without this, every draft the
+    suite creates from 127.0.0.1 counts against the next browser test's 30 an hour."""
+    if "live_server" in request.fixturenames or "transactional_db" in request.fixturenames:
+        from django.core.cache import cache
+
+        request.getfixturevalue("transactional_db")
+        cache.clear()
+    yield
