@@ -4,6 +4,8 @@
 table long enough to break across PDF pages, a list, a sub-heading and library links.
 `payload_document(texts)` puts hostile strings everywhere a user's words can reach.
 """
+import copy
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -174,3 +176,38 @@ def payload_document(payloads):
         effective_date_text=joined,
         sections=(section,),
     )
+
+
+def markdown_tables(md):
+    """Every Markdown table of a policy as a list of {header: cell} rows, emphasis and escapes removed."""
+    out, lines = [], md.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("| ") and i + 1 < len(lines) and lines[i + 1].startswith("| ---"):
+            header, rows = _cells(line), []
+            for row in lines[i + 2:]:
+                if not row.startswith("| "):
+                    break
+                rows.append(dict(zip(header, _cells(row))))
+            out.append(rows)
+    return out
+
+
+def _cells(line):
+    return [re.sub(r"\\(.)", r"\1", c.strip()).replace("**", "") for c in line.strip().strip("|").split(" | ")]
+
+
+def answers_from(base, **changes):
+    """A copy of an answers document with changes (`security__measures=[...]` sets a nested key),
+    loaded through the contract."""
+    from generator.answers import load_document
+
+    doc = copy.deepcopy(base)
+    for dotted, value in changes.items():
+        node = doc
+        keys = dotted.split("__")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = value
+    result = load_document(doc)
+    assert result.ok, result.errors
+    return result.answers

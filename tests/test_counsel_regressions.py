@@ -13,6 +13,7 @@ import pytest
 from generator import compliance, completeness, policy
 from generator.answers import load_document
 from generator.render import render
+from tests.factories import markdown_tables as tables
 
 TODAY = date(2026, 11, 25)
 
@@ -78,25 +79,6 @@ def status(ans, element_id, law=None):
     found = [i.status for i in compliance.report(ans, document).items
              if i.element_id == element_id and (law is None or i.law == law)]
     return found[0] if found else None
-
-
-def tables(md):
-    """Every Markdown table as a list of {header: cell} rows, with emphasis and escapes removed."""
-    out, lines = [], md.splitlines()
-    for i, line in enumerate(lines):
-        if line.startswith("| ") and i + 1 < len(lines) and lines[i + 1].startswith("| ---"):
-            header = _cells(line)
-            rows = []
-            for row in lines[i + 2:]:
-                if not row.startswith("| "):
-                    break
-                rows.append(dict(zip(header, _cells(row))))
-            out.append(rows)
-    return out
-
-
-def _cells(line):
-    return [re.sub(r"\\(.)", r"\1", c.strip()).replace("**", "") for c in line.strip().strip("|").split(" | ")]
 
 
 def recipient_row(md, name):

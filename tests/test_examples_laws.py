@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.factories import markdown_tables
+
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 TODAY = "2026-11-25"
 
@@ -36,16 +38,7 @@ class Generated:
         return None
 
     def tables(self):
-        out, lines = [], self.md.splitlines()
-        for i, line in enumerate(lines):
-            if line.startswith("| ") and i + 1 < len(lines) and lines[i + 1].startswith("| ---"):
-                header, rows = _cells(line), []
-                for row in lines[i + 2:]:
-                    if not row.startswith("| "):
-                        break
-                    rows.append(dict(zip(header, _cells(row))))
-                out.append(rows)
-        return out
+        return markdown_tables(self.md)
 
     def recipients(self, kind="processors"):
         """{name: row} of the service providers' table, or of the advertising partners' table."""
@@ -66,10 +59,6 @@ class Generated:
         match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", self.md, re.S | re.M)
         assert match, f"no section {title!r}"
         return match.group(1)
-
-
-def _cells(line):
-    return [re.sub(r"\\(.)", r"\1", c.strip()).replace("**", "") for c in line.strip().strip("|").split(" | ")]
 
 
 _CACHE = {}

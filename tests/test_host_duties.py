@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from generator import compliance, policy
-from generator.answers import load_document
+from tests.factories import answers_from
 from generator.document import Table, plain_text
 
 TODAY = date(2026, 11, 23)
@@ -39,16 +39,7 @@ BASE = {
 
 
 def answers(**changes):
-    doc = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        node = doc
-        keys = dotted.split("__")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    result = load_document(doc)
-    assert result.ok, result.errors
-    return result.answers
+    return answers_from(BASE, **changes)
 
 
 def build(a):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator import compliance, policy
-from generator.answers import load_document
+from tests.factories import answers_from
 from generator.document import Link, Paragraph, Table, Text, plain_text, to_json_dict
 from generator.library import get_library
 
@@ -38,16 +38,7 @@ BASE = {
 
 
 def answers_with(**changes):
-    doc = copy.deepcopy(BASE)
-    for dotted, value in changes.items():
-        node = doc
-        keys = dotted.split("__")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = value
-    result = load_document(doc)
-    assert result.ok, result.errors
-    return result.answers
+    return answers_from(BASE, **changes)
 
 
 def text_of(answers):
