@@ -5,12 +5,13 @@ exactly the clauses whose laws were chosen and whose conditions hold, fills thei
 plain text, and builds the generated tables and lists from the catalogues.
 """
 import re
+from collections.abc import Callable
 
 from generator import laws
 from generator import summary
 from generator.library.placeholders import channel_inlines
 from generator.prose import cell_labels, is_web_url, sentence_label
-from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
+from generator.document import Block, BulletList, Heading, Inline, Inlines, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import PLACEHOLDER, ListTemplate, SectionLink, Literal, ParagraphTemplate, Slot, TrustedLink
 from generator.library.placeholders import PlaceholderResolver, join_words, long_date
@@ -31,7 +32,7 @@ def clause_applies(clause, facts):
 def fill_inlines(inlines, resolve, anchors=None):
     """Template inlines -> document inlines; None when a placeholder has no value. A link to a
     section becomes a link where `anchors` (section id -> anchor) has it, else plain text."""
-    out = []
+    out: list[Inline] = []
     for inline in inlines:
         if isinstance(inline, Literal):
             out.append(Text(inline.text, inline.strong))
@@ -52,7 +53,7 @@ def fill_inlines(inlines, resolve, anchors=None):
 
 
 def _clause_blocks(clause, resolve):
-    blocks = []
+    blocks: list[Block] = []
     for template in clause.blocks:
         if isinstance(template, ParagraphTemplate):
             inlines = fill_inlines(template.inlines, resolve)
@@ -146,13 +147,13 @@ def purposes_table(facts, clause_id):
     business_country = facts.answers.business.country
     outside = {law.id for law in facts.laws
                if law.territory and not laws.in_territory(law, business_country, facts.catalogues.countries)}
-    grouped = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
+    grouped: dict[str, dict[str, list[str]]] = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
     for d in facts.data_items:
         if d.role == "processor":
             continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
             grouped.setdefault(purpose_id, {}).setdefault(basis, []).append(d.name)
-    rows = []
+    rows: list[tuple[Inlines, ...]] = []
     for purpose_id, bases in grouped.items():
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
@@ -180,7 +181,8 @@ def data_subjects_table(facts, clause_id):
     """152-FZ: for each purpose, the categories of people whose data is processed (Art. 18.1;
     Roskomnadzor's recommendations on policies). Processor data (hosted content) is left out."""
     law = laws.get_laws()["ru"]
-    words, rows = facts.catalogues.words, {}
+    words = facts.catalogues.words
+    rows: dict[str, dict[str, None]] = {}
     for d in facts.data_items:
         if d.role == "processor":
             continue
@@ -219,7 +221,7 @@ def mechanisms_cell(facts, recipient):
     "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
     left out when only one chosen law has transfer rules; "—" when no law sees a transfer."""
     words = facts.catalogues.words
-    per_law = {}
+    per_law: dict[str, dict[str, None]] = {}
     for t in facts.transfers_for(recipient):
         label = t.mechanism.label if t.mechanism else words("transfer_not_yet_named")
         per_law.setdefault(t.law.short, {})[label] = None
@@ -316,7 +318,7 @@ def transfers_by_law(facts, clause_id):
     explained once. A law that sees no transfer gets one sentence saying so. Each paragraph names
     its law, so a policy under several laws repeats no paragraph."""
     words = facts.catalogues.words
-    blocks = []
+    blocks: list[Block] = []
     for law in facts.laws:
         if not law.has_transfer_rules:
             continue
@@ -324,7 +326,7 @@ def transfers_by_law(facts, clause_id):
         if not transfers:
             blocks.append(Paragraph(_t(words("transfers", "none", law=laws.transfer_law_name(law, facts.answers), territory=laws.territory_name(law, facts.answers))), clause_id))
             continue
-        by_country = {}
+        by_country: dict[str, dict[str, None]] = {}
         for t in transfers:
             by_country.setdefault(t.country, {})[t.recipient.name] = None
         places = [
@@ -356,7 +358,7 @@ def rights_channels_list(facts, clause_id):
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
-GENERATED_BLOCKS = {
+GENERATED_BLOCKS: dict[str, Callable[[Facts, str], list[Block]]] = {
     "data_list": data_list,
     "purposes_table": purposes_table,
     "processors_table": processors_table,

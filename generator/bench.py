@@ -35,7 +35,7 @@ def paired_median_ms(first, second, runs):
     """Medians of two functions timed in alternation (ABAB...), with a collection before each run,
     so that drift in the machine's load or in the heap falls on both alike."""
     first(), second()
-    times = ([], [])
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
         for fn, out in ((first, times[0]), (second, times[1])):
             gc.collect()

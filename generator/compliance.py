@@ -84,7 +84,7 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
     rules = {r["id"]: r for r in compliance_map["elements"]}
 
     included = set(document.clause_ids)
-    meeting = {}
+    meeting: dict[str, str] = {}
     for clause in library.clauses():
         if clause.id in included:
             for element_id in clause.meets:

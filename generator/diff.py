@@ -37,7 +37,7 @@ def policy_changes(old, new):
         before_lines = _lines(before)
         if before_lines == after_lines:
             continue
-        lines = []
+        lines: list[tuple[str, str]] = []
         matcher = difflib.SequenceMatcher(a=before_lines, b=after_lines, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag in ("replace", "delete"):

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from generator import laws as laws_registry
 from generator.answers.durations import Duration
+from generator.answers.model import PurposeOverride
 from generator.library import conditions
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
@@ -89,7 +90,7 @@ class Facts:
     @cached_property
     def data_items(self):
         cats = self.catalogues.data_categories
-        overrides = {}
+        overrides: dict[str, list[PurposeOverride]] = {}
         for o in self.answers.purposes:
             overrides.setdefault(o.data, []).append(o)
         out = []

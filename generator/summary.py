@@ -13,10 +13,11 @@ spelling where the policy is only for California.
 """
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
-from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
+from generator.document import SUMMARY_SECTION, Block, BulletList, Heading, Link, Paragraph, Section, Table, Text
 from generator.library.clauses import ListTemplate, ParagraphTemplate
 from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
@@ -64,7 +65,7 @@ def glance_values(facts, resolve):
 
     def purposes():
         """The purposes of the purposes table, in its order, as words in a sentence."""
-        seen = {}
+        seen: dict[str, None] = {}
         for d in facts.data_items:
             if getattr(d, "role", "controller") == "processor":
                 continue
@@ -195,6 +196,7 @@ def build_summary(library, facts, resolve, sections):
     for clause in definition.clauses:
         if not clause_applies(clause, facts):
             continue
+        clause_blocks: list[Block] | None
         clause_blocks = []
         for template in clause.blocks:
             if isinstance(template, ParagraphTemplate):
@@ -268,7 +270,8 @@ def group_headings(section):
     """One sub-heading per text in a section: blocks that come under a heading already used
     earlier in the section (A under H1, B under H2, C under H1 again) join that first group, so
     the reader finds "If you are in California" once, with everything under it."""
-    groups, by_text = [[None, []]], {}
+    groups: list[list[Any]] = [[None, []]]  # [heading or None, blocks under it]
+    by_text: dict[str, list[Any]] = {}
     current = groups[0]
     for block in section.blocks:
         if isinstance(block, Heading):
@@ -295,7 +298,7 @@ def finish(library, facts, resolve, sections, used):
     summary first, dead section links unlinked, US spelling where it applies. Returns
     (sections, used clause ids)."""
     sections = [group_headings(s) for s in sections if s.id != SECTION_ID]
-    order = {}  # clause ids in order of appearance, after regrouping
+    order: dict[str, None] = {}  # clause ids in order of appearance, after regrouping
     for section in sections:
         for block in section.blocks:
             order.setdefault(block.clause, None)

@@ -15,7 +15,7 @@ import unicodedata
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
-_NAMES = {0: "NUL", 0x7F: "DEL"}
+_NAMES: dict[int, str] = {0: "NUL", 0x7F: "DEL"}
 
 
 def describe(char):
@@ -24,7 +24,7 @@ def describe(char):
     if 0xD800 <= code <= 0xDFFF:
         name = "a lone surrogate"
     else:
-        name = _NAMES.get(code) or unicodedata.name(char, "a control character")
+        name = _NAMES.get(code, "") or unicodedata.name(char, "a control character")
     return f"U+{code:04X} ({name})"
 
 

@@ -75,7 +75,7 @@ def _shown(value, limit=60):
 _YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _AnswersLoader(_YAML_BASE):
+class _AnswersLoader(_YAML_BASE):  # type: ignore[misc, valid-type]  # chosen at import time
     """The safe loader whose scalar constructors never raise: a scalar that cannot be built
     becomes an `Invalid` in its place."""
 
@@ -124,13 +124,13 @@ def _load_yaml(text):
     for event in yaml.parse(text, Loader=_YAML_BASE):
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
-                problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark
+                problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark  # type: ignore[arg-type]  # libyaml's Mark
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise _TooDeep(f" (line {mark.line + 1})")
+                raise _TooDeep(f" (line {mark.line + 1})")  # type: ignore[union-attr]  # the parser always sets marks
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
@@ -352,7 +352,7 @@ def _duplicate_errors(doc):
         items = doc.get(field)
         if not isinstance(items, list):
             continue
-        seen = {}
+        seen: dict[str, int] = {}
         for i, item in enumerate(items):
             item_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(item_id, str):

@@ -55,7 +55,7 @@ def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None, established_
     Art. 6(1)(b); UK GDPR Art. 6(1)(b))"; laws with other wording follow after a semicolon.
     Empty when no chosen law has a legal-basis model (California)."""
     laws = laws or get_laws()
-    groups = {}
+    groups: dict[str, list[str]] = {}
     for law_id in jurisdictions:
         law = laws.get(law_id)
         basis = law and ((law.purpose_bases.get(purpose_id) or {}).get(basis_id) or law.legal_bases.get(basis_id))

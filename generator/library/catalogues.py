@@ -186,7 +186,7 @@ def _build(cls, entry, problems, where, **converters):
 def load_catalogues(root=CLAUSES_DIR):
     root = Path(root)
     cat_dir = root / "catalogues"
-    problems = []
+    problems: list[str] = []
 
     countries = {
         c["code"]: Country(**c) for c in _read_yaml(cat_dir / "countries.yaml")["countries"]

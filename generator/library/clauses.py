@@ -129,7 +129,8 @@ class Library:
 
 def _split_inlines(text, strong=False):
     """Literal text and {placeholders} of a run with no further markup."""
-    out, pos = [], 0
+    out: list[Literal | Slot] = []
+    pos = 0
     for match in PLACEHOLDER.finditer(text):
         if match.start() > pos:
             out.append(Literal(text[pos:match.start()], strong))
@@ -158,7 +159,7 @@ def parse_inlines(text):
 
 def parse_text(text):
     """Clause Markdown subset -> block templates: paragraphs, and '- ' bullet lists."""
-    blocks = []
+    blocks: list[ParagraphTemplate | ListTemplate] = []
     for chunk in re.split(r"\n\s*\n", (text or "").strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if not lines:

@@ -8,6 +8,7 @@ The same parse serves the lint (which checks every call's argument) and evaluati
 import ast
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 # call name -> how many string arguments it takes
 CALLS = {
@@ -70,7 +71,7 @@ def calls(expression):
     if tree is None:
         return []
     return [
-        Call(node.func.id, tuple(a.value for a in node.args))
+        Call(cast(ast.Name, node.func).id, tuple(cast(ast.Constant, a).value for a in node.args))
         for node in ast.walk(tree) if isinstance(node, ast.Call)
     ]
 
@@ -89,5 +90,5 @@ def _eval(node, facts):
     if isinstance(node, ast.UnaryOp):
         return not _eval(node.operand, facts)
     if isinstance(node, ast.Call):
-        return getattr(facts, node.func.id)(*(a.value for a in node.args))
+        return getattr(facts, cast(ast.Name, node.func).id)(*(cast(ast.Constant, a).value for a in node.args))
     raise ConditionError(f"unexpected node {ast.dump(node)}")

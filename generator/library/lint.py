@@ -73,7 +73,8 @@ def _check_condition(expression, where, catalogues, paths, problems):
 def lint_clauses(library, catalogues, seeds, checklist_ids, problems):
     paths = field_paths()
     section_ids = {s.id for s in library.sections}
-    seen, per_seed = {}, {name: 0 for name in seeds}
+    seen: dict[str, str] = {}
+    per_seed = {name: 0 for name in seeds}
     for clause in library.clauses():
         where = f"{clause.file}:{clause.id}"
         if clause.id in seen:
@@ -151,7 +152,7 @@ def lint_processors(catalogues, problems, raw_entries):
     """Required fields, group, safeguard, URL and cookies: processors.schema.json. Here: what the
     entries refer to, and ids and aliases unique across the group files."""
     data_ids, purpose_ids = set(catalogues.data_categories), set(catalogues.purposes)
-    seen = {}
+    seen: dict[str, str] = {}
     for file_name, entry in raw_entries:
         where = f"processors/{file_name}:{entry.get('id', '?')}"
         for ident in [entry.get("id")] + list(entry.get("aliases") or []):
@@ -240,7 +241,7 @@ def schema_field_paths(node, prefix=""):
         return sorted({p for alt in node["anyOf"] for p in schema_field_paths(alt, prefix)})
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
         return schema_field_paths(node["items"], prefix)
-    out = []
+    out: list[str] = []
     for key, sub in (node.get("properties") or {}).items():
         path = f"{prefix}.{key}" if prefix else key
         out += schema_field_paths(sub, path) or [path]

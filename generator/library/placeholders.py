@@ -4,12 +4,16 @@ A placeholder resolves to plain text or to None (no value: the clause is left ou
 lists and dates follow the policy language (English only for now).
 """
 import re
+from collections.abc import Callable
 from datetime import date
 
 from generator import laws
 from generator.answers.model import LAWS
-from generator.document import Link, Text
+from generator.document import Inline, Inlines, Link, Text
 from generator.prose import is_web_url
+
+# What a placeholder resolves to: plain text, inlines (links), or None (the clause is left out).
+PlaceholderValue = str | Inlines | None
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -87,7 +91,7 @@ def authority_inlines(facts, law_id):
     authorities = facts.authorities(law_id)
     if not authorities:
         return None
-    out = []
+    out: list[Inline] = []
     for i, authority in enumerate(authorities):
         if authority.scope == "federal":  # "... or, for our e-mail services, ..., the BfDI"
             out.append(Text(facts.catalogues.words("authority_scope", "federal")))
@@ -110,7 +114,7 @@ def computed_values(facts, today):
     def request_channels():
         return join_inlines(channel_inlines(facts), "or")
 
-    values = {
+    values: dict[str, Callable[..., PlaceholderValue]] = {
         "business_name": lambda: business.display_name,
         "business_country": lambda: countries(business.country),
         "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,

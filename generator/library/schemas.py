@@ -90,7 +90,8 @@ def _short(value):
 
 def _path(doc, error):
     """Dotted path of the failing value, list items named by their id where they have one."""
-    parts, node = [], doc
+    parts: list[str] = []
+    node = doc
     steps = list(error.absolute_path)
     for i, step in enumerate(steps):
         if isinstance(step, int) and isinstance(node, list):

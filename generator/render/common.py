@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from generator.document import Heading, Text
+from generator.document import Heading, Inline, Text
 
 # Bump when a renderer's output changes for the same document: it is part of the PDF cache key.
 RENDERER_VERSION = "3"
@@ -57,7 +57,7 @@ def resolve_anchors(document):
     comes from its id (stable when the wording changes), a heading's from its text; duplicates get
     a numeric suffix in document order, so the same tree always gets the same anchors.
     """
-    used = set()
+    used: set[str] = set()
     sections, headings = {}, {}
     for s_index, section in enumerate(document.sections):
         sections[s_index] = _unique(section.anchor or section.id or section.title, f"section-{s_index + 1}", used)
@@ -83,7 +83,7 @@ def static_text(relative):
 def merge_runs(run):
     """Adjacent text runs of the same weight as one: a clause's "**As {computed.controller_role}**"
     fills to two bold runs, which printed as "**As** **operator**" (findings.md 24)."""
-    out = []
+    out: list[Inline] = []
     for inline in run:
         if out and isinstance(inline, Text) and type(out[-1]) is Text and out[-1].strong == inline.strong:
             out[-1] = Text(out[-1].text + inline.text, inline.strong)

@@ -148,7 +148,8 @@ def heading_slugs(document):
     """{document anchor: Markdown heading id} for every section and sub-heading, numbered like
     GitHub does when two headings share a slug ("-1", "-2" in document order)."""
     section_anchors, heading_anchors = resolve_anchors(document)
-    seen, out = {}, {}
+    seen: dict[str, int] = {}
+    out: dict[str, str] = {}
 
     def unique(text):
         base = slug(text)

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         output = render.render(document, options["format"])
         if options["output"]:
             mode = "wb" if isinstance(output, bytes) else "w"
-            with open(options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+            with open(options["output"], mode, encoding=None if mode == "wb" else "utf-8") as handle:
                 handle.write(output)
         elif isinstance(output, bytes):
             sys.stdout.buffer.write(output)
