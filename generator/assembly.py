@@ -5,6 +5,7 @@ exactly the clauses whose laws were chosen and whose conditions hold, fills thei
 plain text, and builds the generated tables and lists from the catalogues.
 """
 import re
+from typing import Any
 from collections.abc import Callable
 
 from generator import laws
@@ -183,6 +184,7 @@ def data_subjects_table(facts, clause_id):
     law = laws.get_laws()["ru"]
     words = facts.catalogues.words
     rows: dict[str, dict[str, None]] = {}
+    subjects: Any  # one data category's subjects (text) here, a purpose's set of them below
     for d in facts.data_items:
         if d.role == "processor":
             continue
