@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # What a placeholder resolves to: plain text, inlines (links), or None (the clause is left out).
 PlaceholderValue = str | Inlines | None
+# Looks a placeholder path ("business.legal_name", "computed.dpo") up: PlaceholderResolver.
+Resolve = Callable[[str], PlaceholderValue]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
