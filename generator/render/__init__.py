@@ -6,7 +6,7 @@ views and commands need.
 """
 import json
 
-from generator.document import to_json_dict
+from generator.document import PolicyDocument, to_json_dict
 
 from .common import RENDERER_VERSION, resolve_anchors
 from .formats import BY_ID, FORMAT_IDS, OUTPUT_FORMATS, OutputFormat, get_format
@@ -14,7 +14,7 @@ from .formats import BY_ID, FORMAT_IDS, OUTPUT_FORMATS, OutputFormat, get_format
 __all__ = ["BY_ID", "FORMAT_IDS", "OUTPUT_FORMATS", "OutputFormat", "RENDERER_VERSION", "get_format", "render_json", "render"]
 
 
-def render_json(document):
+def render_json(document: PolicyDocument) -> str:
     """The tree as JSON, with the anchors every other format uses filled in."""
     data = to_json_dict(document)
     section_anchors, heading_anchors = resolve_anchors(document)
@@ -26,7 +26,7 @@ def render_json(document):
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(document, fmt, **options):
+def render(document: PolicyDocument, fmt: str, **options: bool) -> str | bytes:
     """Render `document` as `fmt` (an id of OUTPUT_FORMATS): str, or bytes for "pdf". ValueError for
     an unknown format.
 

@@ -1,8 +1,14 @@
 """The output formats: one registry that the URL converter, the download lists, the CLI's
 `--format` and `render()` all read. Adding a format is one entry here and its renderer."""
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from generator.document import PolicyDocument
 
 DOCUMENT_STEM = "privacy-policy"  # file names: privacy-policy.pdf, privacy-policy-snippet.html ...
 
@@ -18,10 +24,10 @@ class OutputFormat:
     # so its link may first answer with a page that waits for it.
     queued: bool = False
 
-    def filename(self, stem=DOCUMENT_STEM):
+    def filename(self, stem: str = DOCUMENT_STEM) -> str:
         return f"{stem}{self.file_suffix}"
 
-    def render(self, document, **options):
+    def render(self, document: PolicyDocument, **options: bool) -> str | bytes:
         return import_string(self.renderer)(document, **options)
 
 
@@ -38,7 +44,7 @@ BY_ID = {fmt.id: fmt for fmt in OUTPUT_FORMATS}
 FORMAT_IDS = tuple(BY_ID)
 
 
-def get_format(fmt_id):
+def get_format(fmt_id: str) -> OutputFormat:
     """The OutputFormat called `fmt_id`; ValueError naming the known ones if there is none."""
     try:
         return BY_ID[fmt_id]
