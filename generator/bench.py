@@ -11,8 +11,10 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 23)
 # CPU time of this process, not wall time: on a shared machine other tenants' load swings wall
@@ -21,9 +23,9 @@ clock = time.process_time
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
 
-def median_ms(fn, runs):
+def median_ms(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm caches (library, fonts) so the medians measure steady state
-    times = []
+    times: list[float] = []
     for _ in range(runs):
         start = clock()
         fn()
@@ -31,7 +33,7 @@ def median_ms(fn, runs):
     return statistics.median(times)
 
 
-def paired_median_ms(first, second, runs):
+def paired_median_ms(first: Callable[[], object], second: Callable[[], object], runs: int) -> tuple[float, float]:
     """Medians of two functions timed in alternation (ABAB...), with a collection before each run,
     so that drift in the machine's load or in the heap falls on both alike."""
     first(), second()
@@ -45,7 +47,7 @@ def paired_median_ms(first, second, runs):
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def table(title, header, rows):
+def table(title: str, header: Sequence[object], rows: Sequence[Sequence[object]]) -> None:
     print(f"\n{title}")
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731
@@ -55,7 +57,7 @@ def table(title, header, rows):
         print(line(row))
 
 
-def scaled_answers(base_doc, count):
+def scaled_answers(base_doc: dict[str, Any], count: int) -> dict[str, Any]:
     doc = dict(base_doc)
     doc["processors"] = [
         {"name": f"Vendor {i}", "purpose": "hosting infrastructure", "country": "DE", "data": ["account"],
@@ -65,7 +67,7 @@ def scaled_answers(base_doc, count):
     return doc
 
 
-def main():
+def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "generator.settings")
     import django
 
@@ -92,10 +94,10 @@ def main():
     for path in examples:
         raw = path.read_bytes()
 
-        def to_markdown():
+        def to_markdown() -> None:
             render(policy.build(load_answers(raw).answers, today=TODAY), "markdown")  # type: ignore[arg-type]  # the worked examples load
 
-        def to_html():
+        def to_html() -> None:
             render(policy.build(load_answers(raw).answers, today=TODAY), "html")  # type: ignore[arg-type]  # the worked examples load
 
         text_rows.append((path.stem, f"{median_ms(to_markdown, runs):.1f}", f"{median_ms(to_html, runs):.1f}"))
