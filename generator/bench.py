@@ -133,7 +133,7 @@ def main() -> int:
 
     # The most expensive document the answers contract accepts (generator.worst_case): every list
     # and text field at its maximum. The contract's bounds are chosen so that this stays under 10 s.
-    worst = policy.build(load_document(worst_case_answers()).answers, today=TODAY)  # type: ignore[arg-type]  # the worked examples load
+    worst = policy.build(load_document(worst_case_answers()).answers, today=TODAY)  # type: ignore[arg-type]  # built to load
     start, wall = clock(), time.perf_counter()
     pdf = render(worst, "pdf", cache=False)
     table("Worst-case answers document (every bound at its maximum), one cold PDF (target: under 10 s)",

@@ -23,12 +23,11 @@ from generator import text as text_
 
 from . import model
 from .durations import KEYWORDS, is_duration
+from .model import JSON
 
 if TYPE_CHECKING:
     from generator.library.catalogues import Catalogues
 
-# A parsed answers document, or any value inside one.
-JSON = dict[str, Any]
 # A field path as the parser walks it: keys and list indexes.
 FieldPath = list[str | int]
 
