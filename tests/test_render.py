@@ -610,3 +610,12 @@ def test_urls_and_command_line_offer_exactly_the_registered_formats():
     parser = Command().create_parser("manage.py", "generate_policy")
     format_action = next(a for a in parser._actions if "--format" in a.option_strings)
     assert tuple(format_action.choices) == FORMAT_IDS
+
+
+def test_only_the_pdf_contents_list_carries_page_number_spans(document):
+    from generator.render.pdf import pdf_html
+
+    for fmt in ("html", "snippet"):
+        assert "hp-toc-page" not in render(document, fmt), fmt
+    anchors = re.findall(r'<a class="hp-toc-link" href="(#[^"]+)"[^>]*>[^<]*<span class="hp-toc-page" data-target="(#[^"]+)">', pdf_html(document))
+    assert anchors and all(link == target for link, target in anchors)
