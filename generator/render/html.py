@@ -22,14 +22,13 @@ from .common import HeadingAnchors, SectionAnchors, labels, merge_runs, resolve_
 
 ALLOWED_TAGS = {
     "section", "header", "nav", "div", "h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "a",
-    "time", "table", "caption", "thead", "tbody", "tr", "th", "td", "span",
+    "time", "table", "caption", "thead", "tbody", "tr", "th", "td",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "data-clause"},
     "a": {"href"},
     "section": {"data-section", "lang"},
     "nav": {"aria-label"},
-    "span": {"data-target"},  # the PDF contents list's page numbers: target-counter(attr(data-target))
     "th": {"scope"},
     "time": {"datetime"},
 }
@@ -110,19 +109,12 @@ def title_block(document: PolicyDocument, *, business: bool = True) -> str:
     return "".join(parts)
 
 
-def contents(document: PolicyDocument, section_anchors: SectionAnchors, *, page_numbers: bool = False) -> str:
-    """The contents list. With `page_numbers` (the PDF), each link ends in an empty span whose
-    ::after prints its section's page: generated content on the link itself would make WeasyPrint
-    write the PDF a fifth slower (make bench, "with contents")."""
+def contents(document: PolicyDocument, section_anchors: SectionAnchors) -> str:
     title = _e(labels(document.language)["contents"])
     summary, _ = summary_and_rest(document)
-
-    def item(anchor: str, section_title: str) -> str:
-        page = f'<span class="hp-toc-page" data-target="#{anchor}"></span>' if page_numbers else ""
-        return f'<li class="hp-toc-item"><a class="hp-toc-link" href="#{anchor}">{_e(section_title)}{page}</a></li>'
-
     items = "".join(
-        item(_e(section_anchors[i]), s.title) for i, s in enumerate(document.sections) if s is not summary
+        f'<li class="hp-toc-item"><a class="hp-toc-link" href="#{_e(section_anchors[i])}">{_e(s.title)}</a></li>'
+        for i, s in enumerate(document.sections) if s is not summary
     )
     return (
         f'<nav class="hp-toc" aria-label="{title}"><h2 class="hp-toc-title">{title}</h2>'
@@ -148,9 +140,8 @@ def sections(document: PolicyDocument, section_anchors: SectionAnchors, heading_
 
 
 def body(document: PolicyDocument, *, root_classes: str = ROOT_CLASS, business: bool = True, with_toc: bool = True,
-         with_title: bool = True, toc_page_numbers: bool = False) -> str:
-    """The policy as one sanitised `<section>` element: title block, contents, sections.
-    `toc_page_numbers` adds the PDF's page-number spans to the contents list."""
+         with_title: bool = True) -> str:
+    """The policy as one sanitised `<section>` element: title block, contents, sections."""
     section_anchors, heading_anchors = resolve_anchors(document)
     parts = [f'<section class="{_e(root_classes)}" lang="{_e(document.language)}">']
     if with_title:
@@ -160,7 +151,7 @@ def body(document: PolicyDocument, *, root_classes: str = ROOT_CLASS, business: 
     if summary:  # the layered summary comes first, before the contents (GDPR Art. 12(1), WP260)
         parts.append(sections(document, section_anchors, heading_anchors, [0]))
     if with_toc and len(document.sections) > first:
-        parts.append(contents(document, section_anchors, page_numbers=toc_page_numbers))
+        parts.append(contents(document, section_anchors))
     parts.append(sections(document, section_anchors, heading_anchors, range(first, len(document.sections))))
     parts.append("</section>")
     return sanitize("".join(parts))

@@ -77,7 +77,7 @@ def pdf_html(document: PolicyDocument, *, with_toc: bool = True) -> str:
         '<meta name="generator" content="HostPolicy">'
         f"{html_renderer.style_element(pdf_css(document))}"
     )
-    content = html_renderer.body(document, with_toc=with_toc, toc_page_numbers=True)
+    content = html_renderer.body(document, with_toc=with_toc)
     return f'<!DOCTYPE html><html lang="{e(document.language)}"><head>{head}</head><body>{content}</body></html>'
 
 
