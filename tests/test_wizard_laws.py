@@ -12,6 +12,7 @@ import pytest
 
 from generator.answers import load_document
 from generator.library import get_catalogues
+from generator.laws import applicability
 from generator.web import catalogue as cat_
 from generator.web import steps
 from tests.test_wizard import BUSINESS_OK, new_draft, page_form, saved, submit, text, url
@@ -398,7 +399,7 @@ def entity_details(html, pid):
     ("US", "Stripe, Inc.", "US"), ("GB", "Stripe Payments UK, Ltd", "GB"), ("FR", "Stripe Payments Europe, Limited", "IE"),
 ])
 def test_processor_entity_prefilled_by_the_business_country(client, allru_answers, country, entity, where):
-    assert CAT.processors["stripe"].entity_for(country, cat_.is_eea(country, CAT)) == (entity, where)
+    assert CAT.processors["stripe"].entity_for(country, applicability.is_eea(country, CAT)) == (entity, where)
     allru_answers["business"]["country"] = country
     allru_answers["processors"] = [{"id": "stripe"}]
     token = new_draft(client, allru_answers)

@@ -1,6 +1,7 @@
 """Thin views: read the request, call a plain function in steps/services/review, pick a template."""
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +14,16 @@ from generator import text as text_
 from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
 
-from . import forms, review as review_, services, steps
+from . import review as review_, services, steps
+
+
+class UploadForm(forms.Form):
+    """The landing page's upload of an answers file to start a draft from."""
+
+    answers_file = forms.FileField(
+        label="Answers file (YAML or JSON)",
+        error_messages={"required": "Choose an answers file to upload.", "empty": "The file is empty."},
+    )
 
 
 def _private(response):
@@ -62,7 +72,7 @@ def _draft_context(request, draft, token, current):
 
 @require_safe  # GET and HEAD
 def landing(request):
-    return render(request, "landing.html", {"upload_form": forms.UploadForm()})
+    return render(request, "landing.html", {"upload_form": UploadForm()})
 
 
 @require_POST
@@ -79,7 +89,7 @@ def start(request):
 @require_POST
 @limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
-    form = forms.UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES)
     errors = ()
     if form.is_valid():
         handle = form.cleaned_data["answers_file"]

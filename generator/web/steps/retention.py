@@ -1,0 +1,114 @@
+"""Step 6, retention: how long each kind of data is kept, from when, and why."""
+from django import forms
+
+from generator.answers.durations import is_duration
+from generator.web import catalogue as cat_
+
+from .base import Bundle, DurationInput, Step, deep_copy, formset, parse_duration_input, put
+
+
+class RetentionForm(forms.Form):
+    data_id = forms.CharField(widget=forms.HiddenInput)
+    retention = DurationInput(label="How long you keep it")
+    retention_after = DurationInput(
+        label="Kept for this long after that (optional)", required=False,
+        help_text="Only with “while active”, for example “30 days” after the account closes.",
+    )
+    retention_starts = forms.CharField(
+        label="The period starts when (optional)", required=False, max_length=300,
+        help_text="In words, to complete “… after …”, for example “your account is closed”.",
+    )
+    retention_reason = forms.CharField(
+        label="Why you keep it that long (optional)", required=False, max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, category_name="", hint=None, **kwargs):
+        self.hint = hint  # current legal periods for this category (clauses/catalogues/data_categories.yaml)
+        super().__init__(*args, **kwargs)
+        self.category_name = category_name
+        self.fields["retention"].error_messages["required"] = f"Enter how long you keep {category_name.lower() or 'this data'}."
+
+    def clean(self):
+        data = super().clean()
+        if data.get("retention_after") and data.get("retention") not in (None, "while_active"):
+            self.add_error(
+                "retention_after",
+                "A period after the end only makes sense with “while active”; leave this empty or change the period above.",
+            )
+        return data
+
+
+class RetentionStep(Step):
+    slug = "retention"
+    title = "How long you keep data"
+    nav_title = "Retention"
+    intro = (
+        "One row for each kind of data you collect, filled in with a usual period and reason. "
+        "Change them to match what you really do."
+    )
+    template = "wizard/steps/retention.html"
+
+    def applies(self, answers):
+        # Skipped once the data step says nothing is collected; before that it simply has no rows yet.
+        return "data" not in answers or bool(answers["data"])
+
+    def is_done(self, answers):
+        return bool(answers.get("data")) and all("retention" in d for d in answers["data"])
+
+    def forms(self, answers, data=None):
+        cat = cat_.get_catalogues()
+        initial, row_kwargs = [], []
+        for item in answers.get("data", ()):
+            default = cat.data_categories.get(item["id"])
+            after = item.get("retention_after")
+            starts = item.get("retention_starts")
+            if after and not is_duration(after):
+                starts, after = starts or after, None  # "service termination": an event, not a period
+            if "retention" in item:
+                row = {"retention": item["retention"], "retention_after": after or "", "retention_starts": starts or "",
+                       "retention_reason": item.get("retention_reason", "")}
+            elif default:
+                row = {
+                    "retention": default.retention.text if default.retention else "",
+                    "retention_after": default.retention_after.text if default.retention_after else "",
+                    "retention_starts": default.retention_starts or "", "retention_reason": default.retention_reason or "",
+                }
+                # the current legal period where the business is established (German invoices: 8 years)
+                local = default.retention_defaults.get((answers.get("business") or {}).get("country"))
+                if local:
+                    row.update({"retention_after": ""}, **{k: str(v) for k, v in local.items() if k in row})
+            else:
+                row = {"retention": "", "retention_after": "", "retention_starts": "", "retention_reason": ""}
+            row["data_id"] = item["id"]
+            initial.append(row)
+            row_kwargs.append({"category_name": cat_.data_name(item["id"], answers, cat), "hint": default.hint if default else None})
+        FS = formset(RetentionForm, extra=0, can_delete=False)
+        FS.row_kwargs = row_kwargs
+        rows = FS(data, initial=initial, prefix="retention")
+        b = Bundle(rows=rows)
+        b.rows_label = "Data"
+        return b
+
+    def apply(self, answers, bundle):
+        new = deep_copy(answers)
+        by_id = {item["id"]: item for item in new.get("data", ())}
+        for form in bundle.rows.forms:
+            c = form.cleaned_data
+            item = by_id.get(c.get("data_id"))
+            if item is None:
+                continue  # the data step changed in another tab; that row no longer exists
+            item["retention"] = c["retention"]
+            for key in ("retention_after", "retention_starts", "retention_reason"):
+                put(item, key, (c.get(key) or "").strip() or None)
+        return new
+
+    def context(self, answers, bundle):
+        indefinite = [cat_.data_name(d["id"], answers) for d in answers.get("data", ()) if d.get("retention") == "indefinite"]
+        rows = []
+        for form in bundle.rows.forms:
+            value = form["retention"].value()
+            shown = parse_duration_input(value) if value else None
+            rows.append({"form": form, "name": form.category_name, "indefinite": shown == "indefinite",
+                         "hint": getattr(form, "hint", None)})
+        return {"retention_rows": rows, "indefinite": indefinite, "no_data_yet": "data" not in answers}
