@@ -87,12 +87,14 @@ def largest_example():
 def wizard_step_times(runs):
     """(example name, [(step, median ms)]): each step's GET through the whole Django stack
     (middleware, view, template) for a draft holding the largest worked example."""
+    from django.conf import settings
     from django.test import Client
-    from django.test.utils import setup_test_environment
 
     from generator.web import services, steps
 
-    setup_test_environment()
+    # As gunicorn serves it: DEBUG off (no template debug data), no test-run template signals.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     path = largest_example()
     draft, token, errors = services.upload_answers(path.read_bytes())
     assert not errors, errors

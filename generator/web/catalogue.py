@@ -3,6 +3,8 @@
 (missing files give empty lists, never errors). Which legal questions apply (representatives,
 suggested laws, transfers) is decided in the domain layer, generator.laws.applicability.
 """
+from django.utils.choices import BaseChoiceIterator
+
 from generator import laws, library
 from generator.answers import model
 from generator.laws import applicability
@@ -29,14 +31,34 @@ def country_label(code, cat=None):
 _COUNTRY_CHOICES = {}  # id(catalogues) -> (catalogues, choices): sorted once per loaded catalogue
 
 
+class Choices(BaseChoiceIterator):
+    """Choices Django takes as they are: a form field given a plain list normalises all of it again,
+    about 250 countries for each country field of a page."""
+
+    def __init__(self, items):
+        self.items = tuple(items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+    def __add__(self, other):
+        return Choices(self.items + tuple(other))
+
+    def __radd__(self, other):
+        return Choices(tuple(other) + self.items)
+
+
 def country_choices(cat=None):
     """(code, name) of every country, by name."""
     cat = cat or get_catalogues()
     cached = _COUNTRY_CHOICES.get(id(cat))
     if cached is None or cached[0] is not cat:
-        choices = tuple(sorted(((code, country_label(code, cat)) for code in cat.countries), key=lambda c: c[1].casefold()))
+        choices = Choices(sorted(((code, country_label(code, cat)) for code in cat.countries), key=lambda c: c[1].casefold()))
         cached = _COUNTRY_CHOICES[id(cat)] = (cat, choices)
-    return list(cached[1])
+    return cached[1]
 
 
 def law_labels():

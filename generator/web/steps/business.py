@@ -10,7 +10,9 @@ from generator.laws import applicability
 from generator.web import catalogue as cat_
 from generator.web.catalogue import QUEBEC
 
-from .base import Bundle, EmailInput, Step, UrlInput, clean_url, deep_copy, ordered, put, required_message, without_empty
+from .base import (
+    Bundle, Choice, EmailInput, Step, UrlInput, clean_url, deep_copy, ordered, put, required_message, without_empty,
+)
 
 
 class BusinessForm(forms.Form):
@@ -29,7 +31,7 @@ class BusinessForm(forms.Form):
         label="Postal address", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message("the business's postal address"),
     )
-    country = forms.ChoiceField(
+    country = Choice(
         label="Country where the business is established",
         error_messages={"required": "Choose the country where the business is established."},
     )
@@ -45,14 +47,14 @@ class BusinessForm(forms.Form):
 
     # Where in the country the business is established (business.region, ISO 3166-2): the German
     # Land chooses the supervisory authority; Quebec has its own private-sector Act.
-    region_de = forms.ChoiceField(
+    region_de = Choice(
         label="Land (federal state) where the business is established", required=False,
         help_text="A private company in Germany is supervised by the data protection authority of its Land "
                   "(§ 40 BDSG). Filled in from your postcode; change it if it is wrong.",
     )
     # the Land the page proposed from the postcode: left unchanged, it follows a new address
     region_suggested = forms.CharField(required=False, widget=forms.HiddenInput)
-    region_ca = forms.ChoiceField(
+    region_ca = Choice(
         label="Province or territory where the business is established", required=False, widget=forms.RadioSelect,
         choices=[("CA-QC", "Quebec"), ("other", "Another province or territory")],
         help_text="An enterprise in Quebec is also subject to Quebec's Act respecting the protection of "
@@ -86,15 +88,15 @@ class BusinessForm(forms.Form):
                 label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})),
             f"{short}_rep_email": EmailInput(label="Email", required=False,
                                              label_word=f"email address for the {who} representative"),
-            f"{short}_rep_country": forms.ChoiceField(label="Country (optional)", required=False),
+            f"{short}_rep_country": Choice(label="Country (optional)", required=False),
             f"{short}_rep_exempt": forms.BooleanField(
                 label=f"The exemption applies to us: we have not appointed {article} {who} representative",
                 required=False, help_text=exemption),
         }
 
-    def __init__(self, *args, country_choices=(), rep_rule=None, land_choices=(), rep_country_choices=None, **kwargs):
+    def __init__(self, *args, country_choices=cat_.Choices(()), rep_rule=None, land_choices=(), rep_country_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country")] + list(country_choices)
+        self.fields["country"].choices = [("", "Choose a country")] + country_choices
         self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
         for short, who, article, exemption in self.REPRESENTATIVES:
             self.fields.update(self.representative_fields(short, who, article, exemption))
@@ -105,14 +107,17 @@ class BusinessForm(forms.Form):
         lines = [line.strip() for line in self.cleaned_data["websites"].replace(",", "\n").splitlines() if line.strip()]
         if not lines:
             raise ValidationError("Enter at least one website.")
-        out = []
+        out, wrong = [], []
         for line in lines:
             try:
                 url = clean_url(line, f"web address for “{line}”")
-            except ValidationError as exc:
-                raise ValidationError(f"“{line}” is not a web address; enter it like https://www.example.com.") from exc
+            except ValidationError:
+                wrong.append(ValidationError(f"“{line}” is not a web address; enter it like https://www.example.com."))
+                continue
             if url not in out:
                 out.append(url)
+        if wrong:
+            raise ValidationError(wrong)  # every bad line at once, each its own message
         return out
 
     def _clean_region(self, data):

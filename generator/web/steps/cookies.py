@@ -4,7 +4,7 @@ from django import forms
 from generator.answers import model
 from generator.web import catalogue as cat_
 
-from .base import Bundle, DurationInput, Step, choices, deep_copy, format_duration_input, formset, labels, put
+from .base import Bundle, Choice, DurationInput, Step, choices, deep_copy, format_duration_input, formset, labels, put
 
 
 class CookiesForm(forms.Form):
@@ -16,9 +16,9 @@ class CookiesForm(forms.Form):
 
 class CookieForm(forms.Form):
     name = forms.CharField(label="Cookie name", max_length=200)
-    purpose = forms.ChoiceField(label="Purpose")
+    purpose = Choice(label="Purpose")
     duration = DurationInput(label="How long it lasts", help_text="For example “session”, “30 minutes”, “14 days” or “1 year”.")
-    exemption = forms.ChoiceField(
+    exemption = Choice(
         label="Why it needs no consent (only without a cookie banner)", required=False,
     )
 

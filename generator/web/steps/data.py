@@ -8,7 +8,7 @@ from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, DurationInput, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, labels, ordered, put,
+    Bundle, Checkboxes, Choice, DurationInput, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, labels, ordered, put,
 )
 
 
@@ -31,7 +31,7 @@ class DataForm(forms.Form):
         label="We sell to consumers in other EU countries and declare VAT through the One-Stop-Shop", required=False,
         help_text="EU VAT law then requires the sales records and the evidence of each customer's country to be kept 10 years.",
     )
-    marketing_email = forms.ChoiceField(label="Marketing emails", widget=forms.RadioSelect, initial="none")
+    marketing_email = Choice(label="Marketing emails", widget=forms.RadioSelect, initial="none")
     remarketing = forms.BooleanField(
         label="We show ads to past visitors on other sites (remarketing)", required=False,
     )
@@ -53,7 +53,7 @@ class DataForm(forms.Form):
         self.fields["categories"].choices = [(c.id, c.name) for c in categories]
         self.fields["marketing_email"].choices = choices(model.EMAIL_MARKETING, "wizard_email_marketing")
         for cat in categories:
-            self.fields[f"basis_{cat.id}"] = forms.ChoiceField(
+            self.fields[f"basis_{cat.id}"] = Choice(
                 label=f"Legal basis for {cat.name.lower()}", required=False,
                 choices=[("", f"Default: {labels('wizard_legal_bases').get(cat.legal_basis, cat.legal_basis)}")]
                 + choices(model.LEGAL_BASES, "wizard_legal_bases"),
@@ -76,7 +76,7 @@ class CustomDataForm(forms.Form):
         help_text="Separate them with commas, for example “CCTV footage, visitor log”.",
     )
     purposes = Checkboxes(label="Why you use it", required=False)
-    legal_basis = forms.ChoiceField(label="Legal basis", required=False)
+    legal_basis = Choice(label="Legal basis", required=False)
 
     def __init__(self, *args, purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

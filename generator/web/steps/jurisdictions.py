@@ -34,10 +34,10 @@ class JurisdictionsForm(forms.Form):
     safeguards_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, country_choices=(), **kwargs):
+    def __init__(self, *args, country_choices=cat_.Choices(()), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdictions"].choices = choices(model.LAWS, cat_.law_labels())
-        self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + list(country_choices)
+        self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + country_choices
         self.fields["safeguards"].choices = choices(model.SAFEGUARDS, "wizard_safeguards")
         self.fields["registrations"].choices = choices(model.REGISTRATIONS, "wizard_registrations")
 

@@ -5,7 +5,9 @@ from django import forms
 from generator.answers import model
 from generator.web import catalogue as cat_
 
-from .base import Bundle, Checkboxes, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, ordered, put
+from .base import (
+    Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, ordered, put,
+)
 
 
 RESTRICTED_LABEL = "We use {name} in restricted, non-targeting mode (for example Google's restricted data processing)"
@@ -18,7 +20,7 @@ RESTRICTED_HELP = (
 class ProcessorsForm(forms.Form):
     processors = Checkboxes(label="Services you share personal data with", required=False)
 
-    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), country_choices=(), **kwargs):
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), country_choices=cat_.Choices(()), **kwargs):
         """details: (id, name) of the chosen catalogue processors, which get an entity and a country
         (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
         name) of the advertising and analytics processors, which get the restricted-mode box."""
@@ -29,9 +31,9 @@ class ProcessorsForm(forms.Form):
                 label=f"Legal entity you contract with for {name}", max_length=300, required=False,
                 help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
             )
-            self.fields[f"country_{pid}"] = forms.ChoiceField(
+            self.fields[f"country_{pid}"] = Choice(
                 label="Country where that entity is established", required=False,
-                choices=[("", "Choose a country")] + list(country_choices),
+                choices=[("", "Choose a country")] + country_choices,
             )
         for pid, name in restrictable:
             self.fields[f"restricted_{pid}"] = forms.BooleanField(
@@ -54,14 +56,14 @@ class CustomProcessorForm(forms.Form):
         help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
                   "policy uses what you use it for.",
     )
-    country = forms.ChoiceField(label="Country where it is established")
+    country = Choice(label="Country where it is established")
     data = Checkboxes(label="Data it receives")
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
-    safeguard = forms.ChoiceField(label="Transfer safeguard (optional)", required=False)
+    safeguard = Choice(label="Transfer safeguard (optional)", required=False)
 
-    def __init__(self, *args, country_choices=(), data_choices=(), **kwargs):
+    def __init__(self, *args, country_choices=cat_.Choices(()), data_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country")] + list(country_choices)
+        self.fields["country"].choices = [("", "Choose a country")] + country_choices
         self.fields["data"].choices = list(data_choices)
         self.fields["safeguard"].choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
         self.fields["name"].error_messages["required"] = "Enter the processor's name, or tick “Remove”."

@@ -9,7 +9,7 @@ from generator import laws
 from generator.answers import model
 from generator.laws import applicability
 
-from .base import Bundle, Checkboxes, Step, UrlInput, choices, deep_copy, in_owner_order, put
+from .base import Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, in_owner_order, put
 
 
 class RightsForm(forms.Form):
@@ -55,11 +55,14 @@ class RightsForm(forms.Form):
     )
     effective_date = forms.DateField(
         label="Date the policy takes effect (optional)", required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to use the day the policy is generated.",
-        error_messages={"invalid": "Enter a date like 2026-11-23."},
+        # A plain text box: a browser's date picker shows its locale's order (mm/dd/yyyy in the US)
+        # while the answers, and this message, use year-month-day.
+        input_formats=["%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"}),
+        help_text="As year-month-day, for example 2026-11-23. Leave empty to use the day the policy is generated.",
+        error_messages={"invalid": "Enter the date as year-month-day, like 2026-11-23."},
     )
-    paper = forms.ChoiceField(label="Paper size for the PDF", initial="A4")
+    paper = Choice(label="Paper size for the PDF")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +114,7 @@ class RightsStep(Step):
             "notify_by": changes.get("notify_by", ["email", "website"]),
             "min_age": (answers.get("children") or {}).get("min_age", 16),
             "effective_date": policy.get("effective_date") or "",
-            "paper": policy.get("paper", "A4"),
+            "paper": policy.get("paper") or default_paper((answers.get("business") or {}).get("country")),
         }
         return Bundle(main=RightsForm(data, initial=initial))
 
@@ -144,6 +147,15 @@ class RightsStep(Step):
             typed = str(form.data.get("response_days", "")).strip()
             days = int(typed) if typed.isdigit() and 1 <= int(typed) <= 90 else days
         return {"response_periods": response_periods(answers, days), "response_days_shown": days}
+
+
+# Where US Letter is the usual paper; A4 everywhere else.
+LETTER_COUNTRIES = ("US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR")
+
+
+def default_paper(country):
+    """The paper a business in `country` most likely prints on."""
+    return "Letter" if country in LETTER_COUNTRIES else "A4"
 
 
 def response_periods(answers, days):

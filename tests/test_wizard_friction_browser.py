@@ -1,0 +1,101 @@
+"""Issue 11's friction items, each tried in Debian's Chromium against the real form (fixtures from
+tests/test_wizard_browser.py). Run with `pytest -m browser`."""
+import copy
+
+import pytest
+
+from generator.web import services
+from tests.test_wizard_browser import allow_orm_beside_playwright, chromium, page  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _luminance(rgb):
+    def channel(c):
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a, b):
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _rgb(css):
+    return tuple(int(float(x)) for x in css[css.index("(") + 1:css.index(")")].split(",")[:3])
+
+
+def test_unticked_checkboxes_and_other_controls_have_3_to_1_border_contrast(page, live_server, allru_answers):
+    """Item 7 (WCAG 1.4.11): every unticked checkbox, radio, text field and select on every step
+    has a border at least 3:1 against the page behind it."""
+    draft, token = services.draft_create(allru_answers)
+    for step in ("business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights"):
+        page.goto(f"{live_server.url}/d/{token}/{step}/")
+        controls = page.evaluate("""() => [...document.querySelectorAll(
+            'input[type=checkbox]:not(:checked), input[type=radio]:not(:checked), input.form-control, select, textarea')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => {
+              let bg = 'rgb(255, 255, 255)';
+              for (let p = el.parentElement; p; p = p.parentElement) {
+                const c = getComputedStyle(p).backgroundColor;
+                if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') { bg = c; break; }
+              }
+              return [el.name, getComputedStyle(el).borderTopColor, bg];
+            })""")
+        assert controls, step
+        low = [(name, border, bg) for name, border, bg in controls if contrast(_rgb(border), _rgb(bg)) < 3]
+        assert not low, (step, low[:5])
+
+
+def test_every_bad_website_line_is_reported_at_once(page, live_server):
+    """Item 5."""
+    draft, token = services.draft_create({})
+    page.goto(f"{live_server.url}/d/{token}/business/")
+    page.get_by_label("Websites this policy covers").fill("https://ok.example\nnot a site\nhttps://also.example\nbad one")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    errors = page.locator("#id_websites_error").inner_text()
+    assert "“not a site” is not a web address" in errors and "“bad one” is not a web address" in errors
+
+
+def test_paper_follows_the_country_and_the_date_is_typed_year_month_day(page, live_server, allru_answers):
+    """Item 9: a US business gets US Letter; the date box shows and asks year-month-day."""
+    answers = copy.deepcopy(allru_answers)
+    answers["business"].update(country="US", address="1 Main St, Springfield, IL 62701, USA")
+    answers.pop("policy", None)
+    draft, token = services.draft_create(answers)
+    page.goto(f"{live_server.url}/d/{token}/rights/")
+    assert page.locator("#id_paper").input_value() == "Letter"
+    date = page.locator("#id_effective_date")
+    assert date.get_attribute("type") == "text" and date.get_attribute("placeholder") == "YYYY-MM-DD"
+    date.fill("11/23/2026")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    assert "Enter the date as year-month-day, like 2026-11-23." in page.locator("#id_effective_date_error").inner_text()
+    page.locator("#id_effective_date").fill("2026-11-23")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    draft.refresh_from_db()
+    assert draft.answers["policy"]["effective_date"] == "2026-11-23" and draft.answers["policy"]["paper"] == "Letter"
+
+
+def test_new_rows_mark_nothing_required(page, live_server, allru_answers):
+    """Item 9: the empty row for a new cookie or processor does not star its fields as required."""
+    draft, token = services.draft_create(allru_answers)
+    page.goto(f"{live_server.url}/d/{token}/cookies/")
+    new_row = page.locator("fieldset.formset-row", has_text="(new, leave empty if not needed)").first
+    assert new_row.locator(".asteriskField").count() == 0
+    assert new_row.locator("[required]").count() == 0
+
+
+def test_processors_keep_the_owners_order(page, live_server, allru_answers):
+    """Item 10: a processor added later follows those already chosen, whatever the catalogue's order."""
+    draft, token = services.draft_create(allru_answers)
+    page.goto(f"{live_server.url}/d/{token}/processors/")
+    page.locator("input[name=processors][value=stripe]").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    draft.refresh_from_db()
+    assert [r["id"] for r in draft.answers["processors"]] == ["tucows_opensrs", "geotrust", "stripe"]
