@@ -136,6 +136,11 @@ def cache_key(html_string, paper):
     return digest.hexdigest()
 
 
+def render_pdf_document(document, *, cache=True):
+    """The PDF renderer of the formats registry: from the cache unless `cache=False`."""
+    return render_pdf_cached(document) if cache else render_pdf(document)
+
+
 def render_pdf_cached(document, directory=None):
     """The PDF from the cache when this exact HTML was rendered before, else rendered and stored."""
     html_string = pdf_html(document)

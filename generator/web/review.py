@@ -15,15 +15,6 @@ from . import services, steps
 
 log = logging.getLogger(__name__)
 
-# fmt: (label shown on the review step, file name of the download)
-FORMATS = {
-    "pdf": ("PDF", "privacy-policy.pdf"),
-    "html": ("Web page (HTML)", "privacy-policy.html"),
-    "markdown": ("Markdown", "privacy-policy.md"),
-    "snippet": ("HTML snippet", "privacy-policy-snippet.html"),
-    "json": ("JSON", "privacy-policy.json"),
-}
-
 
 @dataclass
 class Review:
@@ -117,10 +108,8 @@ def traces(answers):
 
 def download(answers, fmt):
     """(content, content type, file name) of the policy in a format; ValueError if it cannot be made."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
+    output = renderers.get_format(fmt)
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    content = renderers.render(policy.build(result.answers), fmt)
-    return content, renderers.CONTENT_TYPES[fmt], FORMATS[fmt][1]
+    return output.render(policy.build(result.answers)), output.content_type, output.filename()

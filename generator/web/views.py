@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from generator import text as text_
 from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
+from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 
 from . import review as review_, services, steps
 
@@ -214,7 +215,7 @@ def review(request, draft, token):
         "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
         "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
         # the review already built the current policy: compare against it rather than build it again
@@ -236,20 +237,20 @@ def _pdf_response(request, answers, stem=""):
     (generator.tasks) and a page that reloads itself every few seconds waits for it, without
     JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged)."""
     from generator import policy, tasks
-    from generator.render import CONTENT_TYPES
     from generator.render import pdf as pdf_renderer
 
     result = services.validate(answers)
     if not result.ok:
         raise Http404("This download is not available")
     document = policy.build(result.answers)
-    filename = f"{stem}{review_.FORMATS['pdf'][1]}"
+    pdf = OUTPUT_FORMAT["pdf"]
+    filename = f"{stem}{pdf.filename()}"
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
-        return _attachment(pdf_renderer.render_pdf(document), CONTENT_TYPES["pdf"], filename)
+        return _attachment(pdf_renderer.render_pdf(document), pdf.content_type, filename)
     job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1")
     if job.status == "ready":
-        return _attachment(job.data, CONTENT_TYPES["pdf"], filename)
+        return _attachment(job.data, pdf.content_type, filename)
     context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
                "back_url": request.META.get("HTTP_REFERER", "") if url_has_allowed_host_and_scheme(
                    request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}) else ""}
@@ -270,10 +271,8 @@ def _download_response(answers, fmt, stem=""):
 
 @require_safe  # GET and HEAD
 @draft_view
-def download(request, draft, token, fmt):
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+def download(request, draft, token, fmt):  # `fmt` is a registered format: the URL converter says so
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
 
@@ -341,7 +340,7 @@ def version(request, draft, token, number):
         "wording": services.wording_changes(
             services.version_document(previous), services.version_document(current),
         ) if previous else None,
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
     })
     return render(request, "wizard/version.html", context)
 
@@ -359,8 +358,6 @@ def version_answers_yaml(request, draft, token, number):
 @draft_view
 def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")
