@@ -341,12 +341,16 @@ def test_services_valid_and_invalid(client):
     token = new_draft(client)
     business_done(client, token)
     response = submit(client, token, "services", {"services": []})
-    assert response.status_code == 200 and "Choose at least one service." in text(response)
+    assert response.status_code == 200 and "Choose at least one service, or tick “We sell none of these”." in text(response)
     assert 'id="id_services_error"' in text(response)
     response = submit(client, token, "services", {"services": ["vps", "domains"], "processor_for_customers": None})
     assert response["Location"] == url(token, "data")
     a = saved(token)
     assert a["services"] == ["vps", "domains"] and a["roles"] == {"processor_for_customers": False}
+    # a website with no hosting services, which the contract allows, is said with its own box
+    response = submit(client, token, "services", {"services": [], "no_services": "on"})
+    assert response["Location"] == url(token, "data") and saved(token)["services"] == []
+    assert page_form(text(client.get(url(token, "services"))))["no_services"] == ["on"]
 
 
 def test_services_refuses_unknown_service(client):
@@ -670,7 +674,6 @@ def test_rights_invalid(client):
     response = submit(client, token, "rights", {"request_channels": ["control_panel"], "control_panel_url": "",
                                                "response_days": "200", "notice_days": "soon"})
     html = text(response)
-    assert "Enter the control panel&#x27;s address, since requests can be made there." in html
     assert "Enter at most 90 days" in html and "Enter a whole number of days, like 30." in html
 
 

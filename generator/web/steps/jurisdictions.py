@@ -76,8 +76,9 @@ class JurisdictionsStep(Step):
         new["storage_locations"] = list(d["storage_locations"])
         transfers = dict(new.get("transfers") or {})
         quebec = "ca" in new["jurisdictions"]
-        put(transfers, "safeguards", in_owner_order(d.get("safeguards", ()), transfers.get("safeguards"), model.SAFEGUARDS)
-             if applicability.transfers_apply(new) else None)
+        if applicability.transfers_apply(new):
+            put(transfers, "safeguards", in_owner_order(d.get("safeguards", ()), transfers.get("safeguards"), model.SAFEGUARDS))
+        # otherwise the question is not asked, and safeguards an uploaded file states are kept
         put(transfers, "quebec_assessment", True if quebec and d.get("quebec_assessment") else None)
         put(new, "transfers", transfers)
         put(new, "quebec_governance_policy", True if quebec and d.get("quebec_governance_policy") else None)

@@ -78,13 +78,6 @@ class RightsForm(forms.Form):
                 raise ValidationError("Keep each measure under 200 characters.")
         return lines
 
-    def clean(self):
-        data = super().clean()
-        if "control_panel" in (data.get("request_channels") or ()) and not data.get("control_panel_url"):
-            if "control_panel_url" not in self.errors:
-                self.add_error("control_panel_url", "Enter the control panel's address, since requests can be made there.")
-        return data
-
 
 class RightsStep(Step):
     slug = "rights"

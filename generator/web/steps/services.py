@@ -7,9 +7,10 @@ from .base import Bundle, Checkboxes, Step, deep_copy, in_owner_order
 
 
 class ServicesForm(forms.Form):
-    services = Checkboxes(
-        label="Which services do you sell?",
-        error_messages={"required": "Choose at least one service."},
+    services = Checkboxes(label="Which services do you sell?", required=False)
+    # The contract allows no services: a business whose website is all the policy covers.
+    no_services = forms.BooleanField(
+        label="We sell none of these: the policy covers our website only", required=False,
     )
     processor_for_customers = forms.BooleanField(
         label="We store websites, email or other data for customers on their instructions (as their data processor)",
@@ -19,6 +20,14 @@ class ServicesForm(forms.Form):
     def __init__(self, *args, service_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"].choices = list(service_choices)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("services") and not data.get("no_services") and "services" not in self.errors:
+            self.add_error("services", "Choose at least one service, or tick “We sell none of these”.")
+        if data.get("services") and data.get("no_services"):
+            self.add_error("no_services", "Untick this, or untick the services above: you chose some.")
+        return data
 
 
 class ServicesStep(Step):
@@ -35,6 +44,7 @@ class ServicesStep(Step):
         roles = answers.get("roles") or {}
         initial = {
             "services": answers.get("services", []),
+            "no_services": "services" in answers and not answers["services"],
             "processor_for_customers": roles.get("processor_for_customers", True),
         }
         return Bundle(main=ServicesForm(data, initial=initial, service_choices=cat_.service_choices()))
