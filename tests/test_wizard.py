@@ -286,9 +286,9 @@ def test_business_invalid_post_shows_errors_next_to_fields(client):
 
 def test_business_representatives_depend_on_saved_country(client):
     token = new_draft(client)
-    html = text(client.get(url(token, "business")))  # no country yet: both asked
-    assert re.search(r'data-rep="eu"[^>]*>', html).group(0).count("hidden") == 0
-    assert re.search(r'data-rep="uk"[^>]*>', html).group(0).count("hidden") == 0
+    html = text(client.get(url(token, "business")))  # no country yet: none asked (issue 11, item 4)
+    assert "hidden" in re.search(r'data-rep="eu"[^>]*>', html).group(0)
+    assert "hidden" in re.search(r'data-rep="uk"[^>]*>', html).group(0)
     business_done(client, token)  # GB: outside the EEA, inside the UK
     html = text(client.get(url(token, "business")))
     assert "hidden" not in re.search(r'data-rep="eu"[^>]*>', html).group(0)
@@ -557,8 +557,8 @@ def test_retention_invalid_and_indefinite_warning(client):
     response = submit(client, token, "retention", {"retention-1-retention": "a long time"})
     assert response.status_code == 200 and "Enter a period such as" in text(response)
     response = submit(client, token, "retention", {"retention-1-retention": "", "retention-0-retention": "P1Y"})
+    assert "Billing and payment records: How long you keep it" in text(response)
     assert "Enter how long you keep billing and payment records." in text(response)
-    assert "Kept for this long after that" in text(response)
     response = submit(client, token, "retention", {"retention-0-retention": "while active",
                                                   "retention-1-retention": "indefinitely"})
     assert response.status_code == 302
@@ -567,11 +567,21 @@ def test_retention_invalid_and_indefinite_warning(client):
     assert "with no end date" in html and "indefinite-warning" in html
 
 
-def test_retention_after_only_with_while_active(client):
+def test_retention_fixed_period_with_a_period_after_and_an_event(client):
+    """Issue 11, item 2: what the contract accepts, the form accepts; errors name the row's data."""
     token = new_draft(client)
-    submit(client, token, "data", {"categories": ["billing"]})
-    response = submit(client, token, "retention", {"retention-0-retention_after": "30 days"})
-    assert "only makes sense with “while active”" in text(response)
+    submit(client, token, "data", {"categories": ["account", "billing"]})
+    response = submit(client, token, "retention", {"retention-1-retention": "6 years", "retention-1-retention_after": "1 year"})
+    assert response.status_code == 302
+    assert saved(token)["data"][1]["retention"] == "P6Y" and saved(token)["data"][1]["retention_after"] == "P1Y"
+    response = submit(client, token, "retention", {"retention-1-retention_after": "service termination",
+                                                  "retention-1-retention_starts": ""})
+    assert response.status_code == 302
+    billing = saved(token)["data"][1]
+    assert billing["retention_starts"] == "service termination" and "retention_after" not in billing
+    response = submit(client, token, "retention", {"retention-1-retention_after": "while active"})
+    html = text(response)
+    assert "Billing and payment records: Then kept for this long after that" in html and "Data 2" not in html
 
 
 def test_retention_step_skipped_when_no_data_is_collected(client):

@@ -99,3 +99,47 @@ def test_processors_keep_the_owners_order(page, live_server, allru_answers):
     page.wait_for_load_state()
     draft.refresh_from_db()
     assert [r["id"] for r in draft.answers["processors"]] == ["tucows_opensrs", "geotrust", "stripe"]
+
+
+def test_retention_takes_an_event_and_names_each_row_by_its_data(page, live_server, allru_answers):
+    """Item 2: "service termination" after a fixed period is accepted (the clock's start), a period
+    after a fixed one too, and an error names the row by the data's label."""
+    draft, token = services.draft_create(allru_answers)
+    page.goto(f"{live_server.url}/d/{token}/retention/")
+    hosted = page.locator("fieldset.formset-row", has_text="Content you host with us")
+    hosted.get_by_label("Then kept for this long after that (optional)").fill("service termination")
+    hosted.get_by_label("The period starts when (optional)").fill("")
+    billing = page.locator("fieldset.formset-row", has_text="Billing and payment records")
+    billing.get_by_label("Then kept for this long after that (optional)").fill("1 year")
+    logs = page.locator("fieldset.formset-row", has_text="Server and network logs")
+    logs.get_by_label("Then kept for this long after that (optional)").fill("indefinite")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    summary = page.locator(".error-summary").inner_text()
+    assert "Server and network logs" in summary and "Then kept for this long after that" in summary and "Data " not in summary
+    page.locator("fieldset.formset-row", has_text="Server and network logs").get_by_label(
+        "Then kept for this long after that (optional)").fill("")
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    draft.refresh_from_db()
+    data = {d["id"]: d for d in draft.answers["data"]}
+    assert data["hosted_content"]["retention_starts"] == "service termination" and "retention_after" not in data["hosted_content"]
+    assert data["billing"]["retention"] == "P6Y" and data["billing"]["retention_after"] == "P1Y"
+
+
+def test_representatives_appear_only_when_they_apply_with_their_role_in_every_label(page, live_server):
+    """Item 4: nothing before a country is chosen; a US business gets the EU, UK and Swiss fieldsets,
+    each label naming its role; a UK business only the EU and Swiss ones."""
+    draft, token = services.draft_create({})
+    page.goto(f"{live_server.url}/d/{token}/business/")
+    for who in ("EU", "UK", "Swiss"):
+        assert page.get_by_label(f"{who} representative's name").is_hidden()
+    assert page.get_by_label("Data protection officer's name").is_visible()
+    page.get_by_label("Country where the business is established").select_option("US")
+    for who in ("EU", "UK", "Swiss"):
+        assert page.get_by_label(f"{who} representative's name").is_visible()
+        assert page.get_by_label(f"{who} representative's email").is_visible()
+    page.get_by_label("Country where the business is established").select_option("GB")
+    assert page.get_by_label("EU representative's name").is_visible()
+    assert page.get_by_label("UK representative's name").is_hidden()
+    assert page.get_by_label("Swiss representative's name").is_visible()

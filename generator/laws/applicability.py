@@ -33,10 +33,11 @@ def safe_zone(cat: Catalogues | None = None) -> set[str]:
 
 def representatives_for_country(country: str | None, cat: Catalogues | None = None) -> dict[str, bool]:
     """Which representatives apply (law id -> bool) to a business established in `country`, by the
-    registry's Art. 27-style rules. With no country chosen yet every one may apply."""
+    registry's Art. 27-style rules. With no country chosen yet none is known to apply: the
+    questions appear once the country is chosen."""
     cat = cat or get_catalogues()
     return {
-        law.id: (not country) or representative_needed(law, country, cat.countries)
+        law.id: bool(country) and representative_needed(law, country, cat.countries)
         for law in get_laws().values() if law.representative
     }
 

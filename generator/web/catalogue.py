@@ -134,8 +134,10 @@ def processor_where(proc, cat=None, country=None):
     return text + (f"; also {', '.join(extra)}" if extra else "")
 
 
-def chosen_processor_cookies(answers, cat=None):
-    """Cookies the chosen processors set on the business's pages: (processor name, cookie) pairs."""
+def catalogue_processor_cookies(answers, cat=None):
+    """Cookies the catalogue says the chosen processors set on the business's pages: (processor
+    name, cookie name, purpose, duration, description). Cookies the answers give a processor are
+    the cookies step's own rows."""
     cat = cat or get_catalogues()
     out = []
     for ref in answers.get("processors", ()):
@@ -143,8 +145,6 @@ def chosen_processor_cookies(answers, cat=None):
             proc = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "")
             if proc:
                 out += [(proc.name, c.name, c.purpose, c.duration.text, c.description) for c in proc.cookies]
-        for c in ref.get("cookies", ()):
-            out.append((ref.get("name") or ref.get("id"), c["name"], c["purpose"], c["duration"], c.get("description")))
     return out
 
 

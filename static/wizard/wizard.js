@@ -28,7 +28,8 @@
     function update() {
       var code = country.value;
       reps.forEach(function (fieldset) {
-        fieldset.hidden = code !== "" && words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
+        // shown only once a country is chosen, and only where that law asks for a representative
+        fieldset.hidden = code === "" || words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
       });
       regions.forEach(function (block) { block.hidden = code !== block.getAttribute("data-region-for"); });
     }

@@ -114,22 +114,30 @@ def formset(form, extra=1, can_delete=True):
 
 @dataclass
 class Bundle:
-    """The forms of one step page: a main form and optionally one formset."""
+    """The forms of one step page: a main form, optionally one formset (`rows`), and further
+    formsets by name (`more_rows`: name -> (formset, how its rows are called))."""
 
     main: forms.Form | None = None
     rows: forms.BaseFormSet | None = None
     extra: dict = field(default_factory=dict)
     rows_label: str = "Row"
+    more_rows: dict = field(default_factory=dict)
+
+    def formsets(self):
+        """(formset, row label) of every formset on the page."""
+        out = [(self.rows, self.rows_label)] if self.rows is not None else []
+        return out + list(self.more_rows.values())
 
     def is_valid(self):
         ok = self.main.is_valid() if self.main is not None else True
-        if self.rows is not None:
-            ok = self.rows.is_valid() and ok
+        for rows, _ in self.formsets():
+            ok = rows.is_valid() and ok
         return ok
 
-    def row_name(self, index, form):
+    @staticmethod
+    def row_name(index, form, label="Row"):
         """How errors name a row: the form's own `row_name` (a retention row's data label), else "Cookie 2"."""
-        return getattr(form, "row_name", None) or f"{self.rows_label} {index}"
+        return getattr(form, "row_name", None) or f"{label} {index}"
 
     def error_summary(self):
         """(element id, label, message) for every error, for the summary at the top of the page."""
@@ -147,11 +155,13 @@ class Bundle:
 
         if self.main is not None and self.main.is_bound:
             from_form(self.main)
-        if self.rows is not None and self.rows.is_bound:
-            for error in self.rows.non_form_errors():
+        for rows, label in self.formsets():
+            if not rows.is_bound:
+                continue
+            for error in rows.non_form_errors():
                 out.append(("", "", error))
-            for i, form in enumerate(self.rows.forms, start=1):
-                from_form(form, f"{self.row_name(i, form)}: ")
+            for i, form in enumerate(rows.forms, start=1):
+                from_form(form, f"{self.row_name(i, form, label)}: ")
         return out
 
 
@@ -364,6 +374,15 @@ class PlainSelect(forms.Select):
         chosen = {index[str(v)] for v in self.format_value(value) if str(v) in index}
         body = "".join(head + (" selected" if i in chosen else "") + tail for i, (head, tail) in enumerate(options))
         return mark_safe(f'<select name="{conditional_escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>{body}</select>')
+
+
+class PlainSelectMultiple(forms.SelectMultiple):
+    """A select of several values, written out like PlainSelect."""
+
+    _options = PlainSelect._options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return PlainSelect.render(self, name, value, {**(attrs or {}), "multiple": True}, renderer)
 
 
 class Choice(forms.ChoiceField):

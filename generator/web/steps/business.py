@@ -41,9 +41,12 @@ class BusinessForm(forms.Form):
     contact_url = UrlInput(label="Contact page (optional)", required=False, label_word="contact page address")
     phone = forms.CharField(label="Phone (optional)", max_length=50, required=False)
 
-    dpo_name = forms.CharField(label="Name", max_length=300, required=False)
-    dpo_email = EmailInput(label="Email", required=False, label_word="email address for the DPO")
-    dpo_address = forms.CharField(label="Address (optional)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    dpo_name = forms.CharField(label="Data protection officer's name", max_length=300, required=False)
+    dpo_email = EmailInput(label="Data protection officer's email", required=False, label_word="email address for the DPO")
+    dpo_address = forms.CharField(label="Data protection officer's address (optional)", max_length=1000, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    dpo_country = Choice(label="Data protection officer's country (optional)", required=False,
+                         help_text="Only if the officer is established elsewhere than the business.")
 
     # Where in the country the business is established (business.region, ISO 3166-2): the German
     # Land chooses the supervisory authority; Quebec has its own private-sector Act.
@@ -83,12 +86,13 @@ class BusinessForm(forms.Form):
     def representative_fields(short, who, article, exemption):
         """The name, address, email, country and exemption fields of one representative."""
         return {
-            f"{short}_rep_name": forms.CharField(label="Name", max_length=300, required=False),
+            f"{short}_rep_name": forms.CharField(label=f"{who} representative's name", max_length=300, required=False),
             f"{short}_rep_address": forms.CharField(
-                label="Address", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})),
-            f"{short}_rep_email": EmailInput(label="Email", required=False,
+                label=f"{who} representative's address", max_length=1000, required=False,
+                widget=forms.Textarea(attrs={"rows": 2})),
+            f"{short}_rep_email": EmailInput(label=f"{who} representative's email", required=False,
                                              label_word=f"email address for the {who} representative"),
-            f"{short}_rep_country": Choice(label="Country (optional)", required=False),
+            f"{short}_rep_country": Choice(label=f"{who} representative's country (optional)", required=False),
             f"{short}_rep_exempt": forms.BooleanField(
                 label=f"The exemption applies to us: we have not appointed {article} {who} representative",
                 required=False, help_text=exemption),
@@ -98,6 +102,7 @@ class BusinessForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Choose a country")] + country_choices
         self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
+        self.fields["dpo_country"].choices = [("", "Not given")] + country_choices
         for short, who, article, exemption in self.REPRESENTATIVES:
             self.fields.update(self.representative_fields(short, who, article, exemption))
             self.fields[f"{short}_rep_country"].choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
@@ -252,10 +257,7 @@ class BusinessStep(Step):
         for key in ("legal_name", "trading_name", "websites", "company_number", "address", "country",
                     "contact_email", "contact_url", "phone"):
             put(b, key, d.get(key))
-        old_dpo = b.get("dpo") or {}
-        dpo = without_empty({k: d.get(f"dpo_{k}") for k in ("name", "email", "address")}) if d.get("dpo_email") else None
-        if dpo and old_dpo.get("country"):
-            dpo["country"] = old_dpo["country"]  # not asked here; kept from an uploaded file
+        dpo = without_empty({k: d.get(f"dpo_{k}") for k in ("name", "email", "address", "country")}) if d.get("dpo_email") else None
         put(b, "dpo", dpo)
         country = d["country"]
         old_region = b.get("region") or ""

@@ -75,6 +75,13 @@ class CustomDataForm(forms.Form):
         label="Examples (optional)", required=False, max_length=1000,
         help_text="Separate them with commas, for example “CCTV footage, visitor log”.",
     )
+    description = forms.CharField(
+        label="What it is, as the policy should say it (optional)", required=False, max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="One sentence for the list of data you collect, for example “Recordings from the cameras at our "
+                  "data centre entrance.” Without it the policy lists the name and examples.",
+    )
+    source = Choice(label="Where it comes from (optional)", required=False)
     purposes = Checkboxes(label="Why you use it", required=False)
     legal_basis = Choice(label="Legal basis", required=False)
 
@@ -82,6 +89,7 @@ class CustomDataForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["purposes"].choices = list(purpose_choices)
         self.fields["legal_basis"].choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
+        self.fields["source"].choices = [("", "Not said")] + choices(DATA_SOURCES, "wizard_data_sources")
         self.fields["name"].error_messages["required"] = "Enter a name for this kind of data, or tick “Remove”."
 
     def clean_examples(self):
@@ -95,6 +103,27 @@ class CustomDataForm(forms.Form):
             if not data.get("legal_basis"):
                 self.add_error("legal_basis", "Choose the legal basis for this data.")
         return data
+
+
+# Who gives a kind of data (as the catalogue's `source`); the contract takes any words, the wizard these.
+DATA_SOURCES = ("you", "automatic", "third_parties")
+
+
+class PurposeBasisForm(forms.Form):
+    """One `purposes` override: the legal basis for one purpose of one kind of data."""
+
+    data = Choice(label="Data")
+    purpose = Choice(label="Purpose")
+    legal_basis = Choice(label="Legal basis for this purpose")
+
+    def __init__(self, *args, data_choices=(), purpose_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["data"].choices = [("", "Choose the data")] + list(data_choices)
+        self.fields["purpose"].choices = [("", "Choose the purpose")] + list(purpose_choices)
+        self.fields["legal_basis"].choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
+        self.fields["data"].error_messages["required"] = "Choose the data this legal basis is for, or tick “Remove”."
+        self.fields["purpose"].error_messages["required"] = "Choose the purpose this legal basis is for."
+        self.fields["legal_basis"].error_messages["required"] = "Choose the legal basis for this purpose."
 
 
 def _slug(text):
@@ -148,14 +177,19 @@ class DataStep(Step):
         main = DataForm(data, initial=initial, categories=categories, purpose_choices=purposes)
         customs = [
             {"id": d["id"], "name": d.get("name", ""), "examples": ", ".join(d.get("examples", ())),
-             "purposes": d.get("purposes", []), "legal_basis": d.get("legal_basis", "")}
+             "purposes": d.get("purposes", []), "legal_basis": d.get("legal_basis", ""),
+             "description": d.get("description") or "", "source": d.get("source") or ""}
             for d in answers.get("data", ()) if d["id"] not in cat.data_categories
         ]
         FS = formset(CustomDataForm, extra=1)
         rows = FS(data, initial=customs, prefix="custom", form_kwargs={"purpose_choices": purposes})
-        b = Bundle(main=main, rows=rows)
-        b.rows_label = "Other data"
-        return b
+        data_choices = [(c.id, c.name) for c in categories] + [
+            (d["id"], d.get("name") or d["id"]) for d in answers.get("data", ()) if d["id"] not in cat.data_categories]
+        bases = formset(PurposeBasisForm, extra=1)(
+            data, initial=[{k: p.get(k, "") for k in ("data", "purpose", "legal_basis")} for p in answers.get("purposes", ())],
+            prefix="basis", form_kwargs={"data_choices": data_choices, "purpose_choices": purposes})
+        return Bundle(main=main, rows=rows, rows_label="Other data",
+                      more_rows={"purposes": (bases, "Legal basis for a purpose")})
 
     def apply(self, answers, bundle):
         cat = cat_.get_catalogues()
@@ -190,12 +224,18 @@ class DataStep(Step):
             put(entry, "examples", c.get("examples"))
             put(entry, "purposes", c.get("purposes"))
             put(entry, "legal_basis", c.get("legal_basis") or None)
-            data.append(ordered(entry, ("id", "name", "examples", "purposes", "legal_basis")))
+            put(entry, "description", (c.get("description") or "").strip() or None)
+            put(entry, "source", c.get("source") or None)
+            data.append(ordered(entry, ("id", "name", "description", "examples", "source", "purposes", "legal_basis")))
         new["data"] = keep_owner_order(data, answers.get("data"), key=lambda e: e["id"])
         # Drop references to data that is no longer collected, so the document stays valid.
         kept = {e["id"] for e in data}
-        if "purposes" in new:
-            put(new, "purposes", [p for p in new["purposes"] if p.get("data") in kept])
+        overrides = []
+        for form in bundle.more_rows["purposes"][0].forms:
+            c = form.cleaned_data
+            if c and not c.get("DELETE") and c.get("data") in kept and c.get("purpose"):
+                overrides.append({"data": c["data"], "purpose": c["purpose"], "legal_basis": c["legal_basis"]})
+        put(new, "purposes", overrides)
         for proc in new.get("processors", ()):
             if "data" in proc and "id" not in proc:
                 proc["data"] = [x for x in proc["data"] if x in kept]

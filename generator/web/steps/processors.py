@@ -1,12 +1,14 @@
 """Step 4, processors: the companies that receive personal data, from the catalogue or the
 business's own, with their contracting entity, country and restricted mode."""
 from django import forms
+from django.core.exceptions import ValidationError
 
 from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, ordered, put,
+    Bundle, Checkboxes, Choice, PlainSelectMultiple, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, labels,
+    ordered, put,
 )
 
 
@@ -57,19 +59,35 @@ class CustomProcessorForm(forms.Form):
                   "policy uses what you use it for.",
     )
     country = Choice(label="Country where it is established")
+    transfer_countries = forms.MultipleChoiceField(
+        label="Other countries it sends the data to (optional)", required=False, widget=PlainSelectMultiple,
+        help_text="Up to three, for example where its support staff or its own sub-processors are. Hold Ctrl (⌘ on a "
+                  "Mac) to choose more than one.",
+    )
+    group = Choice(label="What kind of service it is (optional)", required=False,
+                   help_text="Groups the processor with the catalogue's own in the policy; advertising and analytics "
+                             "vendors are also asked about restricted mode once saved.")
     data = Checkboxes(label="Data it receives")
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
     safeguard = Choice(label="Transfer safeguard (optional)", required=False)
 
-    def __init__(self, *args, country_choices=cat_.Choices(()), data_choices=(), **kwargs):
+    def __init__(self, *args, country_choices=cat_.Choices(()), data_choices=(), group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "Choose a country")] + country_choices
+        self.fields["transfer_countries"].choices = country_choices
+        self.fields["group"].choices = [("", "Not said")] + list(group_choices)
         self.fields["data"].choices = list(data_choices)
         self.fields["safeguard"].choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
         self.fields["name"].error_messages["required"] = "Enter the processor's name, or tick “Remove”."
         self.fields["purpose"].error_messages["required"] = "Say what you use this processor for."
         self.fields["country"].error_messages["required"] = "Choose the country where the processor is established."
         self.fields["data"].error_messages["required"] = "Choose at least one kind of data it receives."
+
+    def clean_transfer_countries(self):
+        countries = self.cleaned_data["transfer_countries"]
+        if len(countries) > 3:
+            raise ValidationError("Choose at most three other countries; name the main ones.")
+        return countries
 
 
 def _processor_key(ref):
@@ -138,12 +156,16 @@ class ProcessorsStep(Step):
         customs = [
             {"name": r.get("name", ""), "entity": r.get("entity") or "", "purpose": r.get("purpose", ""),
              "description": r.get("description") or "", "country": r.get("country", ""),
-             "data": list(r.get("data", ())), "privacy_url": r.get("privacy_url") or "", "safeguard": r.get("safeguard") or ""}
+             "data": list(r.get("data", ())), "privacy_url": r.get("privacy_url") or "", "safeguard": r.get("safeguard") or "",
+             "transfer_countries": list(r.get("transfer_countries", ())), "group": r.get("group") or ""}
             for r in refs if not r.get("id")
         ]
         FS = formset(CustomProcessorForm, extra=1)
         rows = FS(data, initial=customs, prefix="custom", form_kwargs={
             "country_choices": cat_.country_choices(cat), "data_choices": data_choices,
+            # registrars and registries only for a business that sells domains, as in the list above
+            "group_choices": [(g, label) for g, label in labels("wizard_processor_groups").items()
+                              if g != "registrars" or "domains" in answers.get("services", ())],
         })
         b = Bundle(main=main, rows=rows, extra={"chosen": chosen})
         b.rows_label = "Other processor"
@@ -183,7 +205,10 @@ class ProcessorsStep(Step):
             put(entry, "description", (c.get("description") or "").strip() or None)
             put(entry, "privacy_url", c.get("privacy_url"))
             put(entry, "safeguard", c.get("safeguard") or None)
-            refs.append(ordered(entry, ("name", "entity", "description", "purpose", "country", "data", "privacy_url", "safeguard")))
+            put(entry, "transfer_countries", [x for x in c.get("transfer_countries", ()) if x != c["country"]])
+            put(entry, "group", c.get("group") or None)
+            refs.append(ordered(entry, ("name", "entity", "group", "description", "purpose", "country", "transfer_countries",
+                                        "data", "privacy_url", "safeguard")))
         new["processors"] = refs = keep_owner_order(refs, old_refs, key=_processor_key)
         # Inventory and recipients agree: every kind of data a processor receives is declared as
         # collected (website usage for analytics and ad tags, correspondence for a help desk), so

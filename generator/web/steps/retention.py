@@ -1,18 +1,43 @@
 """Step 6, retention: how long each kind of data is kept, from when, and why."""
-from django import forms
+import re
 
-from generator.answers.durations import is_duration
+from django import forms
+from django.core.exceptions import ValidationError
+
+from generator.answers.durations import KEYWORDS, is_duration
 from generator.web import catalogue as cat_
 
 from .base import Bundle, DurationInput, Step, deep_copy, formset, parse_duration_input, put
 
 
+class PeriodOrEvent(forms.CharField):
+    """A period ("30 days") -> its duration; anything else that is not a keyword -> ("event", words):
+    the answers contract reads a `retention_after` that is not a duration as the event that starts
+    the clock."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parsed = parse_duration_input(value)
+        if parsed in KEYWORDS:
+            raise ValidationError(
+                "Give a period here, such as “30 days”, or the event that starts the clock, such as “service "
+                f"termination”; “{value}” belongs in “How long you keep it”.")
+        if parsed:
+            return parsed
+        if re.search(r"\d", value) and len(value.split()) <= 3:
+            raise ValidationError(f"Enter a period such as “30 days” or “1 year 6 months”; “{value}” is not one.")
+        return ("event", value.strip())
+
+
 class RetentionForm(forms.Form):
     data_id = forms.CharField(widget=forms.HiddenInput)
     retention = DurationInput(label="How long you keep it")
-    retention_after = DurationInput(
-        label="Kept for this long after that (optional)", required=False,
-        help_text="Only with “while active”, for example “30 days” after the account closes.",
+    retention_after = PeriodOrEvent(
+        label="Then kept for this long after that (optional)", required=False, max_length=300,
+        help_text="A further period after the first, for example “30 days” after the account closes or “1 year” "
+                  "after the 6 years; or the event that starts the clock, such as “service termination”.",
     )
     retention_starts = forms.CharField(
         label="The period starts when (optional)", required=False, max_length=300,
@@ -27,15 +52,21 @@ class RetentionForm(forms.Form):
         self.hint = hint  # current legal periods for this category (clauses/catalogues/data_categories.yaml)
         super().__init__(*args, **kwargs)
         self.category_name = category_name
+        self.row_name = category_name  # errors name the row by its data, not "Data 6"
         self.fields["retention"].error_messages["required"] = f"Enter how long you keep {category_name.lower() or 'this data'}."
 
     def clean(self):
         data = super().clean()
-        if data.get("retention_after") and data.get("retention") not in (None, "while_active"):
-            self.add_error(
-                "retention_after",
-                "A period after the end only makes sense with “while active”; leave this empty or change the period above.",
-            )
+        after = data.get("retention_after")
+        if isinstance(after, tuple):  # an event: it is what "the period starts when" says
+            event = after[1]
+            starts = (data.get("retention_starts") or "").strip()
+            if starts and starts.casefold() != event.casefold():
+                self.add_error("retention_after", (
+                    f"“{event}” is an event, and “The period starts when” already says “{starts}”: "
+                    "keep one of them there and give a period here, or leave this empty."))
+            else:
+                data["retention_starts"], data["retention_after"] = event, None
         return data
 
 
