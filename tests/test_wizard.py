@@ -840,8 +840,11 @@ def test_review_lists_missing_answers_with_links_to_steps(client):
     business_done(client, token)
     html = text(client.get(url(token, "review")))
     assert "Your answers are not complete yet" in html
-    assert f'href="/d/{token}/services/"' in html and "<code>services</code>" in html
-    assert f'href="/d/{token}/jurisdictions/"' in html
+    # plain words in step order, one line a step (issue 11, item 6), no schema paths
+    listed = re.findall(r'<li><a href="/d/[^/]+/([a-z]+)/">([^<]+)</a>: ([^<]*)</li>', html)
+    assert [slug for slug, _, _ in listed] == ["services", "data", "processors", "cookies", "jurisdictions"]
+    assert listed[0][1:] == ("Your services", "not answered yet.")
+    assert "this field is required" not in html and "storage_locations" not in html and "<code>" not in html
     assert client.get(f"/d/{token}/download/pdf/").status_code == 404  # nothing to download yet
 
 

@@ -1,6 +1,7 @@
 """Issue 11's friction items, each tried in Debian's Chromium against the real form (fixtures from
 tests/test_wizard_browser.py). Run with `pytest -m browser`."""
 import copy
+import re
 
 import pytest
 
@@ -143,3 +144,63 @@ def test_representatives_appear_only_when_they_apply_with_their_role_in_every_la
     assert page.get_by_label("EU representative's name").is_visible()
     assert page.get_by_label("UK representative's name").is_hidden()
     assert page.get_by_label("Swiss representative's name").is_visible()
+
+
+def _overflowing_tables(page):
+    return page.evaluate("""() => [...document.querySelectorAll('.policy-preview table')]
+        .filter(t => t.offsetParent !== null)
+        .filter(t => t.getBoundingClientRect().right > t.closest('.policy-preview').getBoundingClientRect().right + 1
+                     || t.scrollWidth > t.parentElement.clientWidth + 1)
+        .map(t => t.querySelector('thead th') ? t.querySelector('thead th').textContent : '?')""")
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_review_preview_tables_fit_at_desktop_and_phone_width(chromium, live_server, allru_answers, width):
+    """Item 8: every table of the preview fits inside the preview, with nothing scrolled out of sight;
+    on a phone each cell carries its column's name."""
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        draft, token = services.draft_create(allru_answers)
+        page.goto(f"{live_server.url}/d/{token}/review/")
+        assert page.locator(".policy-preview table").count() >= 3
+        assert _overflowing_tables(page) == []
+        if width < 576:
+            cell = page.locator(".policy-preview table tbody td").first
+            assert cell.get_attribute("data-label")
+            assert page.evaluate("el => getComputedStyle(el, '::before').content", cell.element_handle()) != "none"
+    finally:
+        context.close()
+
+
+def test_review_before_any_answer_speaks_plain_words_in_step_order(page, live_server):
+    """Item 6."""
+    draft, token = services.draft_create({})
+    page.goto(f"{live_server.url}/d/{token}/review/")
+    items = page.locator("#answers-incomplete li")
+    assert items.nth(0).inner_text() == "Your business: not answered yet."
+    text = page.locator("#answers-incomplete").inner_text()
+    assert "required" not in text and "storage_locations" not in text and "roles" not in text
+    items.nth(0).get_by_role("link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/business/")
+
+
+def test_selling_is_asked_and_sharing_is_derived(page, live_server, allru_answers):
+    """Item 3: "We sell personal data" is its own question with its one-sentence explanation; sharing
+    for advertising is not asked but explained from remarketing and the advertising processors."""
+    answers = copy.deepcopy(allru_answers)
+    answers["processors"].append({"id": "google_ads"})
+    draft, token = services.draft_create(answers)
+    page.goto(f"{live_server.url}/d/{token}/data/")
+    sell = page.get_by_label("We sell personal data", exact=True)
+    assert not sell.is_checked()
+    assert "for money or anything else of value" in page.locator("#id_sells_personal_data_helptext").inner_text()
+    assert page.get_by_role("checkbox", name=re.compile("shar", re.I)).count() == 0  # no question about sharing
+    sharing = page.locator("#sharing-explained").inner_text()
+    assert "remarketing" in sharing and "Google Ads" in sharing
+    sell.check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
+    draft.refresh_from_db()
+    assert draft.answers["marketing"]["sells_personal_data"] is True and draft.answers["marketing"]["remarketing"] is True

@@ -252,7 +252,7 @@ def test_opt_out_url_is_asked_beside_selling_and_sharing(client, allru_answers):
     field = re.search(r'<input[^>]*name="opt_out_url"[^>]*>', html).group(0)
     assert 'type="url"' in field
     assert "California requires this page when you sell or share personal information" in html
-    assert "remarketing or advertising vendors" in html
+    assert "sharing when you use remarketing" in html and "an advertising vendor" in html
 
 
 def test_opt_out_url_saved_and_printed(client, allru_answers):

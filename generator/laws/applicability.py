@@ -93,3 +93,23 @@ def transfers_apply(answers: dict, storage=None, cat: Catalogues | None = None) 
         registry[law_id].has_transfer_rules and any(needs_safeguard(registry[law_id], c) for c in countries)
         for law_id in chosen if law_id in registry
     )
+
+
+def advertising_recipients(answers: dict, cat: Catalogues | None = None) -> list[str]:
+    """Names of the chosen processors that use data for their own advertising (the catalogue's or
+    the answer's group `advertising`, not in restricted mode): third parties under the CCPA, as
+    generator.resolve's ad_third_parties reads them."""
+    cat = cat or get_catalogues()
+    out = []
+    for ref in answers.get("processors", ()):
+        entry = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "") if ref.get("id") else None
+        group = ref.get("group") or (entry.group if entry else None)
+        if group == "advertising" and not ref.get("restricted_processing"):
+            out.append(ref.get("name") or (entry.name if entry else ref.get("id")))
+    return out
+
+
+def shares_for_advertising(answers: dict, cat: Catalogues | None = None) -> bool:
+    """Whether the business "shares" personal data in California's sense (cross-context behavioural
+    advertising): it uses remarketing, or an advertising vendor receives data."""
+    return bool((answers.get("marketing") or {}).get("remarketing")) or bool(advertising_recipients(answers, cat))

@@ -100,3 +100,12 @@ def checkbox(box, field, extra_attr=""):
         mark_safe(" checked" if box.data["selected"] else ""), mark_safe(' aria-invalid="true"' if invalid else ""),
         mark_safe(f" {conditional_escape(extra_attr)}" if extra_attr else ""),
     )
+
+
+@register.filter
+def column(columns, index):
+    """The heading of column `index`, for a cell's data-label (tables stack into labelled lines on a phone)."""
+    try:
+        return columns[index]
+    except (IndexError, TypeError):
+        return ""

@@ -204,10 +204,7 @@ def review(request, draft, token):
         "step": steps.BY_SLUG["review"],
         "previous": steps.previous_step("review", draft.answers),
         "review": result,
-        "errors": [
-            {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
-            for path, message, slug in result.errors
-        ],
+        "errors": [dict(entry, url=step_url(token, entry["slug"])) for entry in review_.unanswered_by_step(result.errors)],
         "unfinished": [
             {"path": path, "message": why, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, why, slug in result.unfinished

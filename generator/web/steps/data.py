@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from generator.answers import model
+from generator.laws import applicability
 from generator.web import catalogue as cat_
 
 from .base import (
@@ -34,14 +35,21 @@ class DataForm(forms.Form):
     marketing_email = Choice(label="Marketing emails", widget=forms.RadioSelect, initial="none")
     remarketing = forms.BooleanField(
         label="We show ads to past visitors on other sites (remarketing)", required=False,
+        help_text="For example Google Ads or Meta remarketing tags on your website.",
     )
-    sells_personal_data = forms.BooleanField(label="We sell or share personal data for money or ads", required=False)
+    # Selling and sharing are two questions under California law; sharing (data given for
+    # advertising on other sites) follows from remarketing and advertising processors, so it is not
+    # asked but shown (generator.laws.applicability.shares_for_advertising).
+    sells_personal_data = forms.BooleanField(
+        label="We sell personal data", required=False,
+        help_text="Selling means giving personal data to another company for money or anything else of value, for "
+                  "example renting out a customer list; using a processor that works for you is not selling.",
+    )
     opt_out_url = UrlInput(
         label="Your “Do Not Sell or Share My Personal Information” page (optional)", required=False,
         label_word="web address for your opt-out page",
-        help_text="California requires this page when you sell or share personal information, and remarketing or "
-                  "advertising vendors (ad pixels) count as sharing. The policy links it; without it, the review "
-                  "reports the policy as unfinished for California.",
+        help_text="California requires this page when you sell or share personal information. The policy links it; "
+                  "without it, the review reports the policy as unfinished for California.",
     )
     order_fraud_screening = forms.BooleanField(
         label="Orders are accepted or refused automatically by fraud screening", required=False,
@@ -258,6 +266,7 @@ class DataStep(Step):
         cat = cat_.get_catalogues()
         suggested = cat_.suggested_data(answers.get("services"), cat)
         return {
+            "advertising_recipients": applicability.advertising_recipients(answers, cat),
             "categories": {c.id: c for c in cat.data_categories.values()},
             "suggested": suggested,
             "not_yet_chosen_suggestions": [
