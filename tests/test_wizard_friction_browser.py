@@ -204,3 +204,35 @@ def test_selling_is_asked_and_sharing_is_derived(page, live_server, allru_answer
     page.wait_for_load_state()
     draft.refresh_from_db()
     assert draft.answers["marketing"]["sells_personal_data"] is True and draft.answers["marketing"]["remarketing"] is True
+
+
+def test_processors_step_is_short_with_the_search_first_and_the_choice_listed_on_top(chromium, live_server, allru_answers):
+    """Item 1: suggested groups open until something is chosen from them, the others collapsed; the
+    search box comes first; what is chosen is listed on top and follows the ticks. The page was about
+    6,100 px tall on a desktop and 15,500 px on a phone."""
+    draft, token = services.draft_create(allru_answers)
+    heights = {}
+    for width in (1280, 375):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/d/{token}/processors/")
+            heights[width] = page.evaluate("document.documentElement.scrollHeight")
+            if width == 1280:
+                groups = page.locator("details.processor-group")
+                is_open = lambda name: groups.filter(has_text=name).first.get_attribute("open") is not None  # noqa: E731
+                assert is_open("Payments")  # suggested by the services, nothing chosen from it yet
+                assert not is_open("Domain registrars and registries")  # suggested, Tucows chosen: listed on top
+                assert "1 chosen" in groups.filter(has_text="Domain registrars and registries").first.inner_text()
+                assert not is_open("Analytics") and not is_open("Support and live chat")  # not suggested
+                search = page.get_by_label("Search processors by name or group")
+                first_group = groups.first.bounding_box()
+                assert search.bounding_box()["y"] < first_group["y"] and "form-control-lg" in search.get_attribute("class")
+                chosen = page.locator("[data-chosen-names]")
+                assert chosen.inner_text() == "Tucows (OpenSRS), GeoTrust (DigiCert)"
+                search.fill("stripe")
+                page.get_by_label(re.compile(r"^Stripe")).check()
+                assert chosen.inner_text() == "Tucows (OpenSRS), GeoTrust (DigiCert), Stripe"
+        finally:
+            context.close()
+    assert heights[1280] < 4000 and heights[375] < 9000, heights

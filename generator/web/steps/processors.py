@@ -249,8 +249,13 @@ class ProcessorsStep(Step):
                                           or (entity_field and (entity_field.errors or country_field.errors))),
                     "restricted": form[f"restricted_{p.id}"] if f"restricted_{p.id}" in form.fields else None,
                 })
-            rows.append({"group": group, "label": label, "reasons": reasons, "items": items,
-                         "has_chosen": any(p.id in chosen for p in procs)})
+            has_errors = any(item["entity_field"] is not None and (item["entity_field"].errors or item["country_field"].errors)
+                             for item in items)
+            chosen_here = sum(p.id in chosen for p in procs)
+            # Suggested groups stay open until something is chosen from them (the list on top then
+            # shows it); the others are collapsed, unless their fields have errors.
+            rows.append({"group": group, "label": label, "reasons": reasons, "items": items, "chosen_count": chosen_here,
+                         "open": (bool(reasons) and not chosen_here) or has_errors})
         summary = []
         for ref in answers.get("processors", ()):
             if ref.get("id"):
@@ -268,6 +273,7 @@ class ProcessorsStep(Step):
                                 "purpose": ref.get("description") or ref.get("purpose")})
         return {
             "groups": rows,
+            "chosen_names": [row["name"] for row in summary],
             "summary": summary,
             "sells_domains": "domains" in answers.get("services", ()),
             "no_data_yet": not answers.get("data"),
