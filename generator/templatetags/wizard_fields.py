@@ -109,3 +109,54 @@ def column(columns, index):
         return columns[index]
     except (IndexError, TypeError):
         return ""
+
+
+_DATALISTS = {}  # id(choices) -> (choices, html)
+
+
+@register.simple_tag
+def country_datalist():
+    """The page's one list of country names that country fields suggest from (steps.base.CountryInput)."""
+    from generator.web import catalogue as cat_
+    from generator.web.steps.base import COUNTRY_LIST_ID
+
+    choices = cat_.country_choices()
+    cached = _DATALISTS.get(id(choices))
+    if cached is None or cached[0] is not choices:
+        options = "".join(format_html('<option value="{}"></option>', name) for _, name in choices)
+        cached = _DATALISTS[id(choices)] = (choices, format_html('<datalist id="{}">{}</datalist>', COUNTRY_LIST_ID,
+                                                                 mark_safe(options)))
+    return cached[1]
+
+
+@register.simple_tag
+def processor_items(items, processors_field):
+    """The <li> of each catalogue processor on the processors step (its box, name, what it does,
+    restricted mode and the entity override), written out in Python: some seventy of them make the
+    step's largest part. items: the dicts of ProcessorsStep.context; processors_field: the bound
+    `processors` field."""
+    out = []
+    for item in items:
+        p = item["p"]
+        entity = item["entity"]
+        named = format_html(' <span class="text-body-secondary">({})</span>', entity) if entity and entity != p.name else ""
+        description = p.description[:1].upper() + p.description[1:]
+        parts = [
+            checkbox(item["box"], processors_field),
+            format_html('<label class="form-check-label" for="{}"><span class="fw-semibold">{}</span>{}</label>',
+                        item["box"].id_for_label, p.name, named),
+            format_html('<div class="form-text mt-0">{}. Receives: {}. Where: {}. <a href="{}" rel="noopener noreferrer" '
+                        'target="_blank">Privacy policy<span class="visually-hidden"> of {} (opens in a new tab)</span></a></div>',
+                        description, ", ".join(item["data"]) or "–", item["where"], p.privacy_url, p.name),
+        ]
+        if item["restricted"] is not None:
+            parts.append(format_html('<div class="mt-1 processor-restricted">{}</div>', field(item["restricted"])))
+        if item["entity_field"] is not None:
+            parts.append(format_html(
+                '<details class="mt-1 processor-entity"{}><summary>Your contract is with a different entity?</summary>'
+                '<div class="pt-2">{}{}</div></details>',
+                mark_safe(" open") if item["override_open"] else "", field(item["entity_field"]),
+                field(item["country_field"])))
+        out.append(format_html('<li class="form-check processor-item py-1" data-filter-item data-filter-text="{}">{}</li>',
+                               item["search"], mark_safe("".join(str(x) for x in parts))))
+    return mark_safe("".join(out))

@@ -391,6 +391,91 @@ class Choice(forms.ChoiceField):
     widget = PlainSelect
 
 
+COUNTRY_LIST_ID = "country-names"  # the page's one <datalist> of country names (templatetags: country_datalist)
+
+
+def _country_codes():
+    """{casefolded name or code: code} of every country in the catalogue."""
+    from generator.web import catalogue as cat_
+
+    out = {}
+    for code, name in cat_.country_choices():
+        out[code.casefold()] = code
+        out[name.casefold()] = code
+    return out
+
+
+def _country_name(code):
+    from generator.web import catalogue as cat_
+
+    return cat_.country_label(code) if code else ""
+
+
+class CountryInput(forms.CharField):
+    """A country typed by name (or ISO code), suggested from the page's list of country names: a
+    page with a select of some 250 countries for every processor weighed a quarter of a megabyte."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 100)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": COUNTRY_LIST_ID, "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        # a stored code is shown as its name; what was typed (a bound value) is shown as it was
+        return _country_name(value) if value and value in _country_codes().values() else value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return ""
+        code = _country_codes().get(" ".join(value.split()).casefold())
+        if code is None:
+            raise ValidationError(f"“{value}” is not a country in the list; type its English name, for example Germany.")
+        return code
+
+
+class CountriesInput(forms.CharField):
+    """Several countries typed by name, separated by semicolons (some names hold a comma)."""
+
+    def __init__(self, max_countries=3, **kwargs):
+        self.max_countries = max_countries
+        kwargs.setdefault("max_length", 400)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"list": COUNTRY_LIST_ID, "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return "; ".join(_country_name(code) for code in value)
+        return value
+
+    def has_changed(self, initial, data):
+        try:
+            return list(initial or ()) != self.to_python(data)
+        except ValidationError:
+            return True
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        known, out, wrong = _country_codes(), [], []
+        for part in value.replace("\n", ";").split(";"):
+            part = " ".join(part.split())
+            if not part:
+                continue
+            pieces = [part] if part.casefold() in known else [p.strip() for p in part.split(",") if p.strip()]
+            for piece in pieces:
+                code = known.get(piece.casefold())
+                if code is None:
+                    wrong.append(piece)
+                elif code not in out:
+                    out.append(code)
+        if wrong:
+            raise ValidationError(f"Not a country in the list: {', '.join(wrong)}. Type English names separated by "
+                                  "semicolons, for example “Germany; United States”.")
+        if len(out) > self.max_countries:
+            raise ValidationError(f"Name at most {self.max_countries} countries, the main ones.")
+        return out
+
+
 class Checkboxes(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 

@@ -1,14 +1,13 @@
 """Step 4, processors: the companies that receive personal data, from the catalogue or the
 business's own, with their contracting entity, country and restricted mode."""
 from django import forms
-from django.core.exceptions import ValidationError
 
 from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, PlainSelectMultiple, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, labels,
-    ordered, put,
+    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, choices, deep_copy, formset, keep_owner_order,
+    labels, ordered, put,
 )
 
 
@@ -22,7 +21,7 @@ RESTRICTED_HELP = (
 class ProcessorsForm(forms.Form):
     processors = Checkboxes(label="Services you share personal data with", required=False)
 
-    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), country_choices=cat_.Choices(()), **kwargs):
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), **kwargs):
         """details: (id, name) of the chosen catalogue processors, which get an entity and a country
         (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
         name) of the advertising and analytics processors, which get the restricted-mode box."""
@@ -33,9 +32,8 @@ class ProcessorsForm(forms.Form):
                 label=f"Legal entity you contract with for {name}", max_length=300, required=False,
                 help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
             )
-            self.fields[f"country_{pid}"] = Choice(
+            self.fields[f"country_{pid}"] = CountryInput(
                 label="Country where that entity is established", required=False,
-                choices=[("", "Choose a country")] + country_choices,
             )
         for pid, name in restrictable:
             self.fields[f"restricted_{pid}"] = forms.BooleanField(
@@ -58,11 +56,11 @@ class CustomProcessorForm(forms.Form):
         help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
                   "policy uses what you use it for.",
     )
-    country = Choice(label="Country where it is established")
-    transfer_countries = forms.MultipleChoiceField(
-        label="Other countries it sends the data to (optional)", required=False, widget=PlainSelectMultiple,
-        help_text="Up to three, for example where its support staff or its own sub-processors are. Hold Ctrl (⌘ on a "
-                  "Mac) to choose more than one.",
+    country = CountryInput(label="Country where it is established")
+    transfer_countries = CountriesInput(
+        label="Other countries it sends the data to (optional)", required=False,
+        help_text="Up to three, separated by semicolons, for example “United States; India” for where its support "
+                  "staff or its own sub-processors are.",
     )
     group = Choice(label="What kind of service it is (optional)", required=False,
                    help_text="Groups the processor with the catalogue's own in the policy; advertising and analytics "
@@ -71,10 +69,8 @@ class CustomProcessorForm(forms.Form):
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
     safeguard = Choice(label="Transfer safeguard (optional)", required=False)
 
-    def __init__(self, *args, country_choices=cat_.Choices(()), data_choices=(), group_choices=(), **kwargs):
+    def __init__(self, *args, data_choices=(), group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country")] + country_choices
-        self.fields["transfer_countries"].choices = country_choices
         self.fields["group"].choices = [("", "Not said")] + list(group_choices)
         self.fields["data"].choices = list(data_choices)
         self.fields["safeguard"].choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
@@ -82,12 +78,6 @@ class CustomProcessorForm(forms.Form):
         self.fields["purpose"].error_messages["required"] = "Say what you use this processor for."
         self.fields["country"].error_messages["required"] = "Choose the country where the processor is established."
         self.fields["data"].error_messages["required"] = "Choose at least one kind of data it receives."
-
-    def clean_transfer_countries(self):
-        countries = self.cleaned_data["transfer_countries"]
-        if len(countries) > 3:
-            raise ValidationError("Choose at most three other countries; name the main ones.")
-        return countries
 
 
 def _processor_key(ref):
@@ -150,7 +140,7 @@ class ProcessorsStep(Step):
             initial[f"restricted_{pid}"] = bool((by_id.get(pid) or {}).get("restricted_processing"))
         main = ProcessorsForm(
             data, initial=initial, processor_choices=[(p.id, p.name) for p in visible],
-            details=details, restrictable=restrictable, country_choices=cat_.country_choices(cat),
+            details=details, restrictable=restrictable,
         )
         data_choices = [(d["id"], cat_.data_name(d["id"], answers, cat)) for d in answers.get("data", ())]
         customs = [
@@ -162,7 +152,7 @@ class ProcessorsStep(Step):
         ]
         FS = formset(CustomProcessorForm, extra=1)
         rows = FS(data, initial=customs, prefix="custom", form_kwargs={
-            "country_choices": cat_.country_choices(cat), "data_choices": data_choices,
+            "data_choices": data_choices,
             # registrars and registries only for a business that sells domains, as in the list above
             "group_choices": [(g, label) for g, label in labels("wizard_processor_groups").items()
                               if g != "registrars" or "domains" in answers.get("services", ())],
