@@ -11,9 +11,12 @@ from generator.web import catalogue as cat_
 from generator.web.catalogue import QUEBEC
 
 from .base import (
-    Bundle, Choice, EmailInput, Step, UrlInput, clean_url, deep_copy, ordered, put, required_message, without_empty,
+    Bundle, Choice, EmailInput, Step, UrlInput, clean_url, deep_copy, labels, ordered, put, required_message, without_empty,
 )
 
+
+# The representatives the answers contract has a field for (business.<law>_representative).
+REPRESENTATIVE_LAWS = ("eu", "uk", "ch")
 
 class BusinessForm(forms.Form):
     legal_name = forms.CharField(
@@ -69,18 +72,11 @@ class BusinessForm(forms.Form):
     shown_for_country = forms.CharField(required=False, widget=forms.HiddenInput)
     js = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    # law id, the adjective, and when no representative is needed (the exemption the box records)
-    REPRESENTATIVES = (
-        ("eu", "EU", "an", "GDPR Art. 27(2): no representative is needed when the processing is only occasional, does "
-                           "not include large-scale processing of sensitive or criminal-offence data, and is unlikely "
-                           "to put people's rights at risk."),
-        ("uk", "UK", "a", "UK GDPR Art. 27(2): no representative is needed when the processing is only occasional, "
-                          "does not include large-scale processing of sensitive or criminal-offence data, and is "
-                          "unlikely to put people's rights at risk."),
-        ("ch", "Swiss", "a", "FADP Art. 14(1): a representative is needed only when the processing of data of people "
-                             "in Switzerland is connected with offering them services, and is regular, extensive and "
-                             "high-risk for them, all at once."),
-    )
+    @staticmethod
+    def representatives():
+        """(law id, adjective, article, exemption) of each representative, worded in vocabulary.yaml."""
+        words = labels("wizard_representatives")
+        return [(law, words[f"{law}_who"], words[f"{law}_article"], words[f"{law}_exemption"]) for law in REPRESENTATIVE_LAWS]
 
     @staticmethod
     def representative_fields(short, who, article, exemption):
@@ -103,7 +99,7 @@ class BusinessForm(forms.Form):
         self.fields["country"].choices = [("", "Choose a country")] + country_choices
         self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
         self.fields["dpo_country"].choices = [("", "Not given")] + country_choices
-        for short, who, article, exemption in self.REPRESENTATIVES:
+        for short, who, article, exemption in self.representatives():
             self.fields.update(self.representative_fields(short, who, article, exemption))
             self.fields[f"{short}_rep_country"].choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
         self.rep_rule = rep_rule  # country -> {"eu": bool, "uk": bool, "ch": bool}
@@ -155,8 +151,8 @@ class BusinessForm(forms.Form):
         if any(data.get(f) for f in ("dpo_name", "dpo_address")) and not data.get("dpo_email"):
             self.add_error("dpo_email", "Enter an email address for the data protection officer, or leave all DPO fields empty.")
         self._clean_region(data)
-        rule = self.rep_rule(data.get("country")) if self.rep_rule else {rep[0]: True for rep in self.REPRESENTATIVES}
-        for short, who, *_ in self.REPRESENTATIVES:
+        rule = self.rep_rule(data.get("country")) if self.rep_rule else {law: True for law in REPRESENTATIVE_LAWS}
+        for short, who, *_ in self.representatives():
             if not rule.get(short):
                 continue
             prefix = f"{short}_rep"
@@ -186,20 +182,7 @@ def _contact_initial(contact, prefix):
 
 
 # (answers key, form prefix, law id) of each representative the business step asks about
-REPRESENTATIVES = (("eu_representative", "eu_rep", "eu"), ("uk_representative", "uk_rep", "uk"),
-                   ("ch_representative", "ch_rep", "ch"))
-REPRESENTATIVE_TEXT = {
-    "eu": ("Representative in the EU",
-           "A business established outside the EEA that offers services to people in the EU usually has to name "
-           "a representative there (GDPR Article 27). Leave empty if you have none yet; the review will remind you."),
-    "uk": ("Representative in the UK",
-           "A business established outside the UK that offers services to people in the UK usually has to name "
-           "a representative there (UK GDPR Article 27). Leave empty if you have none yet."),
-    "ch": ("Representative in Switzerland",
-           "A business established outside Switzerland that regularly processes data of people in Switzerland on "
-           "a large scale has to name a representative there (FADP Article 14). Leave empty if you have none yet."),
-}
-REPRESENTATIVE_WHO = {"eu": "an EU representative", "uk": "a UK representative", "ch": "a Swiss representative"}
+REPRESENTATIVES = tuple((f"{law}_representative", f"{law}_rep", law) for law in REPRESENTATIVE_LAWS)
 
 
 def _country_questions(country):
@@ -284,8 +267,9 @@ class BusinessStep(Step):
         shown = _country_questions(country)
         territories = applicability.representative_territories(cat)
         representatives = []
+        words = labels("wizard_representatives")
         for key, prefix, law in REPRESENTATIVES:
-            legend, help_text = REPRESENTATIVE_TEXT[law]
+            legend, help_text = words[f"{law}_legend"], words[f"{law}_help"]
             representatives.append({
                 "law": law, "legend": legend, "help": help_text, "shown": shown[law],
                 "inside": " ".join(territories.get(law, ())),
@@ -314,7 +298,8 @@ class BusinessStep(Step):
         now = _country_questions(new["business"]["country"])
         added = {key for key in now if now[key] and not before[key]}
         parts = []
-        reps = [REPRESENTATIVE_WHO[law] for _, _, law in REPRESENTATIVES if law in added]
+        words = labels("wizard_representatives")
+        reps = [f"{words[f'{law}_article']} {words[f'{law}_who']} representative" for _, _, law in REPRESENTATIVES if law in added]
         if reps:
             parts.append(f"the law may require {' and '.join(reps)}")
         if "region_de" in added:
