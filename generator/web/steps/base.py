@@ -394,15 +394,22 @@ class Choice(forms.ChoiceField):
 COUNTRY_LIST_ID = "country-names"  # the page's one <datalist> of country names (templatetags: country_datalist)
 
 
+_COUNTRY_CODES: dict = {}  # id(country choices) -> (choices, {casefolded name or code: code})
+
+
 def _country_codes():
     """{casefolded name or code: code} of every country in the catalogue."""
     from generator.web import catalogue as cat_
 
-    out = {}
-    for code, name in cat_.country_choices():
-        out[code.casefold()] = code
-        out[name.casefold()] = code
-    return out
+    choices = cat_.country_choices()
+    cached = _COUNTRY_CODES.get(id(choices))
+    if cached is None or cached[0] is not choices:
+        codes = {}
+        for code, name in choices:
+            codes[code.casefold()] = code
+            codes[name.casefold()] = code
+        cached = _COUNTRY_CODES[id(choices)] = (choices, codes)
+    return cached[1]
 
 
 def _country_name(code):
@@ -474,6 +481,27 @@ class CountriesInput(forms.CharField):
         if len(out) > self.max_countries:
             raise ValidationError(f"Name at most {self.max_countries} countries, the main ones.")
         return out
+
+
+@dataclass
+class Box:
+    """One box of a checkbox list, with what a page needs to lay it out itself (the attributes of
+    Django's BoundWidget that the templates read), made without building a widget per choice."""
+
+    data: dict
+    id_for_label: str
+    choice_label: str
+
+
+def boxes(bound):
+    """{value: Box} for every choice of a checkbox-list field, ticked as the form shows it."""
+    value = bound.value()
+    chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
+    return {
+        str(v): Box(data={"name": bound.html_name, "value": v, "selected": str(v) in chosen},
+                    id_for_label=f"{bound.auto_id}_{i}", choice_label=label)
+        for i, (v, label) in enumerate(bound.field.choices)
+    }
 
 
 class Checkboxes(forms.MultipleChoiceField):

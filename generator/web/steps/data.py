@@ -9,7 +9,8 @@ from generator.laws import applicability
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, DurationInput, Step, UrlInput, choices, deep_copy, formset, keep_owner_order, labels, ordered, put,
+    Bundle, Checkboxes, Choice, DurationInput, Step, UrlInput, boxes, choices, deep_copy, formset, keep_owner_order,
+    labels, ordered, put,
 )
 
 
@@ -72,8 +73,8 @@ class DataForm(forms.Form):
 
     def category_rows(self):
         """(category, checkbox, basis field, purposes field) per category, for the template."""
-        boxes = {cb.data["value"]: cb for cb in self["categories"]}
-        return [(c, boxes[c.id], self[f"basis_{c.id}"], self[f"purposes_{c.id}"]) for c in self.categories]
+        by_value = boxes(self["categories"])
+        return [(c, by_value[c.id], self[f"basis_{c.id}"], self[f"purposes_{c.id}"]) for c in self.categories]
 
 
 class CustomDataForm(forms.Form):

@@ -6,7 +6,7 @@ from generator.answers import model
 from generator.laws import applicability
 from generator.web import catalogue as cat_
 
-from .base import Bundle, Checkboxes, Step, choices, deep_copy, in_owner_order, put
+from .base import Bundle, Checkboxes, Step, boxes, choices, deep_copy, in_owner_order, put
 
 
 class JurisdictionsForm(forms.Form):
@@ -42,7 +42,7 @@ class JurisdictionsForm(forms.Form):
         self.fields["registrations"].choices = choices(model.REGISTRATIONS, "wizard_registrations")
 
     def storage_boxes(self):
-        return {cb.data["value"]: cb for cb in self["storage_locations"]}
+        return boxes(self["storage_locations"])
 
 
 class JurisdictionsStep(Step):

@@ -6,8 +6,8 @@ from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, choices, deep_copy, formset, keep_owner_order,
-    labels, ordered, put,
+    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, boxes, choices, deep_copy, formset,
+    keep_owner_order, labels, ordered, put,
 )
 
 
@@ -41,7 +41,7 @@ class ProcessorsForm(forms.Form):
             )
 
     def boxes(self):
-        return {cb.data["value"]: cb for cb in self["processors"]}
+        return boxes(self["processors"])
 
 
 class CustomProcessorForm(forms.Form):

@@ -3,7 +3,7 @@ from django import forms
 
 from generator.web import catalogue as cat_
 
-from .base import Bundle, Checkboxes, Step, deep_copy, in_owner_order
+from .base import Bundle, Checkboxes, Step, boxes, deep_copy, in_owner_order
 
 
 class ServicesForm(forms.Form):
@@ -62,4 +62,4 @@ class ServicesStep(Step):
     def context(self, answers, bundle):
         cat = cat_.get_catalogues()
         descriptions = {s.id: s.description for s in cat.services.values()}
-        return {"service_rows": [(box, descriptions.get(box.data["value"], "")) for box in bundle.main["services"]]}
+        return {"service_rows": [(box, descriptions.get(value, "")) for value, box in boxes(bundle.main["services"]).items()]}
