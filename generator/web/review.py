@@ -3,6 +3,7 @@ render downloads. Views call these; the pipeline itself lives in generator.polic
 .render, and this module only adapts it to the templates.
 """
 import logging
+import re
 from dataclasses import dataclass, field
 
 from generator import compliance, completeness, policy
@@ -50,6 +51,28 @@ def review(answers):
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
     out.snippet = renderers.render(out.document, "snippet")
     return out
+
+
+def plain_field(path):
+    """"data[1].retention_after" -> "data 2, retention after": a contract path in words."""
+    words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path or "").replace(".", ", ")
+    return words.replace("_", " ")
+
+
+def unanswered_by_step(errors):
+    """The contract's errors for a draft not yet complete, for the review page: one entry per step
+    in the wizard's order, saying "not answered yet" for a step never saved and any other problem
+    in words. errors: (path, message, step slug)."""
+    order = {slug: i for i, slug in enumerate(steps.SLUGS)}
+    by_step = {}
+    for path, message, slug in errors:
+        entry = by_step.setdefault(slug, {"slug": slug, "label": steps.BY_SLUG[slug].label, "unanswered": False,
+                                          "problems": []})
+        if message == "this field is required" and re.fullmatch(r"[a-z_]+", path or ""):
+            entry["unanswered"] = True  # a whole part of the document: the step was never saved
+        else:
+            entry["problems"].append(f"{plain_field(path)}: {message}")
+    return sorted(by_step.values(), key=lambda e: order.get(e["slug"], len(order)))
 
 
 _SAFE_HREF = ("https://", "http://", "mailto:", "#")

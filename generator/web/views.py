@@ -1,6 +1,7 @@
 """Thin views: read the request, call a plain function in steps/services/review, pick a template."""
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +15,16 @@ from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
 from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 
-from . import forms, review as review_, services, steps
+from . import review as review_, services, steps
+
+
+class UploadForm(forms.Form):
+    """The landing page's upload of an answers file to start a draft from."""
+
+    answers_file = forms.FileField(
+        label="Answers file (YAML or JSON)",
+        error_messages={"required": "Choose an answers file to upload.", "empty": "The file is empty."},
+    )
 
 
 def _private(response):
@@ -63,7 +73,7 @@ def _draft_context(request, draft, token, current):
 
 @require_safe  # GET and HEAD
 def landing(request):
-    return render(request, "landing.html", {"upload_form": forms.UploadForm()})
+    return render(request, "landing.html", {"upload_form": UploadForm()})
 
 
 @require_POST
@@ -80,7 +90,7 @@ def start(request):
 @require_POST
 @limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
-    form = forms.UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES)
     errors = ()
     if form.is_valid():
         handle = form.cleaned_data["answers_file"]
@@ -194,10 +204,7 @@ def review(request, draft, token):
         "step": steps.BY_SLUG["review"],
         "previous": steps.previous_step("review", draft.answers),
         "review": result,
-        "errors": [
-            {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
-            for path, message, slug in result.errors
-        ],
+        "errors": [dict(entry, url=step_url(token, entry["slug"])) for entry in review_.unanswered_by_step(result.errors)],
         "unfinished": [
             {"path": path, "message": why, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, why, slug in result.unfinished
