@@ -6,14 +6,13 @@ The markup is crispy-bootstrap5's: the error is tied to the input by aria-descri
 sets it, and aria-invalid, on the widget) and has the id `<input id>_error`. A row that may be left
 empty (a formset's new row) marks no field as required, since none is until something is typed.
 """
+from html import escape
+
 from django import forms, template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
-
-_CONTROL_CLASS = {"select": "form-select"}
-
 
 def _errors(bound):
     if not bound.errors:
@@ -47,14 +46,14 @@ def _choice_list(bound, input_type):
     invalid = " is-invalid" if bound.errors else ""
     chosen = {str(v) for v in (bound.value() if isinstance(bound.value(), (list, tuple)) else [bound.value()]) if v is not None}
     parts = []
+    name, flag = escape(bound.html_name), ' aria-invalid="true"' if bound.errors else ""
     for i, (value, label) in enumerate(bound.field.choices):
-        box_id = f"{bound.auto_id}_{i}"
-        parts.append(format_html(
-            '<div class="form-check"><input type="{}" class="form-check-input{}" name="{}" value="{}" id="{}"{}{}>'
-            '<label for="{}" class="form-check-label">{}</label></div>',
-            input_type, invalid, bound.html_name, value, box_id, mark_safe(" checked" if str(value) in chosen else ""),
-            mark_safe(' aria-invalid="true"' if bound.errors else ""), box_id, label,
-        ))
+        box_id = escape(f"{bound.auto_id}_{i}")
+        parts.append(
+            f'<div class="form-check"><input type="{input_type}" class="form-check-input{invalid}" name="{name}" '
+            f'value="{escape(str(value))}" id="{box_id}"{" checked" if str(value) in chosen else ""}{flag}>'
+            f'<label for="{box_id}" class="form-check-label">{conditional_escape(label)}</label></div>'
+        )
     described = f' aria-describedby="{conditional_escape(bound.auto_id)}_error"' if bound.errors else ""
     return format_html(
         '<div id="div_{}" class="mb-3"><fieldset{}>{}<div>{}</div>{}{}</fieldset></div>',
@@ -93,12 +92,12 @@ def field(bound):
 def checkbox(box, field, extra_attr=""):
     """One box of a checkbox list (a BoundWidget), for pages that lay their boxes out themselves;
     `extra_attr` is a bare attribute name the page's script looks for (data-storage)."""
-    invalid = bool(field.errors)
-    return format_html(
-        '<input type="checkbox" class="form-check-input{}" name="{}" value="{}" id="{}"{}{}{}>',
-        " is-invalid" if invalid else "", box.data["name"], box.data["value"], box.id_for_label,
-        mark_safe(" checked" if box.data["selected"] else ""), mark_safe(' aria-invalid="true"' if invalid else ""),
-        mark_safe(f" {conditional_escape(extra_attr)}" if extra_attr else ""),
+    # f-strings with html.escape rather than format_html: a page lays out up to some 250 boxes
+    invalid, flag = (" is-invalid", ' aria-invalid="true"') if field.errors else ("", "")
+    return mark_safe(
+        f'<input type="checkbox" class="form-check-input{invalid}" name="{escape(str(box.data["name"]))}" '
+        f'value="{escape(str(box.data["value"]))}" id="{escape(str(box.id_for_label))}"'
+        f'{" checked" if box.data["selected"] else ""}{flag}{" " + escape(extra_attr) if extra_attr else ""}>'
     )
 
 
@@ -138,25 +137,24 @@ def processor_items(items, processors_field):
     out = []
     for item in items:
         p = item["p"]
-        entity = item["entity"]
-        named = format_html(' <span class="text-body-secondary">({})</span>', entity) if entity and entity != p.name else ""
-        description = p.description[:1].upper() + p.description[1:]
+        name, entity = escape(p.name), item["entity"]
+        named = f' <span class="text-body-secondary">({escape(entity)})</span>' if entity and entity != p.name else ""
+        description = escape(p.description[:1].upper() + p.description[1:])
+        box_id = escape(str(item["box"].id_for_label))
         parts = [
             checkbox(item["box"], processors_field),
-            format_html('<label class="form-check-label" for="{}"><span class="fw-semibold">{}</span>{}</label>',
-                        item["box"].id_for_label, p.name, named),
-            format_html('<div class="form-text mt-0">{}. Receives: {}. Where: {}. <a href="{}" rel="noopener noreferrer" '
-                        'target="_blank">Privacy policy<span class="visually-hidden"> of {} (opens in a new tab)</span></a></div>',
-                        description, ", ".join(item["data"]) or "–", item["where"], p.privacy_url, p.name),
+            f'<label class="form-check-label" for="{box_id}"><span class="fw-semibold">{name}</span>{named}</label>',
+            f'<div class="form-text mt-0">{description}. Receives: {escape(", ".join(item["data"]) or "–")}. '
+            f'Where: {escape(item["where"])}. <a href="{escape(p.privacy_url)}" rel="noopener noreferrer" target="_blank">'
+            f'Privacy policy<span class="visually-hidden"> of {name} (opens in a new tab)</span></a></div>',
         ]
         if item["restricted"] is not None:
-            parts.append(format_html('<div class="mt-1 processor-restricted">{}</div>', field(item["restricted"])))
+            parts.append(f'<div class="mt-1 processor-restricted">{field(item["restricted"])}</div>')
         if item["entity_field"] is not None:
-            parts.append(format_html(
-                '<details class="mt-1 processor-entity"{}><summary>Your contract is with a different entity?</summary>'
-                '<div class="pt-2">{}{}</div></details>',
-                mark_safe(" open") if item["override_open"] else "", field(item["entity_field"]),
-                field(item["country_field"])))
-        out.append(format_html('<li class="form-check processor-item py-1" data-filter-item data-filter-text="{}">{}</li>',
-                               item["search"], mark_safe("".join(str(x) for x in parts))))
+            parts.append(
+                f'<details class="mt-1 processor-entity"{" open" if item["override_open"] else ""}><summary>Your contract '
+                f'is with a different entity?</summary><div class="pt-2">{field(item["entity_field"])}'
+                f'{field(item["country_field"])}</div></details>')
+        out.append(f'<li class="form-check processor-item py-1" data-filter-item data-filter-text="{escape(item["search"])}">'
+                   f'{"".join(parts)}</li>')
     return mark_safe("".join(out))
