@@ -89,6 +89,23 @@ def field(bound):
 
 
 @register.simple_tag
+def row_fields(row):
+    """The visible fields of one formset row in a grid: boxes and lists of boxes across the row, the
+    rest in halves; the remove box only on a row that holds something already."""
+    out = []
+    for bound in row.visible_fields():
+        widget = bound.field.widget
+        if bound.name == "DELETE":
+            if row.initial:
+                out.append(f'<div class="col-12">{field(bound)}</div>')
+        elif getattr(widget, "input_type", None) == "checkbox" or getattr(widget, "allow_multiple_selected", False):
+            out.append(f'<div class="col-12">{field(bound)}</div>')
+        else:
+            out.append(f'<div class="col-md-6">{field(bound)}</div>')
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
 def checkbox(box, field, extra_attr=""):
     """One box of a checkbox list (a BoundWidget), for pages that lay their boxes out themselves;
     `extra_attr` is a bare attribute name the page's script looks for (data-storage)."""
