@@ -89,6 +89,13 @@ def field(bound):
 
 
 @register.simple_tag
+def hidden_inputs(fields):
+    """The hidden inputs of a form (a formset's management form) or a list of hidden fields, as
+    bare inputs: Django renders a management form through its form templates otherwise."""
+    return mark_safe("".join(str(bound.as_widget()) for bound in fields))
+
+
+@register.simple_tag
 def row_fields(row):
     """The visible fields of one formset row in a grid: boxes and lists of boxes across the row, the
     rest in halves; the remove box only on a row that holds something already."""
