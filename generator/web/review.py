@@ -5,6 +5,7 @@ render downloads. Views call these; the pipeline itself lives in generator.polic
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from generator import compliance, completeness, policy
 from generator import render as renderers
@@ -49,7 +50,7 @@ def review(answers):
     except Exception:  # noqa: BLE001
         log.exception("the compliance report failed")
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
-    out.snippet = renderers.render(out.document, "snippet")
+    out.snippet = cast(str, renderers.render(out.document, "snippet"))  # str for every format but "pdf"
     return out
 
 
@@ -64,7 +65,7 @@ def unanswered_by_step(errors):
     in the wizard's order, saying "not answered yet" for a step never saved and any other problem
     in words. errors: (path, message, step slug)."""
     order = {slug: i for i, slug in enumerate(steps.SLUGS)}
-    by_step = {}
+    by_step: dict[str, dict[str, Any]] = {}
     for path, message, slug in errors:
         entry = by_step.setdefault(slug, {"slug": slug, "label": steps.BY_SLUG[slug].label, "unanswered": False,
                                           "problems": []})

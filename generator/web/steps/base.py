@@ -358,7 +358,8 @@ class PlainSelect(forms.Select):
     processors page holds one per chosen processor, which through the templates cost most of
     that page's time."""
 
-    _options = {}  # tuple of choices -> ([(escaped <option value="...", escaped label)], value -> index)
+    # tuple of choices -> ([(escaped <option value="...", escaped label)], value -> index)
+    _options: dict[tuple[tuple[str, str], ...], tuple[list[tuple[str, str]], dict[str, int]]] = {}
 
     def render(self, name, value, attrs=None, renderer=None):
         key = tuple((str(v), str(label)) for v, label in self.choices)
@@ -382,7 +383,8 @@ class PlainSelectMultiple(forms.SelectMultiple):
     _options = PlainSelect._options
 
     def render(self, name, value, attrs=None, renderer=None):
-        return PlainSelect.render(self, name, value, {**(attrs or {}), "multiple": True}, renderer)
+        # PlainSelect.render reads only what both widgets have (choices, attrs, format_value)
+        return PlainSelect.render(self, name, value, {**(attrs or {}), "multiple": True}, renderer)  # type: ignore[arg-type]
 
 
 class Choice(forms.ChoiceField):
