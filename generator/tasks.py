@@ -35,7 +35,7 @@ def render_pdf(answers: dict[str, Any]) -> str:
     result = services.validate(answers)
     if not result.ok:
         raise ValueError(f"the answers do not validate: {result.errors[0]}")
-    document = policy.build(result.answers)
+    document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -86,4 +86,4 @@ def queue_pdf(answers: dict[str, Any]) -> None:
 
     result = services.validate(answers)
     if result.ok:
-        request_pdf(answers, policy.build(result.answers))
+        request_pdf(answers, policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok
