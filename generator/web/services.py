@@ -164,7 +164,9 @@ def version_answers_for_rendering(version):
     """A published version's answers, dated the day it was generated unless it names its own date."""
     answers = copy.deepcopy(version.answers)
     policy = answers.setdefault("policy", {})
-    if not policy.get("effective_date"):
+    if version.effective_on:  # published at the public address: dated the day it takes effect
+        policy["effective_date"] = version.effective_on.isoformat()
+    elif not policy.get("effective_date"):
         policy["effective_date"] = version.generated_on.isoformat()
     return answers
 
@@ -217,6 +219,12 @@ def wording_changes(old, new):
 
 
 def version_document(version):
+    """The policy of a published version: the document stored when it was published at the public
+    address (it reads the same after the clause library changes), else rebuilt from its answers."""
+    if version.document:
+        from generator.public.snapshot import document_from_json
+
+        return document_from_json(version.document)
     return policy_document(version_answers_for_rendering(version))
 
 
