@@ -11,7 +11,7 @@ class SubscribeForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    public_name = forms.CharField(label="Public name", max_length=40, required=False,
+    public_name = forms.CharField(label="Public name", max_length=200, required=False,
                                   help_text=f"Your policy's address will be /p/<name>/: {services.SLUG_RULE}.")
     effective_on = forms.DateField(label="Takes effect on", required=False,
                                    widget=forms.DateInput(attrs={"type": "date"}),
