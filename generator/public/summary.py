@@ -67,7 +67,13 @@ def _lower_first(text):
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
-def _processors(old, new):
+def _join(words):
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _processors(old, new, new_data):
+    """`new_data`: {id: name} of the data collected only from this version on; a new processor's
+    share of it is said in the processor's line (the wizard adds what a processor receives)."""
     def key(p):
         return p.id or p.name.lower()
 
@@ -76,7 +82,9 @@ def _processors(old, new):
     for k, p in after.items():
         if k not in before:
             purpose = f" for {p.description}" if p.description else ""
-            out.append(f"We now use {_processor_label(p)}{purpose}.")
+            brought = [_lower_first(new_data[d]) for d in dict.fromkeys(p.data) if d in new_data]
+            extra = f" For this we now also collect {_join(brought)}." if brought else ""
+            out.append(f"We now use {_processor_label(p)}{purpose}.{extra}")
         elif before[k] != p:
             b = before[k]
             if (b.entity, b.country) != (p.entity, p.country):
@@ -93,13 +101,19 @@ def _period(duration):
     return duration.words() if duration is not None else "for no set period"
 
 
-def _data(old, new):
+def _new_data(old, new):
+    before = {d.id for d in old.data_items}
+    return {d.id: d.name for d in new.data_items if d.id not in before}
+
+
+def _data(old, new, said_elsewhere=()):
     before, after = {d.id: d for d in old.data_items}, {d.id: d for d in new.data_items}
     out = []
     for k, d in after.items():
         b = before.get(k)
         if b is None:
-            out.append(f"We now collect {_lower_first(d.name)}.")
+            if k not in said_elsewhere:
+                out.append(f"We now collect {_lower_first(d.name)}.")
         elif (b.retention, b.retention_after) != (d.retention, d.retention_after):
             if b.retention != d.retention and d.retention is not None and b.retention is not None:
                 out.append(f"{d.name} are now kept {_period(d.retention)} instead of {_period(b.retention)}.")
@@ -137,9 +151,12 @@ def answers_sentences(old_answers, new_answers, changed_areas):
     if old is None or new is None:
         return [f"We updated {AREAS.get(area, area)}." for area in changed_areas]
     laws = get_laws()
+    new_data = _new_data(old, new)
+    old_keys = {p.id or p.name.lower() for p in old.processors}
+    brought = {d for p in new.processors if (p.id or p.name.lower()) not in old_keys for d in p.data}
     covered = {
-        "processors": _processors(old, new),
-        "data": _data(old, new),
+        "processors": _processors(old, new, new_data),
+        "data": _data(old, new, said_elsewhere=brought & set(new_data)),
         "jurisdictions": _listed(
             [laws[j].label for j in old.answers.jurisdictions], [laws[j].label for j in new.answers.jurisdictions],
             "This policy now also answers to {}.", "This policy no longer answers to {}."),
