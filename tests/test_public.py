@@ -511,3 +511,45 @@ def test_email_is_configured_from_email_url():
     environment = {k: v for k, v in __import__("os").environ.items() if k != "EMAIL_URL"}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=environment)
     assert out.stdout.split()[0] == "django.core.mail.backends.console.EmailBackend"
+
+
+# --- hostile input ------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_any_input_to_publish_and_subscribe_is_answered_without_a_server_error(client, allru_answers, settings):
+    from hypothesis import given, strategies as st
+
+    from test_fuzz import FUZZ, values
+
+    settings.RATELIMIT_ENABLE = False
+    draft, token = published_v1(client, allru_answers)
+    change_processor_and_retention(draft)
+
+    @FUZZ
+    @given(data=st.dictionaries(st.sampled_from(["public_name", "effective_on", "summary", "notify", "email"]),
+                                st.lists(values, min_size=1, max_size=2), max_size=5))
+    def post(data):
+        response = client.post(f"/d/{token}/publish/", data)
+        assert response.status_code == 302, response.status_code
+        response = client.post("/p/all-ru/subscribe/", data)
+        assert response.status_code in (200, 400), response.status_code
+        for version in PublishedVersion.objects.all():
+            assert "\x00" not in version.summary and "\u202e" not in version.summary
+            assert len(version.summary) <= 5000
+        assert all("\x00" not in s.email for s in Subscriber.objects.all())
+
+    post()
+    assert client.get("/p/all-ru/").status_code == 200
+    for number in PublishedVersion.objects.values_list("number", flat=True):
+        assert client.get(f"/p/all-ru/versions/{number}/").status_code == 200
+
+
+def test_the_secret_link_serves_a_public_version_as_published(client, allru_answers, tmp_path, monkeypatch):
+    draft, token = published_v1(client, allru_answers)
+    before = client.get(f"/d/{token}/versions/1/download/markdown/").content
+    assert before == client.get("/p/all-ru/versions/1/download/markdown/").content
+    edited = load_library(edited_library(tmp_path))
+    monkeypatch.setattr("generator.policy.get_library", lambda: edited)
+    assert client.get(f"/d/{token}/versions/1/download/markdown/").content == before
+    html = page(client, f"/d/{token}/versions/1/")
+    assert 'href="/p/all-ru/versions/1/"' in html and "takes effect on 25 November 2026" in html

@@ -253,6 +253,19 @@ def _pdf(request, version, document, filename):
     return response
 
 
+def stored_version_download(request, version, fmt, stem):
+    """A public version's download under the secret link: its stored document, as published."""
+    if fmt not in FORMATS:
+        raise Http404("No such format")
+    document = document_from_json(version.document)
+    filename = f"{stem}privacy-policy.{renderers.EXTENSIONS[fmt]}"
+    if fmt == "pdf":
+        return _pdf(request, version, document, filename)
+    response = HttpResponse(renderers.render(document, fmt), content_type=renderers.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_safe
 @public_view
 def download(request, publication, fmt):

@@ -349,6 +349,10 @@ def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
     if fmt not in review_.FORMATS:
         raise Http404("No such format")
+    if current.document:  # published at the public address: the document it stored, as published
+        from generator.public.views import stored_version_download
+
+        return stored_version_download(request, current, fmt, stem=f"v{number}-")
     if fmt == "pdf":
         return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")
