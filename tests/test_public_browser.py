@@ -153,3 +153,31 @@ def test_publish_subscribe_notice_and_the_change_taking_effect(page, live_server
         assert not reader.locator(".hp-privacy-policy").get_by_text("Zendesk").count()
     finally:
         visitor.close()
+
+
+def test_every_public_page_passes_axe_wcag_aa(page, live_server, allru_answers, settings):
+    from generator.public import services as public
+
+    settings.HOSTPOLICY_TODAY = "2026-11-25"
+    draft, token = services.draft_create(allru_answers)
+    first, errors = public.publish(draft, public.PublishRequest(slug="nordlicht"))
+    assert errors == []
+    answers = dict(draft.answers, processors=draft.answers["processors"] + [{"id": "zendesk"}])
+    services.draft_save_answers(draft, answers)
+    second, errors = public.publish(draft, public.PublishRequest(summary="We now use Zendesk for support."))
+    assert errors == [] and second.effective_on.isoformat() == "2026-12-25"
+    paths = ["/p/nordlicht/", "/p/nordlicht/versions/", "/p/nordlicht/versions/1/", "/p/nordlicht/versions/2/",
+             "/p/nordlicht/versions/2/changes/", "/p/nordlicht/subscribe/"]
+    for path in paths:
+        go(page, live_server.url + path)
+        assert axe_violations(page) == [], path
+    # a form with an error, and the confirmation and unsubscribe pages of a bad link
+    go(page, live_server.url + "/p/nordlicht/subscribe/")
+    page.get_by_label("Your email address").fill("not an address")
+    page.get_by_role("button", name="Subscribe").click()
+    settle(page)
+    assert page.get_by_text("Email address: enter an address such as name@example.com.").is_visible()
+    assert axe_violations(page) == [], "subscribe with an error"
+    for path in ("/p/nordlicht/subscribe/confirm/bad/", "/p/nordlicht/unsubscribe/bad/"):
+        go(page, live_server.url + path)
+        assert axe_violations(page) == [], path

@@ -71,7 +71,9 @@ def public_view(view):
 
 def _conditional(request, parts, last_modified, build, max_age=0):
     """ETag and Last-Modified for a page made only of `parts`; 304 when the client has it."""
-    etag = quote_etag(hashlib.sha256("|".join(str(p) for p in (PAGES_REVISION, *parts)).encode()).hexdigest()[:32])
+    # the pages name their own absolute address (the privacy-policy line, the snippet's link back)
+    parts = (PAGES_REVISION, request.build_absolute_uri("/"), *parts)
+    etag = quote_etag(hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32])
     timestamp = int(last_modified.timestamp())
     response = get_conditional_response(request, etag=etag, last_modified=timestamp)
     if response is None:
