@@ -2,6 +2,7 @@
 confirmation of a new address (double opt-in) and the notice of a coming version. Every notice
 carries a one-click unsubscribe (RFC 8058 List-Unsubscribe-Post) as well as the link in its text.
 """
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,7 +29,7 @@ def confirmation_message(subscriber, base_url):
     body = render_to_string("public/email/confirm.txt", {
         "business": name, "confirm_url": confirm_url,
         "policy_url": _absolute(base_url, reverse("public:policy", kwargs={"slug": publication.slug})),
-        "days": services.settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS,
+        "days": settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS,
     })
     return EmailMessage(f"Confirm: notices of changes to the privacy policy of {name}", body, to=[subscriber.email])
 
