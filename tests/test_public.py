@@ -553,3 +553,26 @@ def test_the_secret_link_serves_a_public_version_as_published(client, allru_answ
     assert client.get(f"/d/{token}/versions/1/download/markdown/").content == before
     html = page(client, f"/d/{token}/versions/1/")
     assert 'href="/p/all-ru/versions/1/"' in html and "takes effect on 25 November 2026" in html
+
+
+def test_publishing_prerenders_the_pdf_and_the_public_address_serves_it(client, allru_answers):
+    from django_tasks_db.models import DBTaskResult
+
+    published_v1(client, allru_answers)
+    assert [r.task_path for r in DBTaskResult.objects.all()] == ["generator.public.tasks.render_version_pdf"]
+    run_worker()
+    response = client.get("/p/all-ru/download/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == 'attachment; filename="privacy-policy.pdf"'
+    text = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True).stdout
+    assert b"All-Ru Ltd" in text and b"09775671" in text
+    versioned = client.get("/p/all-ru/versions/1/download/pdf/")
+    assert versioned.content == response.content
+    assert versioned["Content-Disposition"] == 'attachment; filename="v1-privacy-policy.pdf"'
+
+
+def test_head_requests_get_the_headers_without_the_page(client, allru_answers):
+    published_v1(client, allru_answers)
+    response = client.head("/p/all-ru/")
+    assert response.status_code == 200 and response["ETag"] and response.content == b""
+    assert client.post("/p/all-ru/").status_code == 405
