@@ -71,6 +71,7 @@ class Mailbox:
 
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
+        message.raw = envelope.content  # as sent: the parsed form re-folds and re-encodes headers
         self.messages.append(message)
         return "250 Message accepted for delivery"
 
