@@ -579,3 +579,23 @@ def test_head_requests_get_the_headers_without_the_page(client, allru_answers):
     response = client.head("/p/all-ru/")
     assert response.status_code == 200 and response["ETag"] and response.content == b""
     assert client.post("/p/all-ru/").status_code == 405
+
+
+@pytest.mark.parametrize("change, expected", [
+    (lambda a: a.update(processors=[{"id": "tucows_opensrs"}]), ["We no longer use GeoTrust (DigiCert)."]),
+    (lambda a: a.update(jurisdictions=["uk", "eu", "ch"]), ["This policy now also answers to Swiss FADP."]),
+    (lambda a: a.update(storage_locations=["GB"]), ["We no longer store data in the European Economic Area."]),
+    (lambda a: a["data"].append({"id": "identity_verification", "retention": "P1Y"}),
+     ["We now collect identity and fraud checks."]),
+    (lambda a: a["data"].pop(), ["We no longer collect backups of our systems."]),
+    (lambda a: a["rights"].update(response_days=14), ["We updated how you can exercise your rights."]),
+    (lambda a: a["cookies"]["items"].append({"name": "lang", "purpose": "preferences", "duration": "P1Y"}),
+     ["We now set the cookie “lang” (preferences, kept 1 year)."]),
+    (lambda a: a["business"].update(address="1 New Street, Mansfield, NG18 1AA"),
+     ["We updated our company details and how to contact us."]),
+])
+def test_each_kind_of_change_is_summarised_in_plain_words(allru_answers, change, expected):
+    new = copy.deepcopy(allru_answers)
+    change(new)
+    diff = services.diff_answers(allru_answers, new)
+    assert summary_.draft_summary(allru_answers, new, None, diff).splitlines() == expected
