@@ -117,7 +117,7 @@ def publish(request, draft, token):
     if form.is_valid():
         data = form.cleaned_data
         version, errors = services.publish(draft, services.PublishRequest(
-            slug=data["public_name"], effective_on=data["effective_on"], summary=data["summary"], notify=data["notify"]))
+            slug=data["public_name"], effective_on=data["effective_on"], summary=data["summary"]))
     else:
         version, errors = None, [e if e.startswith(form.fields[name].label) else f"{form.fields[name].label}: {e}"
                                  for name, field_errors in form.errors.items() for e in field_errors]

@@ -113,7 +113,6 @@ class PublishRequest:
     slug: str = ""              # the public name: needed once, ignored after
     effective_on: datetime.date | None = None
     summary: str = ""
-    notify: bool = True         # email the confirmed subscribers
 
 
 def publish(draft, request, today=None):

@@ -22,7 +22,7 @@ from django_ratelimit.core import is_ratelimited
 from generator import render as renderers
 from generator.diff import policy_changes
 from generator.models import Publication, RetiredSlug
-from generator.ratelimits import client_ip, limit, too_many_requests
+from generator.ratelimits import limit, too_many_requests
 from generator.render import html as html_renderer
 from generator.render import pdf as pdf_renderer
 
