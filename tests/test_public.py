@@ -599,3 +599,11 @@ def test_each_kind_of_change_is_summarised_in_plain_words(allru_answers, change,
     change(new)
     diff = services.diff_answers(allru_answers, new)
     assert summary_.draft_summary(allru_answers, new, None, diff).splitlines() == expected
+
+
+def test_subscription_links_never_reach_a_log():
+    from generator.logs import redact
+
+    line = '"POST /p/all-ru/unsubscribe/eyJzIjoxfQ:1xWL:Gx_H-9/ HTTP/1.1" 200 and GET /p/all-ru/subscribe/confirm/eyJz:1x:ab/'
+    assert redact(line) == ('"POST /p/all-ru/unsubscribe/<redacted>/ HTTP/1.1" 200 and '
+                            "GET /p/all-ru/subscribe/confirm/<redacted>/")
