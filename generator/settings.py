@@ -113,6 +113,10 @@ HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS = env.int("HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS",
 # "Today" for the public side (which version is in force, notice periods): the real date unless set
 # to YYYY-MM-DD (tests move the clock this way; generator.public.clock).
 HOSTPOLICY_TODAY = env.str("HOSTPOLICY_TODAY", default="")
+if HOSTPOLICY_TODAY:
+    import datetime as _datetime
+
+    _datetime.date.fromisoformat(HOSTPOLICY_TODAY)  # a wrong date stops the start, not a page later
 # Drafts untouched this many days and never published are deleted by `manage.py expire_drafts`.
 HOSTPOLICY_DRAFT_EXPIRY_DAYS = env.int("HOSTPOLICY_DRAFT_EXPIRY_DAYS", default=90)
 
