@@ -163,8 +163,10 @@ def publish(draft, request, today=None):
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION
             version.save()
-    except IntegrityError:  # the same name taken by someone else at the same moment
-        return None, [f"Public name: “{slug}” is already taken. Choose another."]
+    except IntegrityError:  # a race: the same name taken, or this draft published twice, at the same moment
+        if slug and Publication.objects.filter(slug=slug).exclude(draft=draft).exists():
+            return None, [f"Public name: “{slug}” is already taken. Choose another."]
+        return None, ["Another version was published at the same moment. Check the versions, then try again."]
     return version, []
 
 
