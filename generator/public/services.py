@@ -143,6 +143,9 @@ def publish(draft, request, today=None):
         errors.extend(str(e) for e in answers_result.errors)
     if errors:
         return None, errors
+    # built before the transaction, so the write lock is held only for the writes
+    document = snapshot.document_to_json(
+        build_policy(_answers_dated(draft.answers, effective_on).answers, today=effective_on))
     try:
         with transaction.atomic():
             if publication is None:
@@ -158,8 +161,7 @@ def publish(draft, request, today=None):
             version.publication = publication
             version.effective_on = effective_on
             version.summary = text
-            document = build_policy(_answers_dated(version.answers, effective_on).answers, today=effective_on)
-            version.document = snapshot.document_to_json(document)
+            version.document = document
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION
             version.save()
