@@ -607,3 +607,20 @@ def test_subscription_links_never_reach_a_log():
     line = '"POST /p/all-ru/unsubscribe/eyJzIjoxfQ:1xWL:Gx_H-9/ HTTP/1.1" 200 and GET /p/all-ru/subscribe/confirm/eyJz:1x:ab/'
     assert redact(line) == ('"POST /p/all-ru/unsubscribe/<redacted>/ HTTP/1.1" 200 and '
                             "GET /p/all-ru/subscribe/confirm/<redacted>/")
+
+
+def test_expire_subscriptions_deletes_only_late_unconfirmed_addresses(client, allru_answers, mailbox):
+    import io
+
+    published_v1(client, allru_answers)
+    subscribe(client, "late@example.org")
+    subscribe(client, "confirmed@example.org")
+    run_worker()
+    client.post(link_in(mailbox.to("confirmed@example.org")[0], r"http://testserver/p/all-ru/subscribe/confirm/\S+/"))
+    subscribe(client, "recent@example.org")
+    Subscriber.objects.exclude(email="recent@example.org").update(
+        created_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc))
+    out = io.StringIO()
+    call_command("expire_subscriptions", stdout=out)
+    assert out.getvalue() == "Deleted 1 unconfirmed subscription request.\n"
+    assert set(Subscriber.objects.values_list("email", flat=True)) == {"confirmed@example.org", "recent@example.org"}
