@@ -119,7 +119,8 @@ def publish(request, draft, token):
         version, errors = services.publish(draft, services.PublishRequest(
             slug=data["public_name"], effective_on=data["effective_on"], summary=data["summary"]))
     else:
-        version, errors = None, [e if e.startswith(form.fields[name].label) else f"{form.fields[name].label}: {e}"
+        labels = {name: str(field.label) for name, field in form.fields.items()}
+        version, errors = None, [str(e) if str(e).startswith(labels[name]) else f"{labels[name]}: {e}"
                                  for name, field_errors in form.errors.items() for e in field_errors]
     if version is None:
         drafts.draft_save_pending(draft, "publish", posted)  # what was typed is kept for the next try

@@ -43,7 +43,8 @@ def slug_error(slug, publication=None):
     """Why `slug` cannot be this publication's public name, or "" when it can."""
     if not SLUG_RE.match(slug or ""):
         return f"Public name: use {SLUG_RULE}."
-    taken = Publication.objects.filter(slug=slug).exclude(pk=getattr(publication, "pk", None)).exists()
+    others = Publication.objects.filter(slug=slug)
+    taken = (others.exclude(pk=publication.pk) if publication is not None else others).exists()
     retired = RetiredSlug.objects.filter(slug=slug).exclude(publication=publication).exists() if publication else \
         RetiredSlug.objects.filter(slug=slug).exists()
     if taken or retired:
@@ -276,9 +277,9 @@ def _subscriber_from(token, salt, publication, max_age=None):
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
         return None
-    subscriber = Subscriber.objects.filter(pk=data.get("s"), publication=publication).first()
+    subscriber = Subscriber.objects.filter(pk=data["s"], publication=publication).first()
     if subscriber is None or _address_hash(subscriber.email) != data.get("h"):
         return None
     return subscriber

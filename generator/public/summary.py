@@ -165,7 +165,7 @@ def answers_sentences(old_answers, new_answers, changed_areas):
             "We now also store data in {}.", "We no longer store data in {}."),
         "cookies": _cookies(old, new, {p.name for p in new.processors}, {p.name for p in old.processors}),
     }
-    out = []
+    out: list[str] = []
     for area in changed_areas:
         sentences = covered.get(area)
         out += sentences if sentences else [f"We updated {AREAS.get(area, area)}."]
