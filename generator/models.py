@@ -78,7 +78,7 @@ class Publication(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"/p/{self.slug}/ ({'live' if self.live else 'unpublished'})"
 
 
@@ -105,5 +105,5 @@ class Subscriber(models.Model):
         ordering = ["publication", "email"]
         constraints = [models.UniqueConstraint(fields=["publication", "email"], name="unique_subscriber_per_publication")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Subscriber {self.pk} of {self.publication_id}"

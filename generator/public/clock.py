@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 
-def today():
+def today() -> datetime.date:
     fixed = getattr(settings, "HOSTPOLICY_TODAY", "")
     if fixed:
         return fixed if isinstance(fixed, datetime.date) else datetime.date.fromisoformat(fixed)

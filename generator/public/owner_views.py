@@ -1,11 +1,14 @@
 """The public address managed from the secret link: rename it, unpublish it, download the
 subscriber list. Behind the draft's token like every other page of the wizard."""
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from generator.models import Draft, Publication
 from generator.ratelimits import limit
 from generator.web.views import draft_view
 
@@ -13,11 +16,11 @@ from . import services
 from .forms import PublishForm, RenameForm
 
 
-def _review(token):
+def _review(token: str) -> HttpResponseRedirect:
     return redirect(reverse("web:review", kwargs={"token": token}) + "#public-heading")
 
 
-def _publication_or_message(request, draft):
+def _publication_or_message(request: HttpRequest, draft: Draft) -> Publication | None:
     publication = services.publication_of(draft)
     if publication is None:
         messages.error(request, "This policy has no public address yet: publish it first.")
@@ -27,7 +30,7 @@ def _publication_or_message(request, draft):
 @require_POST
 @limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
 @draft_view
-def rename(request, draft, token):
+def rename(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     publication = _publication_or_message(request, draft)
     if publication is not None:
         form = RenameForm(request.POST)
@@ -44,7 +47,7 @@ def rename(request, draft, token):
 @require_POST
 @limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
 @draft_view
-def unpublish(request, draft, token):
+def unpublish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     publication = _publication_or_message(request, draft)
     if publication is not None and publication.live:
         services.unpublish(publication)
@@ -55,7 +58,7 @@ def unpublish(request, draft, token):
 
 @require_safe
 @draft_view
-def subscribers_csv(request, draft, token):
+def subscribers_csv(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     publication = services.publication_of(draft)
     content = services.subscribers_csv(publication) if publication else "email,confirmed_at\r\n"
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
@@ -65,7 +68,7 @@ def subscribers_csv(request, draft, token):
 
 # --- publishing (the form on the review step posts here through web.views.publish) -------------
 
-def publish_context(draft):
+def publish_context(draft: Draft) -> dict[str, Any]:
     """What the publish box on the review step shows: the public address if there is one, the
     form with the drafted change summary and the earliest date the version may take effect."""
     publication = services.publication_of(draft)
@@ -93,7 +96,7 @@ def publish_context(draft):
     }
 
 
-def publish(request, draft, token):
+def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     from generator import tasks as draft_tasks
     from generator.text import clean_querydict
     from generator.web import services as drafts

@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -15,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from generator.models import Publication, PublishedVersion, RetiredSlug, Subscriber
+from generator.document import PolicyDocument
+from generator.models import Draft, Publication, PublishedVersion, RetiredSlug, Subscriber
 from generator.policy import build as build_policy
 from generator.render import RENDERER_VERSION
 from generator.text import FORBIDDEN
@@ -33,13 +35,13 @@ MAX_NOTICE_DAYS = 730
 
 # --- the public name -----------------------------------------------------------------------
 
-def suggest_slug(answers):
+def suggest_slug(answers: dict[str, Any]) -> str:
     business = answers.get("business") or {}
     base = slugify(business.get("trading_name") or business.get("legal_name") or "")[:40].strip("-")
     return base if SLUG_RE.match(base) else ""
 
 
-def slug_error(slug, publication=None):
+def slug_error(slug: str, publication: Publication | None = None) -> str:
     """Why `slug` cannot be this publication's public name, or "" when it can."""
     if not SLUG_RE.match(slug or ""):
         return f"Public name: use {SLUG_RULE}."
@@ -52,20 +54,34 @@ def slug_error(slug, publication=None):
     return ""
 
 
-def publication_of(draft):
+def publication_of(draft: Draft) -> Publication | None:
     try:
         return draft.publication
     except Publication.DoesNotExist:
         return None
 
 
-def public_versions(publication):
+def takes_effect_on(version: PublishedVersion) -> datetime.date:
+    """The day a public version takes effect (set when it was published at the address)."""
+    if version.effective_on is None:
+        raise ValueError(f"version {version.number} was not published at the public address")
+    return version.effective_on
+
+
+def stored_document(version: PublishedVersion) -> dict[str, Any]:
+    """The policy document a public version stored when it was published."""
+    if version.document is None:
+        raise ValueError(f"version {version.number} was not published at the public address")
+    return dict(version.document)
+
+
+def public_versions(publication: Publication) -> list[PublishedVersion]:
     return list(publication.versions.filter(document__isnull=False).order_by("number"))
 
 
 # --- the effective date and the summary ------------------------------------------------------
 
-def earliest_effective_date(draft, today=None):
+def earliest_effective_date(draft: Draft, today: datetime.date | None = None) -> datetime.date:
     """A new public version takes effect at the earliest after the notice period the answers
     promise (`changes.notice_days`), and never before an earlier version does. The first version
     has nothing to give notice of: it applies at once."""
@@ -76,16 +92,16 @@ def earliest_effective_date(draft, today=None):
         return today
     result = drafts.validate(draft.answers)
     notice = result.answers.changes.notice_days if result.ok else 30
-    return max(today + datetime.timedelta(days=notice), earlier[-1].effective_on)
+    return max(today + datetime.timedelta(days=notice), takes_effect_on(earlier[-1]))
 
 
-def last_public_version(draft):
+def last_public_version(draft: Draft) -> PublishedVersion | None:
     publication = publication_of(draft)
     versions = public_versions(publication) if publication else []
     return versions[-1] if versions else None
 
 
-def drafted_summary(draft):
+def drafted_summary(draft: Draft) -> str:
     """The change summary proposed for publishing the draft's current answers now."""
     last = last_public_version(draft)
     if last is None:
@@ -94,7 +110,7 @@ def drafted_summary(draft):
         last.answers, draft.answers, version_document(last), drafts.diff_answers(last.answers, draft.answers))
 
 
-def clean_summary(text):
+def clean_summary(text: str) -> tuple[str | None, str]:
     """The summary as the business edited it: plain text, one change a line, no empty lines; or
     (None, why) when it is too long."""
     lines = [FORBIDDEN.sub("", line).strip() for line in (text or "").replace("\r\n", "\n").split("\n")]
@@ -116,7 +132,8 @@ class PublishRequest:
     summary: str = ""
 
 
-def publish(draft, request, today=None):
+def publish(draft: Draft, request: PublishRequest,
+            today: datetime.date | None = None) -> tuple[PublishedVersion | None, list[str]]:
     """Publish the draft's answers as the next version at its public address.
 
     Returns (version, errors); errors name the field (Public name, Takes effect on, Change summary,
@@ -173,24 +190,24 @@ def publish(draft, request, today=None):
     return version, []
 
 
-def _answers_dated(answers, effective_on):
+def _answers_dated(answers: dict[str, Any], effective_on: datetime.date) -> Any:
     dated = copy.deepcopy(answers)
     dated.setdefault("policy", {})["effective_date"] = effective_on.isoformat()
     return drafts.validate(dated)
 
 
-def version_document(version):
+def version_document(version: PublishedVersion) -> PolicyDocument:
     """The stored document of a public version, exactly as published."""
-    return snapshot.document_from_json(version.document)
+    return snapshot.document_from_json(stored_document(version))
 
 
-def _rename(publication, slug):
+def _rename(publication: Publication, slug: str) -> None:
     RetiredSlug.objects.filter(publication=publication, slug=slug).delete()  # taking an old name back
     RetiredSlug.objects.create(publication=publication, slug=publication.slug)
     publication.slug = slug
 
 
-def rename(publication, slug):
+def rename(publication: Publication, slug: str) -> str:
     slug = (slug or "").strip().lower()
     if slug == publication.slug:
         return ""
@@ -206,7 +223,7 @@ def rename(publication, slug):
     return ""
 
 
-def unpublish(publication):
+def unpublish(publication: Publication) -> None:
     """The public address and its old names answer 410 Gone; the versions stay under the secret link,
     the subscribers are deleted (there is nothing left for them to hear about)."""
     with transaction.atomic():
@@ -224,28 +241,28 @@ class Entry:
     until: datetime.date | None  # the day the next version took (or takes) over
 
 
-def timeline(publication, today=None):
+def timeline(publication: Publication, today: datetime.date | None = None) -> list[Entry]:
     """Every public version with its dates, oldest first; the in-force one is the latest that has
     taken effect."""
     today = today or clock.today()
     versions = public_versions(publication)
     current = None
     for v in versions:
-        if v.effective_on <= today:
+        if takes_effect_on(v) <= today:
             current = v
     entries = []
     for i, v in enumerate(versions):
         following = versions[i + 1].effective_on if i + 1 < len(versions) else None
-        status = "in_force" if v is current else ("coming" if v.effective_on > today else "archived")
+        status = "in_force" if v is current else ("coming" if takes_effect_on(v) > today else "archived")
         entries.append(Entry(v, status, following))
     return entries
 
 
-def in_force(entries):
+def in_force(entries: list[Entry]) -> Entry | None:
     return next((e for e in entries if e.status == "in_force"), None)
 
 
-def coming(entries):
+def coming(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries if e.status == "coming"]
 
 
@@ -255,24 +272,24 @@ CONFIRM_SALT = "hostpolicy.public.confirm"
 UNSUBSCRIBE_SALT = "hostpolicy.public.unsubscribe"
 
 
-def normalise_email(address):
+def normalise_email(address: str) -> str:
     return (address or "").strip().lower()
 
 
-def _address_hash(email):
+def _address_hash(email: str) -> str:
     return hashlib.sha256(email.encode("utf-8")).hexdigest()[:16]
 
 
-def confirm_token(subscriber):
+def confirm_token(subscriber: Subscriber) -> str:
     """Signed, not stored; names no address (links end up in logs)."""
     return signing.dumps({"s": subscriber.pk, "h": _address_hash(subscriber.email)}, salt=CONFIRM_SALT, compress=True)
 
 
-def unsubscribe_token(subscriber):
+def unsubscribe_token(subscriber: Subscriber) -> str:
     return signing.dumps({"s": subscriber.pk, "h": _address_hash(subscriber.email)}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def _subscriber_from(token, salt, publication, max_age=None):
+def _subscriber_from(token: str, salt: str, publication: Publication, max_age: int | None = None) -> Subscriber | None:
     try:
         data = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature:
@@ -285,12 +302,12 @@ def _subscriber_from(token, salt, publication, max_age=None):
     return subscriber
 
 
-def delete_unconfirmed(now=None):
+def delete_unconfirmed(now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS)
     return Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()[0]
 
 
-def subscribe(publication, email):
+def subscribe(publication: Publication, email: str) -> Subscriber | None:
     """The subscriber to send a confirmation to, or None (already confirmed: nothing to send).
     The caller answers the same either way, so nobody learns who is subscribed."""
     delete_unconfirmed()
@@ -298,7 +315,7 @@ def subscribe(publication, email):
     return None if subscriber.confirmed_at else subscriber
 
 
-def confirm(publication, token):
+def confirm(publication: Publication, token: str) -> bool:
     max_age = settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS * 86400
     subscriber = _subscriber_from(token, CONFIRM_SALT, publication, max_age=max_age)
     if subscriber is None:
@@ -309,7 +326,7 @@ def confirm(publication, token):
     return True
 
 
-def unsubscribe(publication, token):
+def unsubscribe(publication: Publication, token: str) -> bool:
     """Delete the subscriber the link was sent to; True whether or not it was still there when the
     token is genuine (a second click is not an error)."""
     try:
@@ -322,12 +339,13 @@ def unsubscribe(publication, token):
     return True
 
 
-def subscribers_csv(publication):
+def subscribers_csv(publication: Publication) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["email", "confirmed_at"])
     for s in publication.subscribers.filter(confirmed_at__isnull=False).order_by("confirmed_at", "pk"):
         # a leading =, +, - or @ would be a formula to a spreadsheet; a quote keeps it text
         email = "'" + s.email if s.email[:1] in "=+-@" else s.email
-        writer.writerow([email, s.confirmed_at.isoformat(timespec="seconds")])
+        confirmed = s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else ""
+        writer.writerow([email, confirmed])
     return out.getvalue()

@@ -6,13 +6,14 @@ is kept beside it, so anyone can tell which library a version came from.
 import datetime
 import hashlib
 from functools import lru_cache
+from typing import Any
 
 from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text, to_json_dict
 from generator.library import CLAUSES_DIR
 
 
 @lru_cache(maxsize=1)
-def library_fingerprint():
+def library_fingerprint() -> str:
     """SHA-256 over every file of the clause library (paths and contents), in path order."""
     digest = hashlib.sha256()
     for path in sorted(p for p in CLAUSES_DIR.rglob("*") if p.is_file()):
@@ -21,17 +22,17 @@ def library_fingerprint():
     return digest.hexdigest()
 
 
-def _inline(data):
+def _inline(data: dict[str, Any]) -> Text | Link:
     if data["type"] == "link":
         return Link(data["text"], data["href"])
     return Text(data["text"], bool(data.get("strong")))
 
 
-def _run(items):
+def _run(items: list[dict[str, Any]]) -> tuple[Text | Link, ...]:
     return tuple(_inline(i) for i in items)
 
 
-def _block(data):
+def _block(data: dict[str, Any]) -> Paragraph | BulletList | Table | Heading:
     kind = data["type"]
     if kind == "paragraph":
         return Paragraph(_run(data["inlines"]), data["clause"])
@@ -48,7 +49,7 @@ def _block(data):
     raise ValueError(f"unknown block type {kind!r}")
 
 
-def document_from_json(data):
+def document_from_json(data: dict[str, Any]) -> PolicyDocument:
     """The PolicyDocument that `to_json_dict` stored."""
     sections = tuple(
         Section(s["id"], s["title"], tuple(_block(b) for b in s["blocks"]), s.get("anchor", ""))
@@ -64,5 +65,5 @@ def document_from_json(data):
     )
 
 
-def document_to_json(document):
+def document_to_json(document: PolicyDocument) -> dict[str, Any]:
     return to_json_dict(document)

@@ -6,13 +6,17 @@ notice emails.
 These are sentences of the notice, not of the policy: the policy's wording stays in clauses/.
 """
 import copy
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from generator.answers import load_document
 from generator.diff import policy_changes
 from generator.laws import get_laws
 from generator.library import get_catalogues
 from generator.policy import build as build_policy
-from generator.resolve import Facts
+from generator.answers.durations import Duration
+from generator.document import PolicyDocument
+from generator.resolve import Facts, ResolvedProcessor
 
 FIRST_VERSION = "First published version of this privacy policy."
 
@@ -42,16 +46,16 @@ AREAS = {
 }
 
 
-def _facts(answers):
+def _facts(answers: dict[str, Any]) -> Facts | None:
     result = load_document(copy.deepcopy(answers))
     return Facts(result.answers, get_catalogues()) if result.ok else None
 
 
-def _country(code):
+def _country(code: str | None) -> str:
     return get_catalogues().country_name(code) if code else ""
 
 
-def _processor_label(p):
+def _processor_label(p: ResolvedProcessor) -> str:
     country = _country(p.country).removeprefix("the ")
     mechanism = next((words for key, words in MECHANISMS if
                       (key == "dpf" and p.dpf) or (key == "bcr" and p.bcr) or (key == "scc" and p.scc)
@@ -63,18 +67,18 @@ def _processor_label(p):
     return f"{who} ({details})" if details else who
 
 
-def _lower_first(text):
+def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text and not text[:2].isupper() else text
 
 
-def _join(words):
+def _join(words: Sequence[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
-def _processors(old, new, new_data):
+def _processors(old: Facts, new: Facts, new_data: dict[str, str]) -> list[str]:
     """`new_data`: {id: name} of the data collected only from this version on; a new processor's
     share of it is said in the processor's line (the wizard adds what a processor receives)."""
-    def key(p):
+    def key(p: ResolvedProcessor) -> str:
         return p.id or p.name.lower()
 
     before, after = {key(p): p for p in old.processors}, {key(p): p for p in new.processors}
@@ -97,16 +101,16 @@ def _processors(old, new, new_data):
     return out
 
 
-def _period(duration):
+def _period(duration: Duration | None) -> str:
     return duration.words() if duration is not None else "for no set period"
 
 
-def _new_data(old, new):
+def _new_data(old: Facts, new: Facts) -> dict[str, str]:
     before = {d.id for d in old.data_items}
     return {d.id: d.name for d in new.data_items if d.id not in before}
 
 
-def _data(old, new, said_elsewhere=()):
+def _data(old: Facts, new: Facts, said_elsewhere: Iterable[str] = ()) -> list[str]:
     before, after = {d.id: d for d in old.data_items}, {d.id: d for d in new.data_items}
     out = []
     for k, d in after.items():
@@ -125,7 +129,7 @@ def _data(old, new, said_elsewhere=()):
     return out
 
 
-def _cookies(old, new, new_processor_names, old_processor_names):
+def _cookies(old: Facts, new: Facts, new_processor_names: set[str], old_processor_names: set[str]) -> list[str]:
     before = {(c.provider, c.name): c for c in old.cookies}
     after = {(c.provider, c.name): c for c in new.cookies}
     out = []
@@ -139,12 +143,12 @@ def _cookies(old, new, new_processor_names, old_processor_names):
     return out
 
 
-def _listed(old_values, new_values, added, removed):
+def _listed(old_values: list[str], new_values: list[str], added: str, removed: str) -> list[str]:
     out = [added.format(v) for v in new_values if v not in old_values]
     return out + [removed.format(v) for v in old_values if v not in new_values]
 
 
-def answers_sentences(old_answers, new_answers, changed_areas):
+def answers_sentences(old_answers: dict[str, Any], new_answers: dict[str, Any], changed_areas: list[str]) -> list[str]:
     """Sentences for what changed in the answers; `changed_areas` are the top-level keys the answers
     diff found changed. An area changed in a way no sentence below names gets a general one."""
     old, new = _facts(old_answers), _facts(new_answers)
@@ -176,7 +180,7 @@ def answers_sentences(old_answers, new_answers, changed_areas):
     return out
 
 
-def wording_sentences(old_document, old_answers):
+def wording_sentences(old_document: PolicyDocument | None, old_answers: dict[str, Any]) -> list[str]:
     """Sections whose wording changed although the answers did not: the clause library itself was
     revised since the last version (the old answers rebuilt today, compared with what was published)."""
     if old_document is None:
@@ -188,7 +192,8 @@ def wording_sentences(old_document, old_answers):
     return [f"We revised the wording of the section “{c.title}”." for c in policy_changes(old_document, rebuilt)]
 
 
-def draft_summary(old_answers, new_answers, old_document=None, answers_diff=()):
+def draft_summary(old_answers: dict[str, Any] | None, new_answers: dict[str, Any],
+                  old_document: PolicyDocument | None = None, answers_diff: Iterable[tuple[str, ...]] = ()) -> str:
     """The summary as text, one change a line; FIRST_VERSION when there is nothing before."""
     if old_answers is None:
         return FIRST_VERSION

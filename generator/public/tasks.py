@@ -3,6 +3,8 @@ published version's PDF from its stored document, and send the subscription emai
 arguments hold ids, never an email address: the task table keeps its rows after a subscriber is
 deleted.
 """
+from typing import Any
+
 from django.core.cache import cache
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -15,10 +17,11 @@ def render_version_pdf(version_id: int) -> str:
     from generator.models import PublishedVersion
     from generator.render import pdf
 
+    from .services import stored_document
     from .snapshot import document_from_json
 
     version = PublishedVersion.objects.get(pk=version_id)
-    document = document_from_json(version.document)
+    document = document_from_json(stored_document(version))
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -41,7 +44,7 @@ def send_notices(version_id: int, base_url: str) -> int:
     return send(version_id, base_url)
 
 
-def request_version_pdf(version, document, retry=False):
+def request_version_pdf(version: Any, document: Any, retry: bool = False) -> PdfJob:
     """The version's PDF from the cache, or its render queued once (as generator.tasks.request_pdf)."""
     from generator.render import pdf
 
@@ -65,7 +68,7 @@ def request_version_pdf(version, document, retry=False):
     return PdfJob("waiting")
 
 
-def queue_version_pdf(version):
-    from .snapshot import document_from_json
+def queue_version_pdf(version: Any) -> None:
+    from .services import version_document
 
-    request_version_pdf(version, document_from_json(version.document))
+    request_version_pdf(version, version_document(version))

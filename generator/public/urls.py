@@ -9,10 +9,10 @@ from . import feeds, owner_views, views
 class SlugConverter:
     regex = r"[a-z0-9][a-z0-9-]{0,39}"
 
-    def to_python(self, value):
+    def to_python(self, value: str) -> str:
         return value
 
-    def to_url(self, value):
+    def to_url(self, value: str) -> str:
         return value
 
 

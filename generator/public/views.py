@@ -8,9 +8,12 @@ of a renamed address redirect (301); an unpublished address answers 410 Gone.
 import datetime
 import functools
 import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -21,14 +24,14 @@ from django_ratelimit.core import is_ratelimited
 
 from generator import render as renderers
 from generator.diff import policy_changes
-from generator.models import Publication, RetiredSlug
+from generator.document import PolicyDocument
+from generator.models import Publication, PublishedVersion, RetiredSlug
 from generator.ratelimits import limit, too_many_requests
 from generator.render import html as html_renderer
 from generator.render import pdf as pdf_renderer
 
 from . import clock, services
 from .forms import SubscribeForm
-from .snapshot import document_from_json
 
 # Bump when the public templates change, so cached pages are not served as "not modified".
 PAGES_REVISION = "1"
@@ -41,17 +44,17 @@ FORMATS = {
 }
 
 
-def _gone(request):
+def _gone(request: HttpRequest) -> HttpResponse:
     response = render(request, "public/gone.html", status=410)
     patch_cache_control(response, public=True, max_age=300)
     return response
 
 
-def public_view(view):
+def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Find the live publication behind `slug`: an old name redirects to the current one, an
     unpublished address answers 410, an unknown one 404."""
     @functools.wraps(view)
-    def wrapper(request, slug, *args, **kwargs):
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publication = Publication.objects.filter(slug=slug).first()
         if publication is None:
             retired = RetiredSlug.objects.select_related("publication").filter(slug=slug).first()
@@ -69,15 +72,15 @@ def public_view(view):
     return wrapper
 
 
-def _conditional(request, parts, last_modified, build, max_age=0):
+def _conditional(request: HttpRequest, parts: Sequence[object], last_modified: datetime.datetime,
+                 build: Callable[[], HttpResponseBase], max_age: int = 0) -> HttpResponseBase:
     """ETag and Last-Modified for a page made only of `parts`; 304 when the client has it."""
     # the pages name their own absolute address (the privacy-policy line, the snippet's link back)
     parts = (PAGES_REVISION, request.build_absolute_uri("/"), *parts)
     etag = quote_etag(hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()[:32])
     timestamp = int(last_modified.timestamp())
-    response = get_conditional_response(request, etag=etag, last_modified=timestamp)
-    if response is None:
-        response = build()
+    cached = get_conditional_response(request, etag=etag, last_modified=timestamp)
+    response = build() if cached is None else cached
     if response.status_code in (200, 304):
         response["ETag"] = etag
         response["Last-Modified"] = http_date(timestamp)
@@ -85,27 +88,27 @@ def _conditional(request, parts, last_modified, build, max_age=0):
     return response
 
 
-def _midnight(day):
+def _midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.timezone.utc)
 
 
-def _version_or_404(publication, number):
+def _version_or_404(publication: Publication, number: int) -> PublishedVersion:
     version = publication.versions.filter(number=number, document__isnull=False).first()
     if version is None:
         raise Http404("No such version")
     return version
 
 
-def _entry_for(entries, version):
+def _entry_for(entries: list[services.Entry], version: PublishedVersion) -> services.Entry:
     return next(e for e in entries if e.version.pk == version.pk)
 
 
-def _base_context(request, publication, entries):
-    latest = entries[-1].version
+def _base_context(request: HttpRequest, publication: Publication, entries: list[services.Entry]) -> dict[str, Any]:
+    latest = services.stored_document(entries[-1].version)
     policy_url = request.build_absolute_uri(reverse("public:policy", kwargs={"slug": publication.slug}))
     return {
         "publication": publication,
-        "business_name": latest.document.get("business_name") or latest.document.get("legal_name"),
+        "business_name": latest.get("business_name") or latest.get("legal_name"),
         "policy_url": policy_url,
         "feed_url": reverse("public:feed", kwargs={"slug": publication.slug}),
         "privacy_link_line": f'<link rel="privacy-policy" href="{policy_url}">',
@@ -115,16 +118,16 @@ def _base_context(request, publication, entries):
     }
 
 
-def _policy_html(version):
+def _policy_html(version: PublishedVersion) -> str:
     """The policy's body, from the stored document, through the renderer's own sanitiser."""
-    return html_renderer.body(document_from_json(version.document))
+    return html_renderer.body(services.version_document(version))
 
 
 # --- pages ------------------------------------------------------------------------------------
 
 @require_safe
 @public_view
-def policy(request, publication):
+def policy(request: HttpRequest, publication: Publication) -> HttpResponseBase:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
@@ -132,9 +135,9 @@ def policy(request, publication):
     shown = [current] if current else []
     parts = [publication.slug, publication.updated_at.isoformat(), *(f"{e.version.pk}:{e.status}" for e in shown + upcoming)]
     changed = max([publication.updated_at] + [e.version.created_at for e in shown + upcoming]
-                  + ([_midnight(current.version.effective_on)] if current else []))
+                  + ([_midnight(services.takes_effect_on(current.version))] if current else []))
 
-    def build():
+    def build() -> HttpResponseBase:
         context = _base_context(request, publication, entries)
         context.update({"current": current, "coming": upcoming,
                         "policy_html": _policy_html(current.version) if current else ""})
@@ -145,15 +148,15 @@ def policy(request, publication):
 
 @require_safe
 @public_view
-def versions(request, publication):
+def versions(request: HttpRequest, publication: Publication) -> HttpResponseBase:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
     parts = [publication.slug, publication.updated_at.isoformat(), *(f"{e.version.pk}:{e.status}" for e in entries)]
     changed = max([publication.updated_at] + [e.version.created_at for e in entries]
-                  + [_midnight(e.version.effective_on) for e in entries if e.status != "coming"])
+                  + [_midnight(services.takes_effect_on(e.version)) for e in entries if e.status != "coming"])
 
-    def build():
+    def build() -> HttpResponseBase:
         context = _base_context(request, publication, entries)
         context["entries"] = list(reversed(entries))
         return render(request, "public/versions.html", context)
@@ -161,20 +164,20 @@ def versions(request, publication):
     return _conditional(request, parts, changed, build)
 
 
-def _previous(entries, version):
+def _previous(entries: list[services.Entry], version: PublishedVersion) -> PublishedVersion | None:
     earlier = [e.version for e in entries if e.version.number < version.number]
     return earlier[-1] if earlier else None
 
 
 @require_safe
 @public_view
-def version(request, publication, number):
+def version(request: HttpRequest, publication: Publication, number: int) -> HttpResponseBase:
     version = _version_or_404(publication, number)
     entries = services.timeline(publication)
     entry = _entry_for(entries, version)
     parts = [publication.slug, publication.updated_at.isoformat(), version.pk, entry.status, entry.until]
 
-    def build():
+    def build() -> HttpResponseBase:
         context = _base_context(request, publication, entries)
         context.update({"entry": entry, "version": version, "previous": _previous(entries, version),
                         "policy_html": _policy_html(version)})
@@ -185,16 +188,16 @@ def version(request, publication, number):
 
 @require_safe
 @public_view
-def changes(request, publication, number):
+def changes(request: HttpRequest, publication: Publication, number: int) -> HttpResponseBase:
     version = _version_or_404(publication, number)
     entries = services.timeline(publication)
     entry = _entry_for(entries, version)
     previous = _previous(entries, version)
     parts = [publication.slug, publication.updated_at.isoformat(), version.pk, entry.status, getattr(previous, "pk", "")]
 
-    def build():
+    def build() -> HttpResponseBase:
         context = _base_context(request, publication, entries)
-        wording = policy_changes(document_from_json(previous.document), document_from_json(version.document)) \
+        wording = policy_changes(services.version_document(previous), services.version_document(version)) \
             if previous else None
         context.update({"entry": entry, "version": version, "previous": previous, "wording": wording,
                         "lines": version.summary.splitlines()})
@@ -205,7 +208,7 @@ def changes(request, publication, number):
 
 # --- downloads --------------------------------------------------------------------------------
 
-def _snippet_with_link(document, policy_url):
+def _snippet_with_link(document: PolicyDocument, policy_url: str) -> str:
     """The snippet, ending with a link back to the public address (where the earlier versions are)."""
     fragment = renderers.render(document, "snippet").rstrip("\n")
     closing = fragment.rindex("</section>")
@@ -214,16 +217,17 @@ def _snippet_with_link(document, policy_url):
     return html_renderer.sanitize(fragment[:closing] + link + fragment[closing:]) + "\n"
 
 
-def _download(request, publication, version, fmt, stem):
+def _download(request: HttpRequest, publication: Publication, version: PublishedVersion, fmt: str,
+              stem: str) -> HttpResponseBase:
     if fmt not in FORMATS:
         raise Http404("No such format")
-    document = document_from_json(version.document)
+    document = services.version_document(version)
     filename = f"{stem}privacy-policy.{renderers.EXTENSIONS[fmt]}"
     if fmt == "pdf":
         return _pdf(request, version, document, filename)
     parts = [publication.slug, version.pk, fmt, renderers.RENDERER_VERSION]
 
-    def build():
+    def build() -> HttpResponseBase:
         if fmt == "snippet":
             policy_url = request.build_absolute_uri(reverse("public:policy", kwargs={"slug": publication.slug}))
             content = _snippet_with_link(document, policy_url)
@@ -236,7 +240,7 @@ def _download(request, publication, version, fmt, stem):
     return _conditional(request, parts, max(version.created_at, publication.updated_at), build, max_age=3600)
 
 
-def _pdf(request, version, document, filename):
+def _pdf(request: HttpRequest, version: PublishedVersion, document: PolicyDocument, filename: str) -> HttpResponse:
     from .tasks import request_version_pdf
 
     root, _ = pdf_renderer.cache_path(document)
@@ -255,11 +259,11 @@ def _pdf(request, version, document, filename):
     return response
 
 
-def stored_version_download(request, version, fmt, stem):
+def stored_version_download(request: HttpRequest, version: PublishedVersion, fmt: str, stem: str) -> HttpResponse:
     """A public version's download under the secret link: its stored document, as published."""
     if fmt not in FORMATS:
         raise Http404("No such format")
-    document = document_from_json(version.document)
+    document = services.version_document(version)
     filename = f"{stem}privacy-policy.{renderers.EXTENSIONS[fmt]}"
     if fmt == "pdf":
         return _pdf(request, version, document, filename)
@@ -270,7 +274,7 @@ def stored_version_download(request, version, fmt, stem):
 
 @require_safe
 @public_view
-def download(request, publication, fmt):
+def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponseBase:
     current = services.in_force(services.timeline(publication))
     if current is None:
         raise Http404("No version is in force yet")
@@ -279,17 +283,17 @@ def download(request, publication, fmt):
 
 @require_safe
 @public_view
-def version_download(request, publication, number, fmt):
+def version_download(request: HttpRequest, publication: Publication, number: int, fmt: str) -> HttpResponseBase:
     return _download(request, publication, _version_or_404(publication, number), fmt, f"v{number}-")
 
 
 # --- subscriptions ----------------------------------------------------------------------------
 
-def _base_url(request):
+def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
 
 
-def _address_limited(request, email):
+def _address_limited(request: HttpRequest, email: str) -> bool:
     """Per address, whoever asks: nobody can flood one inbox with confirmations."""
     key = hashlib.sha256(services.normalise_email(email).encode("utf-8")).hexdigest()
     return is_ratelimited(request, group="subscribe-address", key=lambda group, request: key,
@@ -300,7 +304,7 @@ def _address_limited(request, email):
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def subscribe(request, publication):
+def subscribe(request: HttpRequest, publication: Publication) -> HttpResponseBase:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
@@ -325,7 +329,7 @@ def subscribe(request, publication):
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def confirm(request, publication, token):
+def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpResponseBase:
     """The link in the confirmation email opens a page with one button: a mail scanner that
     follows links cannot subscribe anyone."""
     context = _base_context(request, publication, services.timeline(publication))
@@ -340,7 +344,7 @@ def confirm(request, publication, token):
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def unsubscribe(request, publication, token):
+def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponseBase:
     context = _base_context(request, publication, services.timeline(publication))
     if request.method == "POST":
         context["done"] = services.unsubscribe(publication, token)
