@@ -12,10 +12,13 @@ again) and the page waits, reloading itself, until the worker has stored the fil
 """
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
+
+from generator.document import PolicyDocument
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ JOB_TTL_SECONDS = 3600
 
 
 @task()
-def render_pdf(answers: dict) -> str:
+def render_pdf(answers: dict[str, Any]) -> str:
     """Validate and build the policy from `answers`, render its PDF into the cache; the cache key."""
     from generator import policy
     from generator.render import pdf
@@ -32,7 +35,7 @@ def render_pdf(answers: dict) -> str:
     result = services.validate(answers)
     if not result.ok:
         raise ValueError(f"the answers do not validate: {result.errors[0]}")
-    document = policy.build(result.answers)
+    document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -47,11 +50,11 @@ class PdfJob:
     data: bytes | None = None
 
 
-def _job_key(cache_key):
+def _job_key(cache_key: str) -> str:
     return f"hostpolicy:pdf-job:{cache_key}"
 
 
-def request_pdf(answers, document, retry=False):
+def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool = False) -> PdfJob:
     """The PDF of `document` (built from `answers`) if it is in the cache, else queue its render."""
     from generator.render import pdf
 
@@ -76,11 +79,11 @@ def request_pdf(answers, document, retry=False):
     return PdfJob("waiting")
 
 
-def queue_pdf(answers):
+def queue_pdf(answers: dict[str, Any]) -> None:
     """Queue the render of a PDF nobody is waiting for yet (a version just published)."""
     from generator import policy
     from generator.web import services
 
     result = services.validate(answers)
     if result.ok:
-        request_pdf(answers, policy.build(result.answers))
+        request_pdf(answers, policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok

@@ -111,11 +111,14 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
         return _review(token)
     if not public:
         # No public name: the version is frozen under the secret link only, as before.
-        version, errors = drafts.publish(draft)
-        draft_tasks.queue_pdf(drafts.version_answers_for_rendering(version))
-        messages.success(request, f"Published as version {version.number} on {version.generated_on:%d %B %Y}, "
+        private, _ = drafts.publish(draft)
+        if private is None:  # the answers were checked just above; only a concurrent edit gets here
+            messages.error(request, "The answers are not complete yet, so nothing was published. See the list below.")
+            return _review(token)
+        draft_tasks.queue_pdf(drafts.version_answers_for_rendering(private))
+        messages.success(request, f"Published as version {private.number} on {private.generated_on:%d %B %Y}, "
                                   "under this secret link only (no public address).")
-        return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
+        return redirect(reverse("web:version", kwargs={"token": token, "number": private.number}))
     form = PublishForm(posted)
     if form.is_valid():
         data = form.cleaned_data
@@ -132,9 +135,11 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
         return redirect(reverse("web:review", kwargs={"token": token}) + "#publish-heading")
     drafts.draft_discard_pending(draft, "publish")
     queue_version_pdf(version)
-    address = reverse("public:policy", kwargs={"slug": version.publication.slug})
+    publication = version.publication
+    assert publication is not None  # services.publish sets it
+    address = reverse("public:policy", kwargs={"slug": publication.slug})
     notified = ""
-    if form.cleaned_data["notify"] and version.publication.subscribers.filter(confirmed_at__isnull=False).exists():
+    if form.cleaned_data["notify"] and publication.subscribers.filter(confirmed_at__isnull=False).exists():
         send_notices.enqueue(version.pk, request.build_absolute_uri("/"))
         notified = " The change summary is being emailed to your subscribers."
     messages.success(request, f"Published as version {version.number} at {address}, in force from "

@@ -91,7 +91,7 @@ def earliest_effective_date(draft: Draft, today: datetime.date | None = None) ->
     if not earlier:
         return today
     result = drafts.validate(draft.answers)
-    notice = result.answers.changes.notice_days if result.ok else 30
+    notice = result.answers.changes.notice_days if result.ok and result.answers is not None else 30
     return max(today + datetime.timedelta(days=notice), takes_effect_on(earlier[-1]))
 
 
@@ -178,7 +178,7 @@ def publish(draft: Draft, request: PublishRequest,
                 raise ValueError(problems)
             version.publication = publication
             version.effective_on = effective_on
-            version.summary = text
+            version.summary = text or ""
             version.document = document
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION

@@ -48,7 +48,7 @@ AREAS = {
 
 def _facts(answers: dict[str, Any]) -> Facts | None:
     result = load_document(copy.deepcopy(answers))
-    return Facts(result.answers, get_catalogues()) if result.ok else None
+    return Facts(result.answers, get_catalogues()) if result.ok and result.answers is not None else None
 
 
 def _country(code: str | None) -> str:
@@ -186,7 +186,7 @@ def wording_sentences(old_document: PolicyDocument | None, old_answers: dict[str
     if old_document is None:
         return []
     result = load_document(copy.deepcopy(old_answers))
-    if not result.ok:
+    if not result.ok or result.answers is None:
         return []
     rebuilt = build_policy(result.answers, today=old_document.effective_date)
     return [f"We revised the wording of the section “{c.title}”." for c in policy_changes(old_document, rebuilt)]

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
@@ -28,6 +27,7 @@ from generator.document import PolicyDocument
 from generator.models import Publication, PublishedVersion, RetiredSlug
 from generator.ratelimits import limit, too_many_requests
 from generator.render import html as html_renderer
+from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 from generator.render import pdf as pdf_renderer
 
 from . import clock, services
@@ -35,13 +35,8 @@ from .forms import SubscribeForm
 
 # Bump when the public templates change, so cached pages are not served as "not modified".
 PAGES_REVISION = "1"
-FORMATS = {
-    "pdf": "PDF",
-    "html": "Web page (HTML)",
-    "markdown": "Markdown",
-    "snippet": "HTML snippet",
-    "json": "JSON",
-}
+# (id, label) of each output format, in the registry's order (generator.render.formats)
+FORMATS = {fmt.id: fmt.label for fmt in OUTPUT_FORMATS}
 
 
 def _gone(request: HttpRequest) -> HttpResponse:
@@ -50,11 +45,11 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+def public_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Find the live publication behind `slug`: an old name redirects to the current one, an
     unpublished address answers 410, an unknown one 404."""
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
+    def wrapper(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
         publication = Publication.objects.filter(slug=slug).first()
         if publication is None:
             retired = RetiredSlug.objects.select_related("publication").filter(slug=slug).first()
@@ -73,7 +68,7 @@ def public_view(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 
 
 def _conditional(request: HttpRequest, parts: Sequence[object], last_modified: datetime.datetime,
-                 build: Callable[[], HttpResponseBase], max_age: int = 0) -> HttpResponseBase:
+                 build: Callable[[], HttpResponse], max_age: int = 0) -> HttpResponse:
     """ETag and Last-Modified for a page made only of `parts`; 304 when the client has it."""
     # the pages name their own absolute address (the privacy-policy line, the snippet's link back)
     parts = (PAGES_REVISION, request.build_absolute_uri("/"), *parts)
@@ -127,7 +122,7 @@ def _policy_html(version: PublishedVersion) -> str:
 
 @require_safe
 @public_view
-def policy(request: HttpRequest, publication: Publication) -> HttpResponseBase:
+def policy(request: HttpRequest, publication: Publication) -> HttpResponse:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
@@ -137,7 +132,7 @@ def policy(request: HttpRequest, publication: Publication) -> HttpResponseBase:
     changed = max([publication.updated_at] + [e.version.created_at for e in shown + upcoming]
                   + ([_midnight(services.takes_effect_on(current.version))] if current else []))
 
-    def build() -> HttpResponseBase:
+    def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         context.update({"current": current, "coming": upcoming,
                         "policy_html": _policy_html(current.version) if current else ""})
@@ -148,7 +143,7 @@ def policy(request: HttpRequest, publication: Publication) -> HttpResponseBase:
 
 @require_safe
 @public_view
-def versions(request: HttpRequest, publication: Publication) -> HttpResponseBase:
+def versions(request: HttpRequest, publication: Publication) -> HttpResponse:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
@@ -156,7 +151,7 @@ def versions(request: HttpRequest, publication: Publication) -> HttpResponseBase
     changed = max([publication.updated_at] + [e.version.created_at for e in entries]
                   + [_midnight(services.takes_effect_on(e.version)) for e in entries if e.status != "coming"])
 
-    def build() -> HttpResponseBase:
+    def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         context["entries"] = list(reversed(entries))
         return render(request, "public/versions.html", context)
@@ -171,13 +166,13 @@ def _previous(entries: list[services.Entry], version: PublishedVersion) -> Publi
 
 @require_safe
 @public_view
-def version(request: HttpRequest, publication: Publication, number: int) -> HttpResponseBase:
+def version(request: HttpRequest, publication: Publication, number: int) -> HttpResponse:
     version = _version_or_404(publication, number)
     entries = services.timeline(publication)
     entry = _entry_for(entries, version)
     parts = [publication.slug, publication.updated_at.isoformat(), version.pk, entry.status, entry.until]
 
-    def build() -> HttpResponseBase:
+    def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         context.update({"entry": entry, "version": version, "previous": _previous(entries, version),
                         "policy_html": _policy_html(version)})
@@ -188,14 +183,14 @@ def version(request: HttpRequest, publication: Publication, number: int) -> Http
 
 @require_safe
 @public_view
-def changes(request: HttpRequest, publication: Publication, number: int) -> HttpResponseBase:
+def changes(request: HttpRequest, publication: Publication, number: int) -> HttpResponse:
     version = _version_or_404(publication, number)
     entries = services.timeline(publication)
     entry = _entry_for(entries, version)
     previous = _previous(entries, version)
     parts = [publication.slug, publication.updated_at.isoformat(), version.pk, entry.status, getattr(previous, "pk", "")]
 
-    def build() -> HttpResponseBase:
+    def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         wording = policy_changes(services.version_document(previous), services.version_document(version)) \
             if previous else None
@@ -210,7 +205,7 @@ def changes(request: HttpRequest, publication: Publication, number: int) -> Http
 
 def _snippet_with_link(document: PolicyDocument, policy_url: str) -> str:
     """The snippet, ending with a link back to the public address (where the earlier versions are)."""
-    fragment = renderers.render(document, "snippet").rstrip("\n")
+    fragment = html_renderer.render_snippet(document).rstrip("\n")
     closing = fragment.rindex("</section>")
     link = (f'<p class="hp-published-at">This policy and its earlier versions: '
             f'<a href="{policy_url}">{policy_url}</a></p>')
@@ -218,22 +213,23 @@ def _snippet_with_link(document: PolicyDocument, policy_url: str) -> str:
 
 
 def _download(request: HttpRequest, publication: Publication, version: PublishedVersion, fmt: str,
-              stem: str) -> HttpResponseBase:
+              stem: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
     document = services.version_document(version)
-    filename = f"{stem}privacy-policy.{renderers.EXTENSIONS[fmt]}"
+    filename = f"{stem}{OUTPUT_FORMAT[fmt].filename()}"
     if fmt == "pdf":
         return _pdf(request, version, document, filename)
     parts = [publication.slug, version.pk, fmt, renderers.RENDERER_VERSION]
 
-    def build() -> HttpResponseBase:
+    def build() -> HttpResponse:
+        content: str | bytes
         if fmt == "snippet":
             policy_url = request.build_absolute_uri(reverse("public:policy", kwargs={"slug": publication.slug}))
             content = _snippet_with_link(document, policy_url)
         else:
             content = renderers.render(document, fmt)
-        response = HttpResponse(content, content_type=renderers.CONTENT_TYPES[fmt])
+        response = HttpResponse(content, content_type=OUTPUT_FORMAT[fmt].content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -248,12 +244,12 @@ def _pdf(request: HttpRequest, version: PublishedVersion, document: PolicyDocume
         data = pdf_renderer.render_pdf(document)
     else:
         job = request_version_pdf(version, document, retry=request.GET.get("retry") == "1")
-        if job.status != "ready":
+        if job.status != "ready" or job.data is None:
             context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
                        "back_url": ""}
             return render(request, "wizard/pdf_wait.html", context, status=500 if job.status == "failed" else 202)
         data = job.data
-    response = HttpResponse(data, content_type=renderers.CONTENT_TYPES["pdf"])
+    response = HttpResponse(data, content_type=OUTPUT_FORMAT["pdf"].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=3600)
     return response
@@ -264,17 +260,17 @@ def stored_version_download(request: HttpRequest, version: PublishedVersion, fmt
     if fmt not in FORMATS:
         raise Http404("No such format")
     document = services.version_document(version)
-    filename = f"{stem}privacy-policy.{renderers.EXTENSIONS[fmt]}"
+    filename = f"{stem}{OUTPUT_FORMAT[fmt].filename()}"
     if fmt == "pdf":
         return _pdf(request, version, document, filename)
-    response = HttpResponse(renderers.render(document, fmt), content_type=renderers.CONTENT_TYPES[fmt])
+    response = HttpResponse(renderers.render(document, fmt), content_type=OUTPUT_FORMAT[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @require_safe
 @public_view
-def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponseBase:
+def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponse:
     current = services.in_force(services.timeline(publication))
     if current is None:
         raise Http404("No version is in force yet")
@@ -283,7 +279,7 @@ def download(request: HttpRequest, publication: Publication, fmt: str) -> HttpRe
 
 @require_safe
 @public_view
-def version_download(request: HttpRequest, publication: Publication, number: int, fmt: str) -> HttpResponseBase:
+def version_download(request: HttpRequest, publication: Publication, number: int, fmt: str) -> HttpResponse:
     return _download(request, publication, _version_or_404(publication, number), fmt, f"v{number}-")
 
 
@@ -304,7 +300,7 @@ def _address_limited(request: HttpRequest, email: str) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def subscribe(request: HttpRequest, publication: Publication) -> HttpResponseBase:
+def subscribe(request: HttpRequest, publication: Publication) -> HttpResponse:
     entries = services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
@@ -329,7 +325,7 @@ def subscribe(request: HttpRequest, publication: Publication) -> HttpResponseBas
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpResponseBase:
+def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
     """The link in the confirmation email opens a page with one button: a mail scanner that
     follows links cannot subscribe anyone."""
     context = _base_context(request, publication, services.timeline(publication))
@@ -344,7 +340,7 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponseBase:
+def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
     context = _base_context(request, publication, services.timeline(publication))
     if request.method == "POST":
         context["done"] = services.unsubscribe(publication, token)

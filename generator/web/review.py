@@ -3,33 +3,28 @@ render downloads. Views call these; the pipeline itself lives in generator.polic
 .render, and this module only adapts it to the templates.
 """
 import logging
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from generator import compliance, completeness, policy
 from generator import render as renderers
-from generator.document import to_json_dict
+from generator.answers.model import JSON
+from generator.document import PolicyDocument, to_json_dict
 from generator.laws import get_laws
-from generator.provenance import trace
+from generator.provenance import Trace, trace
 
 from . import services, steps
 
 log = logging.getLogger(__name__)
-
-# fmt: (label shown on the review step, file name of the download)
-FORMATS = {
-    "pdf": ("PDF", "privacy-policy.pdf"),
-    "html": ("Web page (HTML)", "privacy-policy.html"),
-    "markdown": ("Markdown", "privacy-policy.md"),
-    "snippet": ("HTML snippet", "privacy-policy-snippet.html"),
-    "json": ("JSON", "privacy-policy.json"),
-}
 
 
 @dataclass
 class Review:
     errors: tuple = ()              # (path, message, step slug) when the answers are not complete
     unavailable: str = ""           # why the preview could not be made
-    document: object = None
+    document: PolicyDocument | None = None
     tree: dict | None = None        # the document as plain data, for the template
     report_items: list = field(default_factory=list)
     report_unavailable: str = ""
@@ -37,37 +32,59 @@ class Review:
     unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
 
 
-def review(answers):
+def review(answers: JSON) -> Review:
     result = services.validate(answers)
     if not result.ok:
         return Review(errors=tuple((e.path, e.message, steps.step_for_path(e.path)) for e in result.errors))
     out = Review()
     out.unfinished = tuple(
-        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)
+        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     )
     try:
-        out.document = policy.build(result.answers)
+        out.document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
         log.exception("building the policy failed")
         out.unavailable = "The policy could not be generated because of an error in HostPolicy. Your answers are saved; the error has been logged."
         return out
     out.tree = safe_tree(to_json_dict(out.document))
     try:
-        out.report_items = [_report_row(item) for item in compliance.report(result.answers, out.document).items]
+        out.report_items = [_report_row(item) for item in compliance.report(result.answers, out.document).items]  # type: ignore[arg-type]  # set whenever result.ok
     except Exception:  # noqa: BLE001
         log.exception("the compliance report failed")
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
-    out.snippet = renderers.render(out.document, "snippet")
+    out.snippet = cast(str, renderers.render(out.document, "snippet"))  # str for every format but "pdf"
     return out
+
+
+def plain_field(path: str | None) -> str:
+    """"data[1].retention_after" -> "data 2, retention after": a contract path in words."""
+    words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path or "").replace(".", ", ")
+    return words.replace("_", " ")
+
+
+def unanswered_by_step(errors: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """The contract's errors for a draft not yet complete, for the review page: one entry per step
+    in the wizard's order, saying "not answered yet" for a step never saved and any other problem
+    in words. errors: (path, message, step slug)."""
+    order = {slug: i for i, slug in enumerate(steps.SLUGS)}
+    by_step: dict[str, dict[str, Any]] = {}
+    for path, message, slug in errors:
+        entry = by_step.setdefault(slug, {"slug": slug, "label": steps.BY_SLUG[slug].label, "unanswered": False,
+                                          "problems": []})
+        if message == "this field is required" and re.fullmatch(r"[a-z_]+", path or ""):
+            entry["unanswered"] = True  # a whole part of the document: the step was never saved
+        else:
+            entry["problems"].append(f"{plain_field(path)}: {message}")
+    return sorted(by_step.values(), key=lambda e: order.get(e["slug"], len(order)))
 
 
 _SAFE_HREF = ("https://", "http://", "mailto:", "#")
 
 
-def safe_tree(tree):
+def safe_tree(tree: JSON) -> JSON:
     """The document as plain data for the preview template; a link whose href is not a web, mail or
     in-page address is shown as its text only (hrefs come from the library, this is belt and braces)."""
-    def fix(inlines):
+    def fix(inlines: list[JSON]) -> list[JSON]:
         for inline in inlines:
             if inline.get("type") == "link" and not str(inline.get("href", "")).lower().startswith(_SAFE_HREF):
                 inline["type"] = "text"
@@ -88,7 +105,7 @@ def safe_tree(tree):
     return tree
 
 
-def _report_row(item):
+def _report_row(item: compliance.ReportItem) -> dict[str, Any]:
     step = item.step if item.step in steps.SLUGS else None
     return {
         "law": item.law,
@@ -106,21 +123,19 @@ def _report_row(item):
     }
 
 
-def traces(answers):
+def traces(answers: JSON) -> list[Trace] | None:
     """Where each passage of the policy comes from ([generator.provenance.Trace]); None if the
     answers are not complete."""
     result = services.validate(answers)
     if not result.ok:
         return None
-    return trace(policy.build(result.answers))
+    return trace(policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok
 
 
-def download(answers, fmt):
+def download(answers: JSON, fmt: str) -> tuple[str | bytes, str, str]:
     """(content, content type, file name) of the policy in a format; ValueError if it cannot be made."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
+    output = renderers.get_format(fmt)
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    content = renderers.render(policy.build(result.answers), fmt)
-    return content, renderers.CONTENT_TYPES[fmt], FORMATS[fmt][1]
+    return output.render(policy.build(result.answers)), output.content_type, output.filename()  # type: ignore[arg-type]  # set whenever result.ok

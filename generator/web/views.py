@@ -1,6 +1,7 @@
 """Thin views: read the request, call a plain function in steps/services/review, pick a template."""
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from generator import text as text_
 from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
+from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 
-from . import forms, review as review_, services, steps
+from . import review as review_, services, steps
+
+
+class UploadForm(forms.Form):
+    """The landing page's upload of an answers file to start a draft from."""
+
+    answers_file = forms.FileField(
+        label="Answers file (YAML or JSON)",
+        error_messages={"required": "Choose an answers file to upload.", "empty": "The file is empty."},
+    )
 
 
 def _private(response):
@@ -62,7 +73,7 @@ def _draft_context(request, draft, token, current):
 
 @require_safe  # GET and HEAD
 def landing(request):
-    return render(request, "landing.html", {"upload_form": forms.UploadForm()})
+    return render(request, "landing.html", {"upload_form": UploadForm()})
 
 
 @require_POST
@@ -79,8 +90,8 @@ def start(request):
 @require_POST
 @limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
-    form = forms.UploadForm(request.POST, request.FILES)
-    errors = ()
+    form = UploadForm(request.POST, request.FILES)
+    errors: tuple = ()
     if form.is_valid():
         handle = form.cleaned_data["answers_file"]
         raw = handle.read(MAX_BYTES + 1)
@@ -129,7 +140,7 @@ def step(request, draft, token, step):
         # Control characters, lone surrogates and bidi overrides are removed at the edge (generator.text).
         posted = text_.clean_querydict(request.POST)
         bundle = definition.forms(answers, posted)
-        problems = ()
+        problems: tuple = ()
         if bundle.is_valid():
             new = definition.apply(answers, bundle)
             problems = services.draft_save_answers(draft, new, step)
@@ -193,10 +204,7 @@ def review(request, draft, token):
         "step": steps.BY_SLUG["review"],
         "previous": steps.previous_step("review", draft.answers),
         "review": result,
-        "errors": [
-            {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
-            for path, message, slug in result.errors
-        ],
+        "errors": [dict(entry, url=step_url(token, entry["slug"])) for entry in review_.unanswered_by_step(result.errors)],
         "unfinished": [
             {"path": path, "message": why, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, why, slug in result.unfinished
@@ -204,7 +212,7 @@ def review(request, draft, token):
         "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
         "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
         # the review already built the current policy: compare against it rather than build it again
@@ -230,20 +238,20 @@ def _pdf_response(request, answers, stem=""):
     (generator.tasks) and a page that reloads itself every few seconds waits for it, without
     JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged)."""
     from generator import policy, tasks
-    from generator.render import CONTENT_TYPES
     from generator.render import pdf as pdf_renderer
 
     result = services.validate(answers)
     if not result.ok:
         raise Http404("This download is not available")
-    document = policy.build(result.answers)
-    filename = f"{stem}{review_.FORMATS['pdf'][1]}"
+    document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
+    pdf = OUTPUT_FORMAT["pdf"]
+    filename = f"{stem}{pdf.filename()}"
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
-        return _attachment(pdf_renderer.render_pdf(document), CONTENT_TYPES["pdf"], filename)
+        return _attachment(pdf_renderer.render_pdf(document), pdf.content_type, filename)
     job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1")
     if job.status == "ready":
-        return _attachment(job.data, CONTENT_TYPES["pdf"], filename)
+        return _attachment(job.data, pdf.content_type, filename)
     context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
                "back_url": request.META.get("HTTP_REFERER", "") if url_has_allowed_host_and_scheme(
                    request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}) else ""}
@@ -264,10 +272,8 @@ def _download_response(answers, fmt, stem=""):
 
 @require_safe  # GET and HEAD
 @draft_view
-def download(request, draft, token, fmt):
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+def download(request, draft, token, fmt):  # `fmt` is a registered format: the URL converter says so
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
 
@@ -308,7 +314,7 @@ def versions(request, draft, token):
         a = b = None
     wording = None
     if a in numbers and b in numbers:
-        old, new = services.version_get(draft, a), services.version_get(draft, b)
+        old, new = services.version_get(draft, a), services.version_get(draft, b)  # type: ignore[arg-type]  # both in numbers
         diff = services.diff_answers(old.answers, new.answers)
         wording = services.wording_changes(services.version_document(old), services.version_document(new))
     context = _draft_context(request, draft, token, None)
@@ -329,7 +335,7 @@ def version(request, draft, token, number):
         "wording": services.wording_changes(
             services.version_document(previous), services.version_document(current),
         ) if previous else None,
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
     })
     return render(request, "wizard/version.html", context)
 
@@ -347,12 +353,10 @@ def version_answers_yaml(request, draft, token, number):
 @draft_view
 def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
     if current.document:  # published at the public address: the document it stored, as published
         from generator.public.views import stored_version_download
 
         return stored_version_download(request, current, fmt, stem=f"v{number}-")
-    if fmt == "pdf":
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")
