@@ -9,8 +9,9 @@ empty (a formset's new row) marks no field as required, since none is until some
 from html import escape
 
 from django import forms, template
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+
+from generator.web.form_renderer import conditional_escape, format_html
 
 register = template.Library()
 
