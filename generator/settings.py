@@ -75,6 +75,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# A web worker keeps its connection between requests instead of opening one per request (for SQLite,
+# opening one also runs the PRAGMAs below); a connection that has gone bad is replaced at the next request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("HOSTPOLICY_DB_CONN_MAX_AGE", default=600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while one request writes; a writer waits up to the busy timeout for
     # the lock (and then gets a 503 page, not a 500) instead of failing at once. IMMEDIATE takes
