@@ -254,10 +254,6 @@ _KEYWORD_WORDS = {
     "while your account is open": "while_active", "while account is open": "while_active",
     "indefinite": "indefinite", "indefinitely": "indefinite", "forever": "indefinite",
 }
-DURATION_HELP = (
-    "For example “6 years”, “12 weeks”, “30 days” or “1 year 6 months”; or “session”, "
-    "“while active” (as long as the account is open) or “indefinite”."
-)
 
 
 def parse_duration_input(text: object) -> str | None:
@@ -305,7 +301,6 @@ class DurationInput(forms.CharField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DURATION_HELP)
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
 

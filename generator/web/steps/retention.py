@@ -34,7 +34,7 @@ class PeriodOrEvent(forms.CharField):
 
 class RetentionForm(forms.Form):
     data_id = forms.CharField(widget=forms.HiddenInput)
-    retention = DurationInput(label=field_label("retention.retention"))
+    retention = DurationInput(label=field_label("retention.retention"), help_text=field_help("retention.retention"))
     retention_after = PeriodOrEvent(
         label=field_label("retention.retention_after"), required=False, max_length=300,
         help_text=field_help("retention.retention_after"),
