@@ -3,6 +3,7 @@ wizard_fields group of clauses/catalogues/vocabulary.yaml (issue 11), and every 
 
 Every step's forms are built through the step registry for every worked example (with an empty row
 of each formset), so the fields added per category, processor or representative are covered too.
+The words wizard.js shows come from the wizard_script group, on the script's own <script> tag.
 """
 import ast
 import re
@@ -107,3 +108,20 @@ def test_step_modules_hold_no_label_or_help_text_literals():
                     and any(isinstance(t, ast.Attribute) and t.attr in ("label", "help_text") for t in node.targets):
                 found.append(f"{path.name}:{node.lineno} {ast.unparse(node)}")
     assert found == []
+
+
+def test_wizard_script_words_come_from_vocabulary(client):
+    """wizard.js shows only words given on its <script> tag from vocabulary.yaml's wizard_script group;
+    the script itself sets no text from a string literal."""
+    words = get_catalogues().vocabulary["wizard_script"]
+    page = client.get("/").content.decode()
+    script_tag = re.search(r"<script[^>]*wizard\.js[^>]*>", page).group(0)
+    for key, text in words.items():
+        assert f'data-word-{key.replace("_", "-")}="{text}"' in script_tag
+    source = (ROOT / "static" / "wizard" / "wizard.js").read_text()
+    assert re.findall(r"(?:textContent|placeholder)\s*=\s*\"[^\"]+\"", source) == []
+    ids = {key.replace("_", "-") for key in words}
+    literals = [literal for literal in re.findall(r'"([^"\\]*)"', source) if literal not in ids]
+    for text in words.values():
+        text = text.replace("{count}", "").strip()
+        assert [literal for literal in literals if text in literal] == [], text
