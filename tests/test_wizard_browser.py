@@ -366,3 +366,24 @@ def test_every_page_passes_axe_wcag_aa(page, live_server, allru_answers):
     document = policy.build(load_document(allru_answers).answers)
     page.set_content(render(document, "html"))
     assert axe_violations(page) == [], "exported HTML page"
+
+
+def test_script_words_come_from_vocabulary(page, live_server, allru_answers):
+    """wizard.js holds no wording: the filter's status and the copy button's words are vocabulary.yaml's
+    wizard_script group, read from its <script> tag (issue 11)."""
+    from generator.library import get_catalogues
+
+    words = get_catalogues().vocabulary["wizard_script"]
+    draft, token = services.draft_create(allru_answers)
+    page.goto(f"{live_server.url}/d/{token}/processors/")
+    page.get_by_label("Search processors by name or group").fill("mail")
+    shown = page.locator("[data-filter-item]:not([hidden])").count()
+    assert shown > 1
+    assert page.get_by_text(words["matches"].format(count=shown), exact=True).is_visible()
+    page.get_by_label("Search processors by name or group").fill("tucows")
+    assert page.get_by_text(words["one_match"], exact=True).is_visible()
+    page.get_by_role("button", name="Copy link").click()
+    copied = page.get_by_role("button", name=words["copied"], exact=True)
+    by_hand = page.get_by_text(words["copy_by_hand"], exact=True)
+    copied.or_(by_hand).first.wait_for()
+    assert not page.csp_errors, page.csp_errors

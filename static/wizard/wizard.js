@@ -17,6 +17,10 @@
 
   function words(value) { return (value || "").split(/\s+/).filter(Boolean); }
 
+  // the words this script shows, from vocabulary.yaml (wizard_script), on its own <script> tag
+  var script = document.currentScript;
+  function word(id) { return (script && script.getAttribute("data-word-" + id)) || ""; }
+
   function representatives() {
     var form = document.querySelector("[data-rep-form]");
     if (!form) { return; }
@@ -121,7 +125,7 @@
       var label = document.createElement("label");
       label.className = "form-label";
       label.setAttribute("for", id);
-      label.textContent = scope.getAttribute("data-filter-label") || "Search";
+      label.textContent = scope.getAttribute("data-filter-label") || word("search");
       var input = document.createElement("input");
       input.type = "search";
       input.id = id;
@@ -159,7 +163,7 @@
           g.hidden = !any;
           if (terms.length) { g.open = !!any; } else { g.open = opened.get(g); }
         });
-        status.textContent = terms.length ? (shown === 1 ? "1 match" : shown + " matches") : "";
+        status.textContent = terms.length ? (shown === 1 ? word("one-match") : word("matches").replace("{count}", shown)) : "";
       }
       input.addEventListener("input", apply);
       input.addEventListener("keydown", function (event) {
@@ -181,14 +185,14 @@
       button.hidden = false;
       button.addEventListener("click", function () {
         function done() {
-          button.textContent = "Copied";
-          status.textContent = "Copied to the clipboard";
+          button.textContent = word("copied");
+          status.textContent = word("copied-status");
           window.setTimeout(function () { button.textContent = original; status.textContent = ""; }, 2000);
         }
         function fallback() {
           target.focus();
           target.select();
-          try { document.execCommand("copy"); done(); } catch (e) { status.textContent = "Press Control+C to copy"; }
+          try { document.execCommand("copy"); done(); } catch (e) { status.textContent = word("copy-by-hand"); }
         }
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(target.value).then(done, fallback);

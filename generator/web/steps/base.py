@@ -91,6 +91,23 @@ def choices(values: Iterable[str], group: str | dict[str, str]) -> list[tuple[st
     return [(v, words.get(v, v.replace("_", " ").capitalize())) for v in values]
 
 
+def field_text(key: str) -> dict[str, str]:
+    """The wording of one wizard form field, `label` and optional `help`, from the wizard_fields
+    group of vocabulary.yaml (keyed "<step>.<field>")."""
+    return dict(get_catalogues().vocabulary["wizard_fields"][key])
+
+
+def field_label(key: str, **values: str) -> str:
+    """A field's label from vocabulary.yaml, its {placeholders} filled from `values`."""
+    text = field_text(key)["label"]
+    return text.format(**values) if values else text
+
+
+def field_help(key: str) -> str:
+    """A field's help text from vocabulary.yaml."""
+    return field_text(key)["help"]
+
+
 # --- forms ------------------------------------------------------------------------------------
 
 class RemoveFormSet(forms.BaseFormSet):
@@ -101,7 +118,7 @@ class RemoveFormSet(forms.BaseFormSet):
     def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this row"
+            form.fields["DELETE"].label = field_label("rows.remove")
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
@@ -237,10 +254,6 @@ _KEYWORD_WORDS = {
     "while your account is open": "while_active", "while account is open": "while_active",
     "indefinite": "indefinite", "indefinitely": "indefinite", "forever": "indefinite",
 }
-DURATION_HELP = (
-    "For example “6 years”, “12 weeks”, “30 days” or “1 year 6 months”; or “session”, "
-    "“while active” (as long as the account is open) or “indefinite”."
-)
 
 
 def parse_duration_input(text: object) -> str | None:
@@ -288,7 +301,6 @@ class DurationInput(forms.CharField):
     }
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", DURATION_HELP)
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
 

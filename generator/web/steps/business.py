@@ -12,7 +12,8 @@ from generator.web import catalogue as cat_
 from generator.web.catalogue import QUEBEC
 
 from .base import (
-    Bundle, Choice, EmailInput, Step, UrlInput, clean_url, deep_copy, labels, ordered, put, required_message, without_empty,
+    Bundle, Choice, EmailInput, Step, UrlInput, clean_url, deep_copy, field_help, field_label, labels, ordered, put,
+    required_message, without_empty,
 )
 
 
@@ -21,51 +22,49 @@ REPRESENTATIVE_LAWS = ("eu", "uk", "ch")
 
 class BusinessForm(forms.Form):
     legal_name = forms.CharField(
-        label="Legal name", max_length=300, error_messages=required_message("the business's legal name"),
-        help_text="As registered, for example “All-Ru Ltd”.",
+        label=field_label("business.legal_name"), max_length=300, error_messages=required_message("the business's legal name"),
+        help_text=field_help("business.legal_name"),
     )
-    trading_name = forms.CharField(label="Trading name (if different)", max_length=300, required=False)
+    trading_name = forms.CharField(label=field_label("business.trading_name"), max_length=300, required=False)
     websites = forms.CharField(
-        label="Websites this policy covers", widget=forms.Textarea(attrs={"rows": 2}),
+        label=field_label("business.websites"), widget=forms.Textarea(attrs={"rows": 2}),
         error_messages=required_message("at least one website"),
-        help_text="One per line, for example https://www.example.com and https://my.example.com.",
+        help_text=field_help("business.websites"),
     )
-    company_number = forms.CharField(label="Company registration number", max_length=100, required=False)
+    company_number = forms.CharField(label=field_label("business.company_number"), max_length=100, required=False)
     address = forms.CharField(
-        label="Postal address", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=field_label("business.address"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
         error_messages=required_message("the business's postal address"),
     )
     country = Choice(
-        label="Country where the business is established",
+        label=field_label("business.country"),
         error_messages={"required": "Choose the country where the business is established."},
     )
     contact_email = EmailInput(
-        label="Contact email for privacy questions", error_messages=required_message("an email address for privacy questions"),
+        label=field_label("business.contact_email"), error_messages=required_message("an email address for privacy questions"),
     )
-    contact_url = UrlInput(label="Contact page (optional)", required=False, label_word="contact page address")
-    phone = forms.CharField(label="Phone (optional)", max_length=50, required=False)
+    contact_url = UrlInput(label=field_label("business.contact_url"), required=False, label_word="contact page address")
+    phone = forms.CharField(label=field_label("business.phone"), max_length=50, required=False)
 
-    dpo_name = forms.CharField(label="Data protection officer's name", max_length=300, required=False)
-    dpo_email = EmailInput(label="Data protection officer's email", required=False, label_word="email address for the DPO")
-    dpo_address = forms.CharField(label="Data protection officer's address (optional)", max_length=1000, required=False,
+    dpo_name = forms.CharField(label=field_label("business.dpo_name"), max_length=300, required=False)
+    dpo_email = EmailInput(label=field_label("business.dpo_email"), required=False, label_word="email address for the DPO")
+    dpo_address = forms.CharField(label=field_label("business.dpo_address"), max_length=1000, required=False,
                                   widget=forms.Textarea(attrs={"rows": 2}))
-    dpo_country = Choice(label="Data protection officer's country (optional)", required=False,
-                         help_text="Only if the officer is established elsewhere than the business.")
+    dpo_country = Choice(label=field_label("business.dpo_country"), required=False,
+                         help_text=field_help("business.dpo_country"))
 
     # Where in the country the business is established (business.region, ISO 3166-2): the German
     # Land chooses the supervisory authority; Quebec has its own private-sector Act.
     region_de = Choice(
-        label="Land (federal state) where the business is established", required=False,
-        help_text="A private company in Germany is supervised by the data protection authority of its Land "
-                  "(§ 40 BDSG). Filled in from your postcode; change it if it is wrong.",
+        label=field_label("business.region_de"), required=False,
+        help_text=field_help("business.region_de"),
     )
     # the Land the page proposed from the postcode: left unchanged, it follows a new address
     region_suggested = forms.CharField(required=False, widget=forms.HiddenInput)
     region_ca = Choice(
-        label="Province or territory where the business is established", required=False, widget=forms.RadioSelect,
+        label=field_label("business.region_ca"), required=False, widget=forms.RadioSelect,
         choices=[("CA-QC", "Quebec"), ("other", "Another province or territory")],
-        help_text="An enterprise in Quebec is also subject to Quebec's Act respecting the protection of "
-                  "personal information in the private sector, supervised by the Commission d'accès à l'information.",
+        help_text=field_help("business.region_ca"),
     )
 
     # Set by the page: the country the representative questions were shown for, and "1" when the
@@ -83,15 +82,15 @@ class BusinessForm(forms.Form):
     def representative_fields(short, who, article, exemption):
         """The name, address, email, country and exemption fields of one representative."""
         return {
-            f"{short}_rep_name": forms.CharField(label=f"{who} representative's name", max_length=300, required=False),
+            f"{short}_rep_name": forms.CharField(label=field_label("business.rep_name", who=who), max_length=300, required=False),
             f"{short}_rep_address": forms.CharField(
-                label=f"{who} representative's address", max_length=1000, required=False,
+                label=field_label("business.rep_address", who=who), max_length=1000, required=False,
                 widget=forms.Textarea(attrs={"rows": 2})),
-            f"{short}_rep_email": EmailInput(label=f"{who} representative's email", required=False,
+            f"{short}_rep_email": EmailInput(label=field_label("business.rep_email", who=who), required=False,
                                              label_word=f"email address for the {who} representative"),
-            f"{short}_rep_country": Choice(label=f"{who} representative's country (optional)", required=False),
+            f"{short}_rep_country": Choice(label=field_label("business.rep_country", who=who), required=False),
             f"{short}_rep_exempt": forms.BooleanField(
-                label=f"The exemption applies to us: we have not appointed {article} {who} representative",
+                label=field_label("business.rep_exempt", who=who, article=article),
                 required=False, help_text=exemption),
         }
 

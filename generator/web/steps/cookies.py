@@ -8,32 +8,33 @@ from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Choice, DurationInput, RemoveFormSet, Step, choices, deep_copy, format_duration_input, labels, put,
+    Bundle, Choice, DurationInput, RemoveFormSet, Step, choices, deep_copy, field_help, field_label,
+    format_duration_input, labels, put,
 )
 
 
 class CookiesForm(forms.Form):
     banner = forms.BooleanField(
-        label="We ask visitors for consent before setting cookies that are not strictly necessary (a cookie banner)",
+        label=field_label("cookies.banner"),
         required=False,
     )
 
 
 class CookieForm(forms.Form):
-    name = forms.CharField(label="Cookie name", max_length=200)
-    set_by = Choice(label="Set by", required=False)
-    purpose = Choice(label="Purpose")
-    duration = DurationInput(label="How long it lasts", help_text="For example “session”, “30 minutes”, “14 days” or “1 year”.")
+    name = forms.CharField(label=field_label("cookies.name"), max_length=200)
+    set_by = Choice(label=field_label("cookies.set_by"), required=False)
+    purpose = Choice(label=field_label("cookies.purpose"))
+    duration = DurationInput(label=field_label("cookies.duration"), help_text=field_help("cookies.duration"))
     provider = forms.CharField(
-        label="Who provides it (optional)", max_length=100, required=False,
-        help_text="The software or service behind it, if not you, for example “WHMCS” or “WordPress”.",
+        label=field_label("cookies.provider"), max_length=100, required=False,
+        help_text=field_help("cookies.provider"),
     )
     description = forms.CharField(
-        label="What it does (optional)", max_length=200, required=False,
-        help_text="In a few words, for example “keeps you signed in”.",
+        label=field_label("cookies.description"), max_length=200, required=False,
+        help_text=field_help("cookies.description"),
     )
     exemption = Choice(
-        label="Why it needs no consent (only without a cookie banner)", required=False,
+        label=field_label("cookies.exemption"), required=False,
     )
 
     def __init__(self, *args, set_by_choices=(), **kwargs):

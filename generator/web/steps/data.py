@@ -10,8 +10,8 @@ from generator.laws import applicability
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, DurationInput, Step, UrlInput, boxes, choices, deep_copy, formset, keep_owner_order,
-    labels, ordered, put,
+    Bundle, Checkboxes, Choice, DurationInput, Step, UrlInput, boxes, choices, deep_copy, field_help, field_label,
+    formset, keep_owner_order, labels, ordered, put,
 )
 
 
@@ -20,42 +20,40 @@ class DataForm(forms.Form):
 
     # the field moves to base_fields; on a form, `categories` is the list __init__ sets
     categories: list[Any] = Checkboxes(  # type: ignore[assignment]
-        label="What personal data do you collect?", required=False,
+        label=field_label("data.categories"), required=False,
     )
-    call_recording = forms.BooleanField(label="We record support phone calls", required=False)
+    call_recording = forms.BooleanField(label=field_label("data.call_recording"), required=False)
     call_recording_retention = DurationInput(
-        label="How long you keep call recordings", required=False,
-        help_text="For example “90 days”. The policy prints this period; without it, the report asks for it.",
+        label=field_label("data.call_recording_retention"), required=False,
+        help_text=field_help("data.call_recording_retention"),
     )
     email_tracking = forms.BooleanField(
-        label="Our marketing emails record opens and clicks (tracking pixels or tracked links)", required=False,
-        help_text="This needs the recipient's consent, separately from consent to the emails.",
+        label=field_label("data.email_tracking"), required=False,
+        help_text=field_help("data.email_tracking"),
     )
     vat_oss = forms.BooleanField(
-        label="We sell to consumers in other EU countries and declare VAT through the One-Stop-Shop", required=False,
-        help_text="EU VAT law then requires the sales records and the evidence of each customer's country to be kept 10 years.",
+        label=field_label("data.vat_oss"), required=False,
+        help_text=field_help("data.vat_oss"),
     )
-    marketing_email = Choice(label="Marketing emails", widget=forms.RadioSelect, initial="none")
+    marketing_email = Choice(label=field_label("data.marketing_email"), widget=forms.RadioSelect, initial="none")
     remarketing = forms.BooleanField(
-        label="We show ads to past visitors on other sites (remarketing)", required=False,
-        help_text="For example Google Ads or Meta remarketing tags on your website.",
+        label=field_label("data.remarketing"), required=False,
+        help_text=field_help("data.remarketing"),
     )
     # Selling and sharing are two questions under California law; sharing (data given for
     # advertising on other sites) follows from remarketing and advertising processors, so it is not
     # asked but shown (generator.laws.applicability.shares_for_advertising).
     sells_personal_data = forms.BooleanField(
-        label="We sell personal data", required=False,
-        help_text="Selling means giving personal data to another company for money or anything else of value, for "
-                  "example renting out a customer list; using a processor that works for you is not selling.",
+        label=field_label("data.sells_personal_data"), required=False,
+        help_text=field_help("data.sells_personal_data"),
     )
     opt_out_url = UrlInput(
-        label="Your “Do Not Sell or Share My Personal Information” page (optional)", required=False,
+        label=field_label("data.opt_out_url"), required=False,
         label_word="web address for your opt-out page",
-        help_text="California requires this page when you sell or share personal information. The policy links it; "
-                  "without it, the review reports the policy as unfinished for California.",
+        help_text=field_help("data.opt_out_url"),
     )
     order_fraud_screening = forms.BooleanField(
-        label="Orders are accepted or refused automatically by fraud screening", required=False,
+        label=field_label("data.order_fraud_screening"), required=False,
     )
 
     def __init__(self, *args, categories=(), purpose_choices=(), **kwargs):
@@ -65,12 +63,12 @@ class DataForm(forms.Form):
         cast(forms.ChoiceField, self.fields["marketing_email"]).choices = choices(model.EMAIL_MARKETING, "wizard_email_marketing")
         for cat in categories:
             self.fields[f"basis_{cat.id}"] = Choice(
-                label=f"Legal basis for {cat.name.lower()}", required=False,
+                label=field_label("data.category_basis", category=cat.name.lower()), required=False,
                 choices=[("", f"Default: {labels('wizard_legal_bases').get(cat.legal_basis, cat.legal_basis)}")]
                 + choices(model.LEGAL_BASES, "wizard_legal_bases"),
             )
             self.fields[f"purposes_{cat.id}"] = Checkboxes(
-                label=f"Why you use {cat.name.lower()}", required=False, choices=list(purpose_choices),
+                label=field_label("data.category_purposes", category=cat.name.lower()), required=False, choices=list(purpose_choices),
             )
 
     def category_rows(self):
@@ -81,20 +79,19 @@ class DataForm(forms.Form):
 
 class CustomDataForm(forms.Form):
     id = forms.CharField(required=False, widget=forms.HiddenInput)
-    name = forms.CharField(label="Name of this kind of data", max_length=100)  # the contract's bound
+    name = forms.CharField(label=field_label("data.name"), max_length=100)  # the contract's bound
     examples = forms.CharField(
-        label="Examples (optional)", required=False, max_length=1000,
-        help_text="Separate them with commas, for example “CCTV footage, visitor log”.",
+        label=field_label("data.examples"), required=False, max_length=1000,
+        help_text=field_help("data.examples"),
     )
     description = forms.CharField(
-        label="What it is, as the policy should say it (optional)", required=False, max_length=300,
+        label=field_label("data.description"), required=False, max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One sentence for the list of data you collect, for example “Recordings from the cameras at our "
-                  "data centre entrance.” Without it the policy lists the name and examples.",
+        help_text=field_help("data.description"),
     )
-    source = Choice(label="Where it comes from (optional)", required=False)
-    purposes = Checkboxes(label="Why you use it", required=False)
-    legal_basis = Choice(label="Legal basis", required=False)
+    source = Choice(label=field_label("data.source"), required=False)
+    purposes = Checkboxes(label=field_label("data.purposes"), required=False)
+    legal_basis = Choice(label=field_label("data.custom_data.legal_basis"), required=False)
 
     def __init__(self, *args, purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,9 +120,9 @@ DATA_SOURCES = ("you", "automatic", "third_parties")
 class PurposeBasisForm(forms.Form):
     """One `purposes` override: the legal basis for one purpose of one kind of data."""
 
-    data = Choice(label="Data")  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
-    purpose = Choice(label="Purpose")
-    legal_basis = Choice(label="Legal basis for this purpose")
+    data = Choice(label=field_label("data.data"))  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
+    purpose = Choice(label=field_label("data.purpose"))
+    legal_basis = Choice(label=field_label("data.purpose_basis.legal_basis"))
 
     def __init__(self, *args, data_choices=(), purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

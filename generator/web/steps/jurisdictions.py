@@ -8,29 +8,27 @@ from generator.answers import model
 from generator.laws import applicability
 from generator.web import catalogue as cat_
 
-from .base import Bundle, Checkboxes, Step, boxes, choices, deep_copy, in_owner_order, put
+from .base import Bundle, Checkboxes, Step, boxes, choices, deep_copy, field_help, field_label, in_owner_order, put
 
 
 class JurisdictionsForm(forms.Form):
     jurisdictions = Checkboxes(
-        label="Which privacy laws should the policy cover?",
+        label=field_label("jurisdictions.jurisdictions"),
         error_messages={"required": "Choose at least one law."},
     )
     storage_locations = Checkboxes(
-        label="Where are your servers that keep personal data?",
+        label=field_label("jurisdictions.storage_locations"),
         error_messages={"required": "Choose at least one country where personal data is stored."},
     )
-    safeguards = Checkboxes(label="How are transfers outside the EEA, UK and Switzerland protected?", required=False)
-    registrations = Checkboxes(label="Regulators you have registered with or notified (optional)", required=False)
+    safeguards = Checkboxes(label=field_label("jurisdictions.safeguards"), required=False)
+    registrations = Checkboxes(label=field_label("jurisdictions.registrations"), required=False)
     quebec_assessment = forms.BooleanField(
-        label="We assess the privacy impact before communicating personal information outside Quebec", required=False,
-        help_text="Quebec's private-sector Act s. 17: the assessment weighs the information's sensitivity, the purpose, "
-                  "the protection it will get and the law where it goes. The policy says so only when you tick this.",
+        label=field_label("jurisdictions.quebec_assessment"), required=False,
+        help_text=field_help("jurisdictions.quebec_assessment"),
     )
     quebec_governance_policy = forms.BooleanField(
-        label="We have adopted and published a governance policy for personal information", required=False,
-        help_text="Quebec's private-sector Act s. 3.2: the rules on keeping and destroying personal information, "
-                  "staff roles and complaints. The policy summarises it only when you tick this.",
+        label=field_label("jurisdictions.quebec_governance_policy"), required=False,
+        help_text=field_help("jurisdictions.quebec_governance_policy"),
     )
     quebec_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     safeguards_shown = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -8,20 +8,13 @@ from generator.answers import model
 from generator.web import catalogue as cat_
 
 from .base import (
-    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, boxes, choices, deep_copy, formset,
-    keep_owner_order, labels, ordered, put,
-)
-
-
-RESTRICTED_LABEL = "We use {name} in restricted, non-targeting mode (for example Google's restricted data processing)"
-RESTRICTED_HELP = (
-    "Only if you have switched the vendor to a mode in which it does not use the data for targeted advertising: "
-    "it then acts as a service provider under California law, not a third party you share data with."
+    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, boxes, choices, deep_copy, field_help,
+    field_label, formset, keep_owner_order, labels, ordered, put,
 )
 
 
 class ProcessorsForm(forms.Form):
-    processors = Checkboxes(label="Services you share personal data with", required=False)
+    processors = Checkboxes(label=field_label("processors.processors"), required=False)
 
     def __init__(self, *args, processor_choices=(), details=(), restrictable=(), **kwargs):
         """details: (id, name) of the chosen catalogue processors, which get an entity and a country
@@ -31,15 +24,15 @@ class ProcessorsForm(forms.Form):
         cast(forms.ChoiceField, self.fields["processors"]).choices = list(processor_choices)
         for pid, name in details:
             self.fields[f"entity_{pid}"] = forms.CharField(
-                label=f"Legal entity you contract with for {name}", max_length=300, required=False,
-                help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
+                label=field_label("processors.catalogue_entity", name=name), max_length=300, required=False,
+                help_text=field_help("processors.catalogue_entity"),
             )
             self.fields[f"country_{pid}"] = CountryInput(
-                label="Country where that entity is established", required=False,
+                label=field_label("processors.catalogue_country"), required=False,
             )
         for pid, name in restrictable:
             self.fields[f"restricted_{pid}"] = forms.BooleanField(
-                label=RESTRICTED_LABEL.format(name=name), required=False, help_text=RESTRICTED_HELP,
+                label=field_label("processors.restricted", name=name), required=False, help_text=field_help("processors.restricted"),
             )
 
     def boxes(self):
@@ -47,29 +40,26 @@ class ProcessorsForm(forms.Form):
 
 
 class CustomProcessorForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=60)  # the contract's bound
+    name = forms.CharField(label=field_label("processors.name"), max_length=60)  # the contract's bound
     entity = forms.CharField(
-        label="Legal entity you contract with (optional)", max_length=300, required=False,
-        help_text="The company named in your contract, for example “Acme Backup GmbH”, if it differs from the name.",
+        label=field_label("processors.entity"), max_length=300, required=False,
+        help_text=field_help("processors.entity"),
     )
-    purpose = forms.CharField(label="What you use it for", max_length=300)
+    purpose = forms.CharField(label=field_label("processors.purpose"), max_length=300)
     description = forms.CharField(
-        label="What it does, as the policy should say it (optional)", max_length=500, required=False,
-        help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
-                  "policy uses what you use it for.",
+        label=field_label("processors.description"), max_length=500, required=False,
+        help_text=field_help("processors.description"),
     )
-    country = CountryInput(label="Country where it is established")
+    country = CountryInput(label=field_label("processors.country"))
     transfer_countries = CountriesInput(
-        label="Other countries it sends the data to (optional)", required=False,
-        help_text="Up to three, separated by semicolons, for example “United States; India” for where its support "
-                  "staff or its own sub-processors are.",
+        label=field_label("processors.transfer_countries"), required=False,
+        help_text=field_help("processors.transfer_countries"),
     )
-    group = Choice(label="What kind of service it is (optional)", required=False,
-                   help_text="Groups the processor with the catalogue's own in the policy; advertising and analytics "
-                             "vendors are also asked about restricted mode once saved.")
-    data = Checkboxes(label="Data it receives")  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
-    privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
-    safeguard = Choice(label="Transfer safeguard (optional)", required=False)
+    group = Choice(label=field_label("processors.group"), required=False,
+                   help_text=field_help("processors.group"))
+    data = Checkboxes(label=field_label("processors.data"))  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
+    privacy_url = UrlInput(label=field_label("processors.privacy_url"), required=False, label_word="privacy policy address")
+    safeguard = Choice(label=field_label("processors.safeguard"), required=False)
 
     def __init__(self, *args, data_choices=(), group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

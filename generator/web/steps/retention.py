@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from generator.answers.durations import KEYWORDS, is_duration
 from generator.web import catalogue as cat_
 
-from .base import Bundle, DurationInput, Step, deep_copy, formset, parse_duration_input, put
+from .base import Bundle, DurationInput, Step, deep_copy, field_help, field_label, formset, parse_duration_input, put
 
 
 class PeriodOrEvent(forms.CharField):
@@ -34,18 +34,17 @@ class PeriodOrEvent(forms.CharField):
 
 class RetentionForm(forms.Form):
     data_id = forms.CharField(widget=forms.HiddenInput)
-    retention = DurationInput(label="How long you keep it")
+    retention = DurationInput(label=field_label("retention.retention"), help_text=field_help("retention.retention"))
     retention_after = PeriodOrEvent(
-        label="Then kept for this long after that (optional)", required=False, max_length=300,
-        help_text="A further period after the first, for example “30 days” after the account closes or “1 year” "
-                  "after the 6 years; or the event that starts the clock, such as “service termination”.",
+        label=field_label("retention.retention_after"), required=False, max_length=300,
+        help_text=field_help("retention.retention_after"),
     )
     retention_starts = forms.CharField(
-        label="The period starts when (optional)", required=False, max_length=300,
-        help_text="In words, to complete “… after …”, for example “your account is closed”.",
+        label=field_label("retention.retention_starts"), required=False, max_length=300,
+        help_text=field_help("retention.retention_starts"),
     )
     retention_reason = forms.CharField(
-        label="Why you keep it that long (optional)", required=False, max_length=1000,
+        label=field_label("retention.retention_reason"), required=False, max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

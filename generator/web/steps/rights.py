@@ -10,14 +10,13 @@ from generator import laws
 from generator.answers import model
 from generator.laws import applicability
 
-from .base import Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, in_owner_order, put
+from .base import Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, field_help, field_label, in_owner_order, put
 
 
 class RightsForm(forms.Form):
     response_days = forms.IntegerField(
-        label="Days you take to answer a privacy request", min_value=1, max_value=90, initial=30,
-        help_text="You can answer faster than a law requires, never slower: where your answer is longer than a "
-                  "law allows, the policy states that law's own deadline.",
+        label=field_label("rights.response_days"), min_value=1, max_value=90, initial=30,
+        help_text=field_help("rights.response_days"),
         error_messages={
             "required": "Enter how many days you take to answer a request.",
             "invalid": "Enter a whole number of days, like 30.",
@@ -26,44 +25,44 @@ class RightsForm(forms.Form):
         },
     )
     request_channels = Checkboxes(
-        label="How people can make a privacy request", error_messages={"required": "Choose at least one way to make a request."},
+        label=field_label("rights.request_channels"), error_messages={"required": "Choose at least one way to make a request."},
     )
     control_panel_url = UrlInput(
-        label="Customer control panel address", required=False, label_word="control panel address",
-        help_text="Where customers can see, change or delete their own data, for example https://my.example.com.",
+        label=field_label("rights.control_panel_url"), required=False, label_word="control panel address",
+        help_text=field_help("rights.control_panel_url"),
     )
-    measures = Checkboxes(label="Security measures you take", required=False)
+    measures = Checkboxes(label=field_label("rights.measures"), required=False)
     other_measures = forms.CharField(
-        label="Other security measures (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="One per line, in a few words.",
+        label=field_label("rights.other_measures"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=field_help("rights.other_measures"),
     )
     breach_notice_hours = forms.IntegerField(
-        label="Hours within which you notify the authority of a breach (optional)", required=False,
+        label=field_label("rights.breach_notice_hours"), required=False,
         min_value=1, max_value=8760,
         error_messages={"invalid": "Enter a whole number of hours, like 72.", "min_value": "Enter at least 1 hour.",
                         "max_value": "Enter at most 8760 hours (one year)."},
     )
     notice_days = forms.IntegerField(
-        label="Days of notice before a change to the policy takes effect", min_value=0, max_value=365, initial=30,
+        label=field_label("rights.notice_days"), min_value=0, max_value=365, initial=30,
         error_messages={"required": "Enter the days of notice (0 if none).", "invalid": "Enter a whole number of days, like 30.",
                         "min_value": "Enter 0 or more days.", "max_value": "Enter at most 365 days."},
     )
-    notify_by = Checkboxes(label="How you tell people about changes", required=False)
+    notify_by = Checkboxes(label=field_label("rights.notify_by"), required=False)
     min_age = forms.IntegerField(
-        label="Minimum age of customers", min_value=0, max_value=21, initial=16,
+        label=field_label("rights.min_age"), min_value=0, max_value=21, initial=16,
         error_messages={"required": "Enter the minimum age of customers.", "invalid": "Enter an age in whole years, like 16.",
                         "min_value": "Enter an age of 0 or more.", "max_value": "Enter an age of 21 or less."},
     )
     effective_date = forms.DateField(
-        label="Date the policy takes effect (optional)", required=False,
+        label=field_label("rights.effective_date"), required=False,
         # A plain text box: a browser's date picker shows its locale's order (mm/dd/yyyy in the US)
         # while the answers, and this message, use year-month-day.
         input_formats=["%Y-%m-%d"],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "YYYY-MM-DD"}),
-        help_text="As year-month-day, for example 2026-11-23. Leave empty to use the day the policy is generated.",
+        help_text=field_help("rights.effective_date"),
         error_messages={"invalid": "Enter the date as year-month-day, like 2026-11-23."},
     )
-    paper = Choice(label="Paper size for the PDF")
+    paper = Choice(label=field_label("rights.paper"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

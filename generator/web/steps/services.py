@@ -5,17 +5,17 @@ from django import forms
 
 from generator.web import catalogue as cat_
 
-from .base import Bundle, Checkboxes, Step, boxes, deep_copy, in_owner_order
+from .base import Bundle, Checkboxes, Step, boxes, deep_copy, field_label, in_owner_order
 
 
 class ServicesForm(forms.Form):
-    services = Checkboxes(label="Which services do you sell?", required=False)
+    services = Checkboxes(label=field_label("services.services"), required=False)
     # The contract allows no services: a business whose website is all the policy covers.
     no_services = forms.BooleanField(
-        label="We sell none of these: the policy covers our website only", required=False,
+        label=field_label("services.no_services"), required=False,
     )
     processor_for_customers = forms.BooleanField(
-        label="We store websites, email or other data for customers on their instructions (as their data processor)",
+        label=field_label("services.processor_for_customers"),
         required=False,
     )
 
