@@ -364,6 +364,20 @@ def _duplicate_errors(doc):
     return errors
 
 
+def _dpa_errors(doc):
+    """The objection window must close before the change it objects to can take effect."""
+    dpa = doc.get("dpa") or {}
+    notice = dpa.get("subprocessor_notice_days", model.Dpa.subprocessor_notice_days)
+    window = dpa.get("objection_days", model.Dpa.objection_days)
+    if isinstance(notice, int) and isinstance(window, int) and window > notice:
+        return [AnswerError(
+            "dpa.objection_days",
+            f"{window} days is longer than the {notice} days' notice before a sub-processor change "
+            "(dpa.subprocessor_notice_days): the customer must be able to object before the change",
+        )]
+    return []
+
+
 def _catalogue_errors(doc, catalogues):
     """Unknown catalogue ids, with the nearest known ids; resolves processor aliases in place."""
     errors = []
@@ -414,7 +428,7 @@ def load_document(doc, catalogues=None):
     if errors:
         return LoadResult(None, tuple(errors))
     doc = _normalise(doc)
-    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc)
+    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc) or _dpa_errors(doc)
     if errors:
         return LoadResult(None, tuple(errors))
     errors = _catalogue_errors(doc, catalogues)
@@ -434,7 +448,7 @@ def partial_errors(doc, catalogues=None):
     if errors:
         return errors
     doc = _normalise(doc)
-    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc)
+    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc) or _dpa_errors(doc)
 
 
 def load_answers(raw, catalogues=None):

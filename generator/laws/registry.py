@@ -26,6 +26,7 @@ class Mechanism:
     text: str
     cite: str
     routine: bool = True  # False: a derogation that cannot cover regular transfers to a processor
+    processor_text: str = ""  # how it covers a sub-processor, in the customer DPA
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class Law:
     us_dpf: str | None = None
     representative: Representative | None = None
     breach_authority_hours: int | None = None
+    dpa_cite: str | None = None  # the processor-contract provision; None: the customer DPA does not cover this law
     legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
     purpose_bases: dict = field(default_factory=dict)  # purpose id -> basis id -> Basis
     foreign_obligation: Basis | None = None  # legal obligation of a business established elsewhere
