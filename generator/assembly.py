@@ -381,8 +381,11 @@ def _heading_text(heading, resolve):
 
 # -- the document ----------------------------------------------------------------------------
 
-def assemble(answers, library, catalogues, today):
-    """Build the PolicyDocument. `today` stands in for the effective date when none is set."""
+def assemble(answers, library, catalogues, today, generated=None, title=None):
+    """Build the PolicyDocument. `today` stands in for the effective date when none is set.
+    `generated` and `title` let another document of the same answers (the customer DPA,
+    generator.dpa) use this same assembly with its own generated blocks and title."""
+    generated = generated or GENERATED_BLOCKS
     facts = Facts(answers, catalogues)
     resolve = PlaceholderResolver(facts, today)
     sections, used = [], []
@@ -395,10 +398,10 @@ def assemble(answers, library, catalogues, today):
             if clause_blocks is None:
                 continue
             if clause.block:
-                generated = GENERATED_BLOCKS[clause.block](facts, clause.id)
-                if not generated and not clause_blocks:
+                made = generated[clause.block](facts, clause.id)
+                if not made and not clause_blocks:
                     continue
-                clause_blocks += generated
+                clause_blocks += made
             if not clause_blocks:
                 continue
             clause_heading = _heading_text(clause.heading, resolve)
@@ -412,7 +415,7 @@ def assemble(answers, library, catalogues, today):
     sections, used = summary.finish(library, facts, resolve, sections, used)  # at a glance first
     effective = answers.policy.effective_date or today
     return PolicyDocument(
-        title=catalogues.words("document", "title"),
+        title=title or catalogues.words("document", "title"),
         business_name=answers.business.display_name,
         legal_name=answers.business.legal_name,
         effective_date=effective,

@@ -308,6 +308,71 @@ class Facts:
     def authorities(self, law_id):
         return laws_registry.authorities_for(laws_registry.get_laws()[law_id], self.answers, self.catalogues)
 
+    @cached_property
+    def hosting_services(self):
+        """The services sold that store customers' data on their instructions (services.yaml
+        hosts_customer_data): the customer DPA covers these."""
+        services = self.catalogues.services
+        return tuple(services[s] for s in self.answers.services if s in services and services[s].hosts_customer_data)
+
+    @cached_property
+    def subprocessors(self):
+        """Recipients that receive customers' hosted data (a data category whose catalogue role is
+        processor: hosted content, customer-ordered backups) and act for us on it: the customer
+        DPA's sub-processors. Registries, registrars and certificate authorities decide their own
+        use of what they receive and advertising vendors use data for their own purposes, so
+        neither is ever a sub-processor, whatever data the answers give them."""
+        cats = self.catalogues.data_categories
+        customer_data = {data_id for data_id, cat in cats.items() if cat.role == "processor"}
+        return tuple(
+            p for p in self.processors
+            if customer_data & set(p.data) and p.group not in laws_registry.OWN_ACCOUNT_GROUPS
+            and p not in self.ad_third_parties()
+        )
+
+    def subprocessors_used(self):
+        return bool(self.subprocessors)
+
+    def hosts_customer_data(self):
+        return bool(self.hosting_services)
+
+    def unmanaged_service(self):
+        return any(not s.managed for s in self.hosting_services)
+
+    def deletion_period_known(self):
+        """The answers give hosted content a period, in days, weeks or months, after its service ends."""
+        item = next((d for d in self.data_items if d.id == "hosted_content"), None)
+        return bool(item and item.retention is not None and not item.retention.keyword)
+
+    def dpa_breach_hours_too_long(self):
+        """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
+        hours = self.answers.dpa.breach_notice_hours
+        return bool(hours and hours >= 72)
+
+    def own_transfer(self, law):
+        """(is a transfer, mechanism or None): whether a customer's disclosure of its data to us is a
+        transfer under `law`, because we are established outside the law's territory, and its
+        mechanism, chosen by the same per-law reasoning as every recipient's (laws.transfers)."""
+        country = self.answers.business.country
+        if not law.has_transfer_rules or laws_registry.in_territory(law, country, self.catalogues.countries):
+            return False, None
+        us = ResolvedProcessor(
+            id=None, name=self.answers.business.legal_name, entity=None, group=None, country=country,
+            description="", data=(), privacy_url=None, privacy_url_trusted=False, safeguard=None,
+            transfer_countries=(), cookies=(), custom=True,
+        )
+        mechanism_id = laws_registry.choose_mechanism(law, us, country, self.answers, self.catalogues.countries)
+        return True, law.mechanisms.get(mechanism_id) if mechanism_id else None
+
+    def dpa_transfer_gap(self, law_id):
+        """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
+        law's territory with no mechanism named."""
+        law = laws_registry.get_laws()[law_id]
+        own, mechanism = self.own_transfer(law)
+        if own and mechanism is None:
+            return True
+        return any(t.mechanism is None for p in self.subprocessors for t in self.transfers_for(p) if t.law is law)
+
     def ad_third_parties(self):
         """Recipients that use data for cross-context behavioural advertising: third parties under
         the CCPA, never service providers (Civ. Code 1798.140(e)(6), (ag); 11 CCR 7050(b))."""

@@ -26,6 +26,7 @@ class Mechanism:
     text: str
     cite: str
     routine: bool = True  # False: a derogation that cannot cover regular transfers to a processor
+    customer_text: str = ""  # how it covers a customer's disclosure to us, in the customer DPA
     processor_text: str = ""  # how it covers a sub-processor, in the customer DPA
 
 

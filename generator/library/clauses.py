@@ -211,10 +211,12 @@ def _load_clause(entry, section_id, file_name, problems):
         return None
 
 
-def load_library(root=CLAUSES_DIR):
+def load_library(root=CLAUSES_DIR, folder="sections"):
+    """The library of one document: the policy's sections (clauses/sections/), or another
+    document's in the same format (the customer DPA: folder="dpa")."""
     root = Path(root)
     problems, sections = [], []
-    for path in sorted((root / "sections").glob("*.yaml")):
+    for path in sorted((root / folder).glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:

@@ -125,6 +125,15 @@ def computed_values(facts, today):
         "notice_period": lambda: _days(answers.changes.notice_days),
         "notify_by": lambda: join_words([words("notify_by", n) for n in answers.changes.notify_by]) or None,
     }
+
+    def hosted_data_period():
+        """How long after a service ends hosted content is deleted (the customer DPA's deletion
+        term): the answers' period for hosted content, or None when they give no duration."""
+        if not facts.deletion_period_known():
+            return None
+        return next(d for d in facts.data_items if d.id == "hosted_content").retention.words()
+
+    values["hosted_data_period"] = hosted_data_period
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
@@ -230,7 +239,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period",
 )
 
 
