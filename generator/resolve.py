@@ -320,14 +320,16 @@ class Facts:
         """Recipients that receive customers' hosted data (a data category whose catalogue role is
         processor: hosted content, customer-ordered backups) and act for us on it: the customer
         DPA's sub-processors. Registries, registrars and certificate authorities decide their own
-        use of what they receive and advertising vendors use data for their own purposes, so
-        neither is ever a sub-processor, whatever data the answers give them."""
+        use of what they receive, payment providers handle our own billing, and advertising
+        vendors use data for their own purposes: none of them is ever a sub-processor, whatever
+        data the answers give them (the DPA says so in subprocessors.not_registries and
+        not_payments)."""
         cats = self.catalogues.data_categories
         customer_data = {data_id for data_id, cat in cats.items() if cat.role == "processor"}
+        never = (*laws_registry.OWN_ACCOUNT_GROUPS, "payments")
         return tuple(
             p for p in self.processors
-            if customer_data & set(p.data) and p.group not in laws_registry.OWN_ACCOUNT_GROUPS
-            and p not in self.ad_third_parties()
+            if customer_data & set(p.data) and p.group not in never and p not in self.ad_third_parties()
         )
 
     def subprocessors_used(self):
