@@ -1,11 +1,11 @@
-"""The review step's work: validate the answers, build the policy, run the compliance report and
-render downloads. Views call these; the pipeline itself lives in generator.policy, .compliance and
+"""The review step's work: validate the answers, build the policy and, for a business that hosts
+its customers' data, the customer DPA, run both compliance reports and render downloads. Views call these; the pipeline itself lives in generator.policy, .compliance and
 .render, and this module only adapts it to the templates.
 """
 import logging
 from dataclasses import dataclass, field
 
-from generator import compliance, completeness, policy
+from generator import compliance, completeness, documents, dpa, dpa_report, policy
 from generator import render as renderers
 from generator.document import to_json_dict
 from generator.laws import get_laws
@@ -35,6 +35,11 @@ class Review:
     report_unavailable: str = ""
     snippet: str = ""
     unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
+    # the customer DPA, for a business that hosts its customers' data (generator.dpa)
+    dpa_document: object = None
+    dpa_tree: dict | None = None
+    dpa_report_items: list = field(default_factory=list)
+    dpa_absent: str = ""            # why there is no DPA for these answers (it is not needed, or not covered)
 
 
 def review(answers):
@@ -58,7 +63,22 @@ def review(answers):
         log.exception("the compliance report failed")
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
     out.snippet = renderers.render(out.document, "snippet")
+    _review_dpa(result.answers, out)
     return out
+
+
+def _review_dpa(answers, out):
+    out.dpa_absent = dpa.why_not_available(answers) or ""
+    if out.dpa_absent:
+        return
+    try:
+        out.dpa_document = dpa.build_dpa(answers)
+        out.dpa_tree = safe_tree(to_json_dict(out.dpa_document))
+        out.dpa_report_items = [_report_row(item) for item in dpa_report.report(answers, out.dpa_document).items]
+    except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
+        log.exception("building the customer DPA failed")
+        out.dpa_document = out.dpa_tree = None
+        out.dpa_absent = "The data processing agreement could not be generated because of an error in HostPolicy; it has been logged."
 
 
 _SAFE_HREF = ("https://", "http://", "mailto:", "#")
@@ -115,12 +135,13 @@ def traces(answers):
     return trace(policy.build(result.answers))
 
 
-def download(answers, fmt):
-    """(content, content type, file name) of the policy in a format; ValueError if it cannot be made."""
+def download(answers, fmt, kind="policy"):
+    """(content, content type, file name) of the policy, or the customer DPA (kind="dpa"), in a
+    format; ValueError if it cannot be made."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    content = renderers.render(policy.build(result.answers), fmt)
-    return content, renderers.CONTENT_TYPES[fmt], FORMATS[fmt][1]
+    content = renderers.render(documents.build(kind, result.answers), fmt)
+    return content, renderers.CONTENT_TYPES[fmt], documents.file_name(kind, FORMATS[fmt][1])

@@ -943,9 +943,11 @@ class ReviewStep(Step):
         return False
 
 
+from .dpa_step import DpaStep  # noqa: E402 - its own module (form and mapping), which imports Step from here
+
 STEPS = (
     BusinessStep(), ServicesStep(), DataStep(), ProcessorsStep(), CookiesStep(), RetentionStep(),
-    JurisdictionsStep(), RightsStep(), ReviewStep(),
+    JurisdictionsStep(), RightsStep(), DpaStep(), ReviewStep(),
 )
 BY_SLUG = {s.slug: s for s in STEPS}
 SLUGS = tuple(BY_SLUG)
@@ -958,6 +960,7 @@ FIELD_STEP = {
     "transfers": "jurisdictions", "jurisdictions": "jurisdictions", "rights": "rights",
     "control_panel_url": "rights", "security": "rights", "changes": "rights", "children": "rights",
     "policy": "rights", "registrations": "jurisdictions", "quebec_governance_policy": "jurisdictions", "vat_oss": "data",
+    "dpa": "dpa",
 }
 
 

@@ -204,13 +204,17 @@ def review(request, draft, token):
         "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
         "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],
+        "dpa_missing": [i for i in result.dpa_report_items if i["status"] in ("missing", "problem")],
+        "dpa_actions": [i for i in result.dpa_report_items if i["status"] == "action"],
+        "dpa_met": [i for i in result.dpa_report_items if i["status"] == "met"],
+        "dpa_step_url": step_url(token, "dpa") if steps.BY_SLUG["dpa"].applies(draft.answers) else "",
         "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
         # the review already built the current policy: compare against it rather than build it again
         "wording_since_last": services.wording_changes(services.version_document(last), result.document) if last else None,
     })
-    for item in result.report_items:
+    for item in (*result.report_items, *result.dpa_report_items):
         item["url"] = step_url(token, item["step"]) if item["step"] else None
     return render(request, "wizard/review.html", context)
 
@@ -221,23 +225,27 @@ def _attachment(content, content_type, filename):
     return response
 
 
-def _pdf_response(request, answers, stem=""):
+def _pdf_response(request, answers, stem="", kind="policy"):
     """The PDF from the cache when it is there; otherwise its render is queued for the task worker
     (generator.tasks) and a page that reloads itself every few seconds waits for it, without
-    JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged)."""
-    from generator import policy, tasks
+    JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged).
+    `kind`: the policy, or the customer DPA (generator.documents)."""
+    from generator import documents, tasks
     from generator.render import CONTENT_TYPES
     from generator.render import pdf as pdf_renderer
 
     result = services.validate(answers)
     if not result.ok:
         raise Http404("This download is not available")
-    document = policy.build(result.answers)
-    filename = f"{stem}{review_.FORMATS['pdf'][1]}"
+    try:
+        document = documents.build(kind, result.answers)
+    except ValueError:
+        raise Http404("This download is not available") from None
+    filename = f"{stem}{documents.file_name(kind, review_.FORMATS['pdf'][1])}"
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
         return _attachment(pdf_renderer.render_pdf(document), CONTENT_TYPES["pdf"], filename)
-    job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1")
+    job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1", kind=kind)
     if job.status == "ready":
         return _attachment(job.data, CONTENT_TYPES["pdf"], filename)
     context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
@@ -247,9 +255,9 @@ def _pdf_response(request, answers, stem=""):
     return render(request, "wizard/pdf_wait.html", context, status=status)
 
 
-def _download_response(answers, fmt, stem=""):
+def _download_response(answers, fmt, stem="", kind="policy"):
     try:
-        content, content_type, filename = review_.download(answers, fmt)
+        content, content_type, filename = review_.download(answers, fmt, kind)
     except ValueError:
         raise Http404("This download is not available") from None
     response = HttpResponse(content, content_type=content_type)
@@ -266,6 +274,18 @@ def download(request, draft, token, fmt):
     if fmt == "pdf":
         return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
+
+
+@require_safe  # GET and HEAD
+@draft_view
+def dpa_download(request, draft, token, fmt):
+    """The customer data processing agreement, in the same formats as the policy; 404 when the
+    answers call for none."""
+    if fmt not in review_.FORMATS:
+        raise Http404("No such format")
+    if fmt == "pdf":
+        return _pdf_response(request, draft.answers, kind="dpa")
+    return _download_response(draft.answers, fmt, kind="dpa")
 
 
 @require_safe  # GET and HEAD
