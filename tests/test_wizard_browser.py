@@ -200,7 +200,11 @@ def test_new_user_completes_the_wizard_for_allru_and_downloads_the_pdf(page, liv
     page.get_by_label("Hours within which you notify the authority of a breach (optional)").fill("72")
     save_and_continue(page)
 
-    # 9 review
+    # 9 the customer DPA: shared hosting stores customers' data; keep its defaults
+    assert page.url.endswith("/dpa/")
+    save_and_continue(page)
+
+    # 10 review
     assert page.url.endswith("/review/")
     assert page.get_by_role("heading", name="Compliance report").is_visible()
     assert page.get_by_role("heading", name="Preview").is_visible()
@@ -327,7 +331,7 @@ def test_every_page_passes_axe_wcag_aa(page, live_server, allru_answers):
     draft, token = services.draft_create(allru_answers)
     services.publish(draft)
     paths = ["/", *[f"/d/{token}/{slug}/" for slug in (
-        "business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights", "review",
+        "business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights", "dpa", "review",
         "sources", "versions")], f"/d/{token}/versions/1/"]
     for path in paths:
         page.goto(live_server.url + path)
