@@ -40,7 +40,7 @@ def test_business_completes_the_dpa_step_and_downloads_the_dpa_pdf(page, live_se
     assert "Hetzner" in page.locator("#dpa-title").locator("xpath=..").inner_text()
     shot(page, "dpa-review")
     with page.expect_download() as info:
-        page.locator("#dpa-downloads").get_by_role("link", name="PDF", exact=True).click()
+        page.get_by_role("link", name="PDF of the data processing agreement", exact=True).click()
     download = info.value
     assert download.suggested_filename == "data-processing-agreement.pdf"
     text = subprocess.run(["pdftotext", download.path(), "-"], capture_output=True, text=True, check=True).stdout
