@@ -223,3 +223,11 @@ def test_cli_writes_the_dpa_and_keeps_the_policy_as_default(tmp_path, capsys):
 
 def test_the_worked_dpas_in_docs_are_up_to_date():
     call_command("render_examples", "--check")  # raises, naming the stale files
+
+
+def test_explain_policy_traces_the_dpa_to_its_clauses_and_sources(capsys):
+    call_command("explain_policy", str(EXAMPLES / "munich-host.yaml"), "--document", "dpa")
+    out = capsys.readouterr().out
+    assert "[duties.instructions] We process your data only on your documented instructions" in out
+    assert "we will only act following the instructions of our client as controller of data" in out  # seed 000
+    assert "[subprocessors.list]" in out and "Hetzner" in out
