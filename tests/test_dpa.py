@@ -182,7 +182,7 @@ def test_unmanaged_servers_scope_the_measures():
     assert "Services you manage yourself" not in managed_only and "On a server you manage yourself" not in managed_only
 
 
-def test_the_business_own_measures_text_is_data_in_every_format():
+def test_the_business_own_measures_text_is_data_in_every_format(tmp_path):
     hostile = '<script>alert(1)</script> **bold** [x](https://evil.example) <img src="http://127.0.0.1:9/x">'
     answers = answers_from(ALLRU_ANSWERS, dpa={"measures_text": hostile})
     document = dpa.build_dpa(answers)
@@ -195,6 +195,10 @@ def test_the_business_own_measures_text_is_data_in_every_format():
     assert hostile in texts  # one plain text inline, neither markup nor a link
     markdown = render(document, "markdown")
     assert "\\*\\*bold\\*\\* \\[x\\](https://evil.example) &lt;img" in markdown and "<script>" not in markdown
+    pdf = tmp_path / "hostile.pdf"
+    pdf.write_bytes(render(document, "pdf", cache=False))
+    pdf_text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "<script>alert(1)</script> **bold** [x](https://evil.example)" in pdf_text  # printed, not fetched or run
 
 
 def test_all_five_exports_and_the_pdf_text_holds_subprocessors_and_measures(tmp_path):
