@@ -1,6 +1,6 @@
 # HostPolicy: two commands do everything on a fresh machine.
 #   make run    set up .venv and serve the app on http://127.0.0.1:8000 (SQLite), with the PDF worker
-#   make test   set up .venv with the test tools and run the whole suite
+#   make test   set up .venv with the test tools, type-check generator/ (mypy) and run the whole suite
 # Both are idempotent: they install only what is missing.
 
 PYTHON ?= python3
@@ -48,6 +48,7 @@ run: migrate
 
 test: setup-dev
 	$(PY) manage.py check_clauses
+	$(PY) -m mypy generator
 	$(PY) -m pytest
 	scripts/with-postgres.sh $(PY) -m pytest -m "not browser" $(PG_TESTS)
 

@@ -4,34 +4,46 @@ A pure function: the same input gives the same document, byte for byte once rend
 exactly the clauses whose laws were chosen and whose conditions hold, fills their placeholders with
 plain text, and builds the generated tables and lists from the catalogues.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from generator import laws
 from generator import summary
 from generator.library.placeholders import channel_inlines
 from generator.prose import cell_labels, is_web_url, sentence_label
-from generator.document import BulletList, Heading, Link, Paragraph, PolicyDocument, Section, Table, Text
+from generator.document import Block, BulletList, Heading, Inline, Inlines, Link, Paragraph, PolicyDocument, Section, Table, Text
 from generator.library import conditions
 from generator.library.clauses import PLACEHOLDER, ListTemplate, SectionLink, Literal, ParagraphTemplate, Slot, TrustedLink
 from generator.library.placeholders import PlaceholderResolver, join_words, long_date
-from generator.resolve import Facts
+from generator.resolve import Facts, ResolvedData, ResolvedProcessor
+from generator.answers.model import Answers
+from generator.library.catalogues import Catalogues
+from generator.library.clauses import Clause, Library, TemplateInlines
+from generator.library.placeholders import Resolve
+
+# Catalogues.words: printed words for a vocabulary id.
+Words = Callable[..., Any]
 
 
-def slugify(text):
+def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def clause_applies(clause, facts):
+def clause_applies(clause: Clause, facts: Facts) -> bool:
     laws = clause.laws
     if "all" not in laws and not any(law in facts.answers.jurisdictions for law in laws):
         return False
     return conditions.evaluate(clause.when, facts)
 
 
-def fill_inlines(inlines, resolve, anchors=None):
+def fill_inlines(inlines: TemplateInlines, resolve: Resolve, anchors: Mapping[str, str] | None = None) -> Inlines | None:
     """Template inlines -> document inlines; None when a placeholder has no value. A link to a
     section becomes a link where `anchors` (section id -> anchor) has it, else plain text."""
-    out = []
+    out: list[Inline] = []
     for inline in inlines:
         if isinstance(inline, Literal):
             out.append(Text(inline.text, inline.strong))
@@ -51,8 +63,8 @@ def fill_inlines(inlines, resolve, anchors=None):
     return tuple(out)
 
 
-def _clause_blocks(clause, resolve):
-    blocks = []
+def _clause_blocks(clause: Clause, resolve: Resolve) -> list[Block] | None:
+    blocks: list[Block] = []
     for template in clause.blocks:
         if isinstance(template, ParagraphTemplate):
             inlines = fill_inlines(template.inlines, resolve)
@@ -63,22 +75,22 @@ def _clause_blocks(clause, resolve):
             items = [fill_inlines(item, resolve) for item in template.items]
             if any(item is None for item in items):
                 return None
-            blocks.append(BulletList(tuple(items), clause.id))
+            blocks.append(BulletList(tuple(items), clause.id))  # type: ignore[arg-type]  # no None: checked above
     return blocks
 
 
 # -- generated blocks ------------------------------------------------------------------------
 
-def _t(text, strong=False):
+def _t(text: str, strong: bool = False) -> Inlines:
     return (Text(text, strong),)
 
 
-def has_accounts(facts):
+def has_accounts(facts: Facts) -> bool:
     """Whether the business keeps customer accounts (finding 9: no account wording without them)."""
     return any(d.id == "account" for d in facts.data_items)
 
 
-def while_active_words(item, words, accounts=True):
+def while_active_words(item: ResolvedData, words: Words, accounts: bool = True) -> str:
     """"while_active" in the category's own words: the account for account-bound data, the
     registration for domain data, the subscription for marketing preferences (finding 9)."""
     own = (words("retention_while_active") or {}).get(item.id)
@@ -87,7 +99,7 @@ def while_active_words(item, words, accounts=True):
     return words("retention", "while_active" if accounts else "while_active_no_account")
 
 
-def period_words(item, words, accounts=True):
+def period_words(item: ResolvedData, words: Words, accounts: bool = True) -> str | None:
     """"6 years", "for as long as your account is open, then 30 days", "until you unsubscribe,
     then 2 years"."""
     if item.retention is None:
@@ -108,9 +120,9 @@ RU_DOMAINS = "service('domains') and established_in('RU')"
 EMAIL_TRACKING = "field('marketing.email_tracking') and not equals('marketing.email', 'none')"
 
 
-def _description_additions(facts):
+def _description_additions(facts: Facts) -> dict[str, str]:
     words = facts.catalogues.words
-    out = {}
+    out: dict[str, str] = {}
     if conditions.evaluate(RU_DOMAINS, facts):
         out["domain_registrant"] = words("data_additions", "ru_domains")
     if conditions.evaluate(EMAIL_TRACKING, facts):
@@ -118,7 +130,7 @@ def _description_additions(facts):
     return out
 
 
-def _sentence(text):
+def _sentence(text: str) -> str:
     """A list of examples as a sentence: capital first letter, full stop (finding 24)."""
     text = text.strip()
     if not text:
@@ -127,9 +139,9 @@ def _sentence(text):
     return text if text[-1] in ".!?" else text + "."
 
 
-def data_list(facts, clause_id):
+def data_list(facts: Facts, clause_id: str) -> list[Block]:
     additions = _description_additions(facts)
-    items = []
+    items: list[Inlines] = []
     for d in facts.data_items:
         detail = d.description or _sentence(join_words(list(d.examples)))
         if d.id in additions:
@@ -138,7 +150,7 @@ def data_list(facts, clause_id):
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
-def purposes_table(facts, clause_id):
+def purposes_table(facts: Facts, clause_id: str) -> list[Block]:
     """Purposes, the data used for each and, where a chosen law has a legal-basis model, the
     basis in each law's own terms (generator.laws.basis_cell)."""
     cat, words = facts.catalogues, facts.catalogues.words
@@ -146,13 +158,13 @@ def purposes_table(facts, clause_id):
     business_country = facts.answers.business.country
     outside = {law.id for law in facts.laws
                if law.territory and not laws.in_territory(law, business_country, facts.catalogues.countries)}
-    grouped = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
+    grouped: dict[str, dict[str, list[str]]] = {}  # purpose -> basis -> data names: one row per purpose, whatever the answers' bases
     for d in facts.data_items:
         if d.role == "processor":
             continue  # handled on customers' instructions: not a purpose of ours (053_hosted_content)
         for purpose_id, basis in d.purposes:
             grouped.setdefault(purpose_id, {}).setdefault(basis, []).append(d.name)
-    rows = []
+    rows: list[tuple[Inlines, ...]] = []
     for purpose_id, bases in grouped.items():
         purpose = cat.purposes.get(purpose_id)
         name = purpose.name if purpose else purpose_id
@@ -176,11 +188,13 @@ def purposes_table(facts, clause_id):
     return [Table(columns if has_bases else columns[:2], tuple(rows), clause_id, kind="purposes")]
 
 
-def data_subjects_table(facts, clause_id):
+def data_subjects_table(facts: Facts, clause_id: str) -> list[Block]:
     """152-FZ: for each purpose, the categories of people whose data is processed (Art. 18.1;
     Roskomnadzor's recommendations on policies). Processor data (hosted content) is left out."""
     law = laws.get_laws()["ru"]
-    words, rows = facts.catalogues.words, {}
+    words = facts.catalogues.words
+    rows: dict[str, dict[str, None]] = {}
+    subjects: Any  # one data category's subjects (text) here, a purpose's set of them below
     for d in facts.data_items:
         if d.role == "processor":
             continue
@@ -196,7 +210,7 @@ def data_subjects_table(facts, clause_id):
     return [Table(tuple(words("tables", "data_subjects")), tuple(out), clause_id, kind="data_subjects")]
 
 
-def _privacy_cell(p, words):
+def _privacy_cell(p: ResolvedProcessor, words: Words) -> Inlines:
     if not p.privacy_url:
         return _t(words("not_applicable"))
     if p.privacy_url_trusted or is_web_url(p.privacy_url):  # catalogue, or validated by the contract
@@ -204,22 +218,22 @@ def _privacy_cell(p, words):
     return _t(p.privacy_url)  # not an http(s) address: shown, never linked
 
 
-def _name_cell(p):
+def _name_cell(p: ResolvedProcessor) -> Inlines:
     if p.entity and p.entity != p.name:
         return (Text(p.name, strong=True), Text(f" ({p.entity})"))
     return _t(p.name, strong=True)
 
 
-def _table_country(facts, code):
+def _table_country(facts: Facts, code: str) -> str:
     return facts.catalogues.country_name(code).removeprefix("the ")
 
 
-def mechanisms_cell(facts, recipient):
+def mechanisms_cell(facts: Facts, recipient: ResolvedProcessor) -> Inlines:
     """The transfer mechanism under each law that sees this recipient's data leave its territory:
     "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
     left out when only one chosen law has transfer rules; "—" when no law sees a transfer."""
     words = facts.catalogues.words
-    per_law = {}
+    per_law: dict[str, dict[str, None]] = {}
     for t in facts.transfers_for(recipient):
         label = t.mechanism.label if t.mechanism else words("transfer_not_yet_named")
         per_law.setdefault(t.law.short, {})[label] = None
@@ -231,7 +245,8 @@ def mechanisms_cell(facts, recipient):
     return _t("; ".join(f"{law}: {join_words(list(labels))}" for law, labels in per_law.items()))
 
 
-def processors_table(facts, clause_id, recipients=None, kind="processors"):
+def processors_table(facts: Facts, clause_id: str, recipients: Sequence[ResolvedProcessor] | None = None,
+                     kind: str = "processors") -> list[Block]:
     """The recipients table: one row per recipient, with the transfer mechanism under each law.
     Advertising partners that use the data for their own purposes are listed apart
     (advertising_table): they are controllers, and third parties under the CCPA."""
@@ -255,11 +270,11 @@ def processors_table(facts, clause_id, recipients=None, kind="processors"):
     return [Table(tuple(words("tables", "processors")), tuple(rows), clause_id, kind=kind)]
 
 
-def advertising_table(facts, clause_id):
+def advertising_table(facts: Facts, clause_id: str) -> list[Block]:
     return processors_table(facts, clause_id, recipients=facts.ad_third_parties(), kind="advertising")
 
 
-def _group_table(facts, clause_id, group):
+def _group_table(facts: Facts, clause_id: str, group: str) -> list[Block]:
     words = facts.catalogues.words
     rows = [
         (_name_cell(p), _t(p.description), _t(_table_country(facts, p.country)), _privacy_cell(p, words))
@@ -270,7 +285,7 @@ def _group_table(facts, clause_id, group):
     return [Table(tuple(words("tables", "registries")), tuple(rows), clause_id, kind=group)]
 
 
-def cookies_table(facts, clause_id):
+def cookies_table(facts: Facts, clause_id: str) -> list[Block]:
     words = facts.catalogues.words
     rows = []
     for c in facts.cookies:
@@ -285,7 +300,7 @@ def cookies_table(facts, clause_id):
     return [Table(tuple(words("tables", "cookies")), tuple(rows), clause_id, kind="cookies")]
 
 
-def retention_table(facts, clause_id):
+def retention_table(facts: Facts, clause_id: str) -> list[Block]:
     words = facts.catalogues.words
     accounts = has_accounts(facts)
     ru_only = set(facts.answers.jurisdictions) == {"ru"}
@@ -310,13 +325,13 @@ def retention_table(facts, clause_id):
     return [Table(tuple(words("tables", "retention")), tuple(rows), clause_id, kind="retention")]
 
 
-def transfers_by_law(facts, clause_id):
+def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
     """For each chosen law with transfer rules: one paragraph naming the recipients that receive
     data outside its territory, country by country, then the mechanisms actually used, each
     explained once. A law that sees no transfer gets one sentence saying so. Each paragraph names
     its law, so a policy under several laws repeats no paragraph."""
     words = facts.catalogues.words
-    blocks = []
+    blocks: list[Block] = []
     for law in facts.laws:
         if not law.has_transfer_rules:
             continue
@@ -324,7 +339,7 @@ def transfers_by_law(facts, clause_id):
         if not transfers:
             blocks.append(Paragraph(_t(words("transfers", "none", law=laws.transfer_law_name(law, facts.answers), territory=laws.territory_name(law, facts.answers))), clause_id))
             continue
-        by_country = {}
+        by_country: dict[str, dict[str, None]] = {}
         for t in transfers:
             by_country.setdefault(t.country, {})[t.recipient.name] = None
         places = [
@@ -341,7 +356,7 @@ def transfers_by_law(facts, clause_id):
     return blocks
 
 
-def security_list(facts, clause_id):
+def security_list(facts: Facts, clause_id: str) -> list[Block]:
     """The measures the business takes, each in words that name only what exists: TLS for a
     control panel and APIs only where there are services and accounts to reach (finding 21)."""
     words = facts.catalogues.words
@@ -351,12 +366,12 @@ def security_list(facts, clause_id):
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
-def rights_channels_list(facts, clause_id):
+def rights_channels_list(facts: Facts, clause_id: str) -> list[Block]:
     items = channel_inlines(facts)
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
-GENERATED_BLOCKS = {
+GENERATED_BLOCKS: dict[str, Callable[[Facts, str], list[Block]]] = {
     "data_list": data_list,
     "purposes_table": purposes_table,
     "processors_table": processors_table,
@@ -372,16 +387,18 @@ GENERATED_BLOCKS = {
 }
 
 
-def _heading_text(heading, resolve):
+def _heading_text(heading: str | None, resolve: Resolve) -> str | None:
     """A clause heading with its placeholders filled ("If you are in {computed.gdpr_where}")."""
     if not heading or "{" not in heading:
         return heading
-    return PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", heading)
+    return PLACEHOLDER.sub(lambda m: resolve(m.group(1)) or "", heading)  # type: ignore[arg-type, return-value]  # headings use text placeholders
 
 
 # -- the document ----------------------------------------------------------------------------
 
-def assemble(answers, library, catalogues, today, generated=None, title=None):
+def assemble(answers: Answers, library: Library, catalogues: Catalogues, today: date,
+             generated: Mapping[str, Callable[[Facts, str], list[Block]]] | None = None,
+             title: str | None = None) -> PolicyDocument:
     """Build the PolicyDocument. `today` stands in for the effective date when none is set.
     `generated` and `title` let another document of the same answers (the customer DPA,
     generator.dpa) use this same assembly with its own generated blocks and title."""
@@ -390,7 +407,8 @@ def assemble(answers, library, catalogues, today, generated=None, title=None):
     resolve = PlaceholderResolver(facts, today)
     sections, used = [], []
     for section in library.sections:
-        blocks, heading = [], None
+        blocks: list[Block] = []
+        heading: str | None = None
         for clause in section.clauses:
             if not clause_applies(clause, facts):
                 continue

@@ -4,15 +4,27 @@ Measures, for each worked example in docs/examples/: answers -> Markdown and ans
 the PDF (cold), raw WeasyPrint on the very same HTML (the PDF renderer's overhead is the ratio),
 a cached PDF download against a cold render, and generation time with 50, 500 and 5,000
 processors, which should grow linearly. Times are CPU time of this process (see `clock`).
+
+The wizard section renders every step of a draft holding the largest worked example through
+Django's test client (median server time per step), then serves the landing page and the slowest
+step from gunicorn in production mode and compares their throughput. `BENCH_ONLY=wizard` runs
+that section alone.
 """
 import gc
 import os
+import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 TODAY = date(2026, 11, 23)
 # CPU time of this process, not wall time: on a shared machine other tenants' load swings wall
@@ -21,9 +33,9 @@ clock = time.process_time
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
 
-def median_ms(fn, runs):
+def median_ms(fn: Callable[[], object], runs: int) -> float:
     fn()  # warm caches (library, fonts) so the medians measure steady state
-    times = []
+    times: list[float] = []
     for _ in range(runs):
         start = clock()
         fn()
@@ -31,11 +43,11 @@ def median_ms(fn, runs):
     return statistics.median(times)
 
 
-def paired_median_ms(first, second, runs):
+def paired_median_ms(first: Callable[[], object], second: Callable[[], object], runs: int) -> tuple[float, float]:
     """Medians of two functions timed in alternation (ABAB...), with a collection before each run,
     so that drift in the machine's load or in the heap falls on both alike."""
     first(), second()
-    times = ([], [])
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(runs):
         for fn, out in ((first, times[0]), (second, times[1])):
             gc.collect()
@@ -45,7 +57,7 @@ def paired_median_ms(first, second, runs):
     return statistics.median(times[0]), statistics.median(times[1])
 
 
-def table(title, header, rows):
+def table(title: str, header: Sequence[object], rows: Sequence[Sequence[object]]) -> None:
     print(f"\n{title}")
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731
@@ -55,7 +67,7 @@ def table(title, header, rows):
         print(line(row))
 
 
-def scaled_answers(base_doc, count):
+def scaled_answers(base_doc: dict[str, Any], count: int) -> dict[str, Any]:
     doc = dict(base_doc)
     doc["processors"] = [
         {"name": f"Vendor {i}", "purpose": "hosting infrastructure", "country": "DE", "data": ["account"],
@@ -65,11 +77,124 @@ def scaled_answers(base_doc, count):
     return doc
 
 
-def main():
+ROOT = Path(__file__).resolve().parent.parent
+WIZARD_STEPS_TARGET_MS = 10
+THROUGHPUT_SECONDS = float(os.environ.get("BENCH_THROUGHPUT_SECONDS", "5"))
+
+
+def largest_example() -> Path:
+    return max(sorted(EXAMPLES.glob("*.yaml")), key=lambda p: p.stat().st_size)
+
+
+def wizard_step_times(runs: int) -> tuple[str, list[tuple[str, float]]]:
+    """(example name, [(step, median ms)]): each step's GET through the whole Django stack
+    (middleware, view, template) for a draft holding the largest worked example."""
+    from django.conf import settings
+    from django.test import Client
+
+    from generator.web import services, steps
+
+    # As gunicorn serves it: DEBUG off (no template debug data), no test-run template signals.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    path = largest_example()
+    draft, token, errors = services.upload_answers(path.read_bytes())
+    assert not errors, errors
+    client = Client()
+    rows: list[tuple[str, float]] = []
+    for step in steps.STEPS:
+        if step.slug == "review" or not step.applies(draft.answers):
+            continue
+        url = f"/d/{token}/{step.slug}/"
+
+        def get() -> None:
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        rows.append((step.slug, median_ms(get, runs)))
+    return path.stem, rows
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def requests_per_second(url: str, seconds: float, clients: int = 4) -> float:
+    """Completed GETs per second from `clients` threads hitting `url` for `seconds`."""
+    done, stop = [0] * clients, time.perf_counter() + seconds
+
+    def hammer(i: int) -> None:
+        while time.perf_counter() < stop:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                response.read()
+            done[i] += 1
+
+    threads = [threading.Thread(target=hammer, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / (time.perf_counter() - start)
+
+
+def wizard_throughput(step_slug: str, seconds: float) -> tuple[float, float]:
+    """Requests per second for the landing page and one step page, from gunicorn (2 workers, production
+    settings, a throwaway SQLite database) on 127.0.0.1, measured one after the other."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, HOSTPOLICY_ENV="production", SECRET_KEY=secrets.token_urlsafe(50),
+                   ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3", STATIC_ROOT=f"{tmp}/static",
+                   HOSTPOLICY_CACHE_DIR=f"{tmp}/cache", SECURE_SSL_REDIRECT="false",
+                   DJANGO_SETTINGS_MODULE="generator.settings")
+        py = sys.executable
+        subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([py, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        token = subprocess.run(
+            [py, "-c", "import django; django.setup(); from generator.web import services; "
+                       f"print(services.upload_answers(open({str(largest_example())!r}, 'rb').read())[1])"],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout.strip()
+        server = subprocess.Popen(
+            [py, "-m", "gunicorn", "generator.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--access-logfile", os.devnull],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"{base}/", timeout=1).read()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            landing = requests_per_second(f"{base}/", seconds)
+            step = requests_per_second(f"{base}/d/{token}/{step_slug}/", seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return landing, step
+
+
+def wizard_section(runs: int) -> None:
+    name, rows = wizard_step_times(runs)
+    table(f"Wizard steps, GET through Django for {name} (the largest example), median ms (target: at most "
+          f"{WIZARD_STEPS_TARGET_MS} ms)", ["step", "median ms"], [(slug, f"{ms:.1f}") for slug, ms in rows])
+    slowest = max(rows, key=lambda r: r[1])[0]
+    landing, step = wizard_throughput(slowest, THROUGHPUT_SECONDS)
+    table(f"Throughput under gunicorn (2 workers), {THROUGHPUT_SECONDS:.0f} s each, 4 client threads "
+          "(target: the step at least 1/4 of the landing page)",
+          ["page", "requests/s", "ratio to landing"],
+          [("landing", f"{landing:.0f}", "1"), (f"step {slowest}", f"{step:.0f}", f"{step / landing:.2f}")])
+
+
+def main() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "generator.settings")
     import django
 
     django.setup()
+    if os.environ.get("BENCH_ONLY") == "wizard":
+        return wizard_main()
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     import yaml
@@ -80,7 +205,6 @@ def main():
     from generator.library import get_catalogues
     from generator.render import render
     from generator.render.fetcher import StaticOnlyFetcher
-    from generator.render import html as html_renderer
     from generator.render.pdf import pdf_html, render_pdf_cached, write_pdf
     from generator.worst_case import worst_case_answers
 
@@ -92,15 +216,15 @@ def main():
     for path in examples:
         raw = path.read_bytes()
 
-        def to_markdown():
-            render(policy.build(load_answers(raw).answers, today=TODAY), "markdown")
+        def to_markdown() -> None:
+            render(policy.build(load_answers(raw).answers, today=TODAY), "markdown")  # type: ignore[arg-type]  # the worked examples load
 
-        def to_html():
-            render(policy.build(load_answers(raw).answers, today=TODAY), "html")
+        def to_html() -> None:
+            render(policy.build(load_answers(raw).answers, today=TODAY), "html")  # type: ignore[arg-type]  # the worked examples load
 
         text_rows.append((path.stem, f"{median_ms(to_markdown, runs):.1f}", f"{median_ms(to_html, runs):.1f}"))
 
-        document = policy.build(load_answers(raw).answers, today=TODAY)
+        document = policy.build(load_answers(raw).answers, today=TODAY)  # type: ignore[arg-type]  # the worked examples load
         html_string = pdf_html(document)
         ours, raw_wp = paired_median_ms(
             lambda: render(document, "pdf", cache=False),
@@ -111,7 +235,7 @@ def main():
         pdf_rows.append((path.stem, f"{ours:.0f}", f"{raw_wp:.0f}", f"{ours / raw_wp:.3f}"))
 
         # The contents list against the same body without it, in one run (issue 10: within 1.15).
-        no_toc = html_string.replace(html_renderer.body(document), html_renderer.body(document, with_toc=False))
+        no_toc = pdf_html(document, with_toc=False)
         with_list, without = paired_median_ms(lambda: write_pdf(html_string), lambda: write_pdf(no_toc), pdf_runs)
         toc_rows.append((path.stem, f"{with_list:.0f}", f"{without:.0f}", f"{with_list / without:.3f}"))
 
@@ -131,7 +255,7 @@ def main():
 
     # The most expensive document the answers contract accepts (generator.worst_case): every list
     # and text field at its maximum. The contract's bounds are chosen so that this stays under 10 s.
-    worst = policy.build(load_document(worst_case_answers()).answers, today=TODAY)
+    worst = policy.build(load_document(worst_case_answers()).answers, today=TODAY)  # type: ignore[arg-type]  # built to load
     start, wall = clock(), time.perf_counter()
     pdf = render(worst, "pdf", cache=False)
     table("Worst-case answers document (every bound at its maximum), one cold PDF (target: under 10 s)",
@@ -154,6 +278,21 @@ def main():
         scale_rows.append((count, f"{build:.1f}", added))
     table("Generation with many processors, answers to Markdown (should be linear)",
           ["processors", "median ms", "us per processor added beyond 50"], scale_rows)
+    return wizard_main()
+
+
+def wizard_main() -> int:
+    """The wizard section on a throwaway database, so the bench never writes to the real one."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    runs = int(os.environ.get("BENCH_RUNS", "30"))
+    old = setup_databases(verbosity=0, interactive=False)
+    try:
+        wizard_section(runs)
+    finally:
+        teardown_databases(old, verbosity=0)
+        connection.close()
     return 0
 
 

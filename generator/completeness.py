@@ -7,8 +7,10 @@ fields. Values that are clearly fictional but well-formed (example.com, .example
 they are the business's own choice, not a gap.
 """
 import re
+from typing import Any
 
 from generator import laws
+from generator.answers.model import Answers
 from generator.library import get_catalogues
 from generator.resolve import Facts
 
@@ -26,8 +28,8 @@ OPTIONAL_TEXT = (
 CONTACTS = ("dpo", "eu_representative", "uk_representative", "ch_representative")
 
 
-def _value(answers, path):
-    node = answers
+def _value(answers: Answers, path: str) -> Any:
+    node: Any = answers
     for part in path.split("."):
         node = getattr(node, part, None)
         if node is None:
@@ -35,11 +37,11 @@ def _value(answers, path):
     return node
 
 
-def unfinished_fields(answers):
+def unfinished_fields(answers: Answers) -> tuple[tuple[str, str], ...]:
     """((path, why), ...) for every required field that is empty and every field holding a placeholder."""
-    out = []
+    out: list[tuple[str, str]] = []
 
-    def check(path, value, required=False):
+    def check(path: str, value: object, required: bool = False) -> None:
         values = value if isinstance(value, tuple) else (value,)
         if required and not any(str(v or "").strip() for v in values):
             out.append((path, "is required and empty"))

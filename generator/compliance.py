@@ -8,6 +8,7 @@ problems in the answers themselves (indefinite retention, no EU representative, 
 """
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
@@ -15,6 +16,9 @@ from generator.library import CLAUSES_DIR, get_catalogues, get_library
 from generator.library import conditions
 from generator.laws import get_laws
 from generator.resolve import Facts
+from generator.answers.model import Answers
+from generator.document import PolicyDocument
+from generator.library import Catalogues, Library
 
 SCORED_LEVELS = ("mandatory", "conditional")
 # action: a duty that no wording can discharge (linking the policy from every form, collecting a
@@ -38,29 +42,29 @@ class ReportItem:
 
 @dataclass(frozen=True)
 class Report:
-    laws: tuple
-    items: tuple
+    laws: tuple[str, ...]
+    items: tuple[ReportItem, ...]
 
     @property
-    def gaps(self):
+    def gaps(self) -> tuple[ReportItem, ...]:
         return tuple(i for i in self.items if i.status != "met")
 
-    def for_law(self, law):
+    def for_law(self, law: str) -> tuple[ReportItem, ...]:
         return tuple(i for i in self.items if i.law == law)
 
-    def counts(self, law=None):
+    def counts(self, law: str | None = None) -> dict[str, int]:
         items = self.for_law(law) if law else self.items
         return {s: sum(1 for i in items if i.status == s) for s in STATUSES}
 
 
 @lru_cache(maxsize=1)
-def load_checklist():
+def load_checklist() -> dict[str, Any]:
     with open(CLAUSES_DIR / "sources" / "legal-checklist.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
 @lru_cache(maxsize=1)
-def load_compliance_map():
+def load_compliance_map() -> dict[str, list[dict[str, Any]]]:
     path = CLAUSES_DIR / "compliance.yaml"
     if not path.exists():
         return {"elements": [], "checks": []}
@@ -69,13 +73,15 @@ def load_compliance_map():
     return {"elements": doc.get("elements") or [], "checks": doc.get("checks") or []}
 
 
-def _element_applies(element, rule, facts):
+def _element_applies(element: dict[str, Any], rule: dict[str, Any] | None, facts: Facts) -> bool:
     if rule and rule.get("applies"):
         return conditions.evaluate(rule["applies"], facts)
     return element["level"] == "mandatory"
 
 
-def report(answers, document, library=None, catalogues=None, checklist=None, compliance_map=None):
+def report(answers: Answers, document: PolicyDocument, library: Library | None = None,
+           catalogues: Catalogues | None = None, checklist: dict[str, Any] | None = None,
+           compliance_map: dict[str, list[dict[str, Any]]] | None = None) -> Report:
     library = library or get_library()
     catalogues = catalogues or get_catalogues()
     checklist = checklist or load_checklist()
@@ -84,13 +90,14 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
     rules = {r["id"]: r for r in compliance_map["elements"]}
 
     included = set(document.clause_ids)
-    meeting = {}
+    meeting: dict[str, str] = {}
     for clause in library.clauses():
         if clause.id in included:
             for element_id in clause.meets:
                 meeting.setdefault(element_id, clause.id)
 
-    items, seen = [], set()
+    items: list[ReportItem] = []
+    seen: set[tuple[str, str]] = set()
     for law in answers.jurisdictions:
         for regime in get_laws()[law].regimes:
             for element in checklist["regimes"][regime]["elements"]:
@@ -137,9 +144,9 @@ def report(answers, document, library=None, catalogues=None, checklist=None, com
     return Report(laws=tuple(answers.jurisdictions), items=tuple(items))
 
 
-def format_report(rep):
+def format_report(rep: Report) -> str:
     """Plain-text report for the CLI."""
-    lines = []
+    lines: list[str] = []
     for law in rep.laws:
         counts = rep.counts(law)
         lines.append(f"{get_laws()[law].label}: {counts['met']} met, {counts['missing']} missing, "

@@ -8,26 +8,26 @@ a change of renderer does not.
 import difflib
 from dataclasses import dataclass
 
-from generator.document import block_lines
+from generator.document import PolicyDocument, Section, block_lines
 
 
 @dataclass(frozen=True)
 class SectionChange:
     title: str
     kind: str  # added | removed | changed
-    lines: tuple  # (mark, text): mark '-' for removed, '+' for added
+    lines: tuple[tuple[str, str], ...]  # (mark, text): mark '-' for removed, '+' for added
 
 
-def _lines(section):
+def _lines(section: Section) -> list[str]:
     return [line for block in section.blocks for line in block_lines(block)]
 
 
-def policy_changes(old, new):
+def policy_changes(old: PolicyDocument, new: PolicyDocument) -> list[SectionChange]:
     """[SectionChange] from document `old` to document `new`, in the order of `new` (removed
     sections last). Unchanged sections and lines are left out."""
     old_sections = {s.id: s for s in old.sections}
     new_ids = {s.id for s in new.sections}
-    changes = []
+    changes: list[SectionChange] = []
     for section in new.sections:
         before = old_sections.get(section.id)
         after_lines = _lines(section)
@@ -37,7 +37,7 @@ def policy_changes(old, new):
         before_lines = _lines(before)
         if before_lines == after_lines:
             continue
-        lines = []
+        lines: list[tuple[str, str]] = []
         matcher = difflib.SequenceMatcher(a=before_lines, b=after_lines, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             if tag in ("replace", "delete"):

@@ -10,8 +10,11 @@ answers contract validated as an http(s) address, or `#anchor` links to a sectio
 any other text a user typed is always `Text`.
 Every block names the clause it came from, so any sentence can be traced to its source.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -26,26 +29,30 @@ class Link:
     href: str  # library, catalogue, a validated http(s) URL field, or "#<section anchor>"
 
     @property
-    def internal(self):
+    def internal(self) -> bool:
         return self.href.startswith("#")
+
+
+Inline = Text | Link
+Inlines = tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Paragraph:
-    inlines: tuple
+    inlines: Inlines
     clause: str
 
 
 @dataclass(frozen=True)
 class BulletList:
-    items: tuple  # tuple of inline tuples
+    items: tuple[Inlines, ...]
     clause: str
 
 
 @dataclass(frozen=True)
 class Table:
-    columns: tuple  # header labels (plain text)
-    rows: tuple  # tuple of rows; a row is a tuple of cells; a cell is an inline tuple
+    columns: tuple[str, ...]  # header labels (plain text)
+    rows: tuple[tuple[Inlines, ...], ...]  # a row is a tuple of cells; a cell is an inline tuple
     clause: str
     caption: str | None = None
     kind: str = ""  # processors, cookies, retention, purposes: lets renderers style by kind
@@ -64,7 +71,7 @@ class Heading:
 class Section:
     id: str
     title: str
-    blocks: tuple
+    blocks: tuple[Block, ...]
     anchor: str = ""
 
 
@@ -77,16 +84,19 @@ class PolicyDocument:
     effective_date_text: str  # long form in the policy language: "23 November 2026"
     language: str
     paper: str
-    websites: tuple
-    sections: tuple
-    laws: tuple = ()
-    clause_ids: tuple = field(default=())  # every clause used, in order of appearance
+    websites: tuple[str, ...]
+    sections: tuple[Section, ...]
+    laws: tuple[str, ...] = ()
+    clause_ids: tuple[str, ...] = field(default=())  # every clause used, in order of appearance
 
+
+Block = Paragraph | BulletList | Table | Heading
+JSON = dict[str, Any]
 
 SUMMARY_SECTION = "at_a_glance"  # the layered summary every format opens with (generator.summary)
 
 
-def summary_and_rest(document):
+def summary_and_rest(document: PolicyDocument) -> tuple[Section | None, tuple[Section, ...]]:
     """(the at-a-glance section or None, the other sections): renderers put the summary before
     the table of contents, so the reader meets it first."""
     sections = document.sections
@@ -95,12 +105,12 @@ def summary_and_rest(document):
     return None, sections
 
 
-def inline_text(inlines):
+def inline_text(inlines: Inlines) -> str:
     """Plain text of a run of inlines (for search, tests and the PDF outline)."""
     return "".join(i.text for i in inlines)
 
 
-def block_lines(block):
+def block_lines(block: Block) -> list[str]:
     """The block's content as lines of plain text: one for a paragraph or a sub-heading, one per
     list item, one per table row (the header row is not content; block_text adds it)."""
     if isinstance(block, Paragraph):
@@ -114,14 +124,14 @@ def block_lines(block):
     raise TypeError(block)
 
 
-def block_text(block):
+def block_text(block: Block) -> str:
     lines = block_lines(block)
     if isinstance(block, Table):
         lines.insert(0, " | ".join(block.columns))
     return "\n".join(lines)
 
 
-def plain_text(document):
+def plain_text(document: PolicyDocument) -> str:
     """The whole policy as plain text, section by section."""
     parts = [document.title]
     for section in document.sections:
@@ -130,16 +140,16 @@ def plain_text(document):
     return "\n\n".join(parts)
 
 
-def _inline_json(inline):
+def _inline_json(inline: Inline) -> JSON:
     if isinstance(inline, Link):
         return {"type": "link", "text": inline.text, "href": inline.href}
-    out = {"type": "text", "text": inline.text}
+    out: JSON = {"type": "text", "text": inline.text}
     if inline.strong:
         out["strong"] = True
     return out
 
 
-def _block_json(block):
+def _block_json(block: Block) -> JSON:
     if isinstance(block, Paragraph):
         return {"type": "paragraph", "clause": block.clause, "inlines": [_inline_json(i) for i in block.inlines]}
     if isinstance(block, BulletList):
@@ -155,7 +165,7 @@ def _block_json(block):
     raise TypeError(block)
 
 
-def to_json_dict(document):
+def to_json_dict(document: PolicyDocument) -> JSON:
     return {
         "format": "hostpolicy-document/1",
         "title": document.title,

@@ -2,14 +2,20 @@
 that hosts its customers' data, the customer data processing agreement. Both are the same tree
 (generator.document) and go through the same renderers; this is the one place that says how each
 kind is built, for the wizard's downloads and the PDF task worker."""
+from __future__ import annotations
+
+from datetime import date
+
 from generator import dpa, policy
+from generator.answers.model import Answers
+from generator.document import PolicyDocument
 
 KINDS = ("policy", "dpa")
 # how a download of each kind is named: privacy-policy.pdf, data-processing-agreement.pdf
 FILE_STEMS = {"policy": "privacy-policy", "dpa": "data-processing-agreement"}
 
 
-def build(kind, answers, today=None):
+def build(kind: str, answers: Answers, today: date | None = None) -> PolicyDocument:
     """The document of `kind` for typed answers; ValueError when the answers call for no DPA."""
     if kind == "policy":
         return policy.build(answers, today=today)
@@ -20,7 +26,3 @@ def build(kind, answers, today=None):
         return dpa.build_dpa(answers, today=today)
     raise ValueError(f"unknown document {kind!r}; expected one of {', '.join(KINDS)}")
 
-
-def file_name(kind, policy_file_name):
-    """The download name of `kind` for the policy's name of the same format."""
-    return policy_file_name.replace(FILE_STEMS["policy"], FILE_STEMS[kind], 1)

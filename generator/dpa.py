@@ -12,12 +12,19 @@ reasoning), the measures are security.measures in the policy's own words.
 The DPA covers the laws that name a processor-contract provision (laws.yaml `dpa_cite`); for the
 others it is not produced for them, and its report says so.
 """
+from __future__ import annotations
+
+from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
 
 from generator import laws as laws_registry
 from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
-from generator.document import BulletList, Heading, Paragraph, Table, Text
+from generator.answers.model import Answers
+from generator.document import Block, BulletList, Inlines, Heading, Paragraph, PolicyDocument, Table, Text
+from generator.laws import Law
+from generator.library.catalogues import Catalogues
+from generator.library.clauses import Library
 from generator.library import CLAUSES_DIR, get_catalogues
 from generator.library.clauses import load_library
 from generator.library.placeholders import join_words
@@ -27,22 +34,22 @@ DPA_FOLDER = "dpa"  # clauses/dpa/NN_section.yaml
 
 
 @lru_cache(maxsize=1)
-def get_dpa_library():
+def get_dpa_library() -> Library:
     return load_library(CLAUSES_DIR, folder=DPA_FOLDER)
 
 
-def covered_laws(answers):
+def covered_laws(answers: Answers) -> tuple[Law, ...]:
     """The chosen laws the DPA covers (those with a processor-contract provision), in answers order."""
     registry = laws_registry.get_laws()
     return tuple(registry[i] for i in answers.jurisdictions if i in registry and registry[i].dpa_cite)
 
 
-def uncovered_laws(answers):
+def uncovered_laws(answers: Answers) -> tuple[Law, ...]:
     registry = laws_registry.get_laws()
     return tuple(registry[i] for i in answers.jurisdictions if i in registry and not registry[i].dpa_cite)
 
 
-def why_not_available(answers, catalogues=None):
+def why_not_available(answers: Answers, catalogues: Catalogues | None = None) -> str | None:
     """None when a DPA can be produced for these answers, else the reason in one sentence."""
     facts = Facts(answers, catalogues or get_catalogues())
     if not facts.hosting_services:
@@ -55,7 +62,8 @@ def why_not_available(answers, catalogues=None):
     return None
 
 
-def build_dpa(answers, today=None, library=None, catalogues=None):
+def build_dpa(answers: Answers, today: date | None = None, library: Library | None = None,
+              catalogues: Catalogues | None = None) -> PolicyDocument:
     """Answers -> the DPA as a PolicyDocument (the same tree every renderer reads)."""
     catalogues = catalogues or get_catalogues()
     return assemble(
@@ -66,7 +74,7 @@ def build_dpa(answers, today=None, library=None, catalogues=None):
 
 # -- generated blocks ------------------------------------------------------------------------
 
-def services_list(facts, clause_id):
+def services_list(facts: Facts, clause_id: str) -> list[Block]:
     words = facts.catalogues.words
     items = [
         (Text(s.name, strong=True), Text(f": {s.description}")) if s.description else _t(s.name, strong=True)
@@ -75,25 +83,25 @@ def services_list(facts, clause_id):
     return [BulletList(tuple(items), clause_id)] if items else []
 
 
-def _union(facts, attribute):
+def _union(facts: Facts, attribute: str) -> list[str]:
     return list(dict.fromkeys(x for s in facts.hosting_services for x in getattr(s, attribute)))
 
 
-def _sentence_items(phrases):
+def _sentence_items(phrases: list[str]) -> tuple[Inlines, ...]:
     return tuple(_t(p[:1].upper() + p[1:]) for p in phrases)
 
 
-def data_types_list(facts, clause_id):
+def data_types_list(facts: Facts, clause_id: str) -> list[Block]:
     items = _union(facts, "hosted_data")
     return [BulletList(_sentence_items(items), clause_id)] if items else []
 
 
-def data_subjects_list(facts, clause_id):
+def data_subjects_list(facts: Facts, clause_id: str) -> list[Block]:
     items = _union(facts, "data_subjects")
     return [BulletList(_sentence_items(items), clause_id)] if items else []
 
 
-def subprocessors_table(facts, clause_id):
+def subprocessors_table(facts: Facts, clause_id: str) -> list[Block]:
     """The sub-processors: entity, what for, where, and the transfer mechanism under each law - the
     very cell the policy's recipients table prints for the same recipient (mechanisms_cell)."""
     rows = []
@@ -109,13 +117,13 @@ def subprocessors_table(facts, clause_id):
     return [Table(tuple(facts.catalogues.words("tables", "subprocessors")), tuple(rows), clause_id, kind="subprocessors")]
 
 
-def transfers_by_law(facts, clause_id):
+def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
     """For each covered law with transfer rules: our own position (a customer's disclosure to a
     business outside the territory is itself a transfer), then the sub-processors that receive the
     data outside the territory, country by country, and each mechanism used, in its words for a
     sub-processor (laws.yaml processor_text)."""
     words = facts.catalogues.words
-    blocks = []
+    blocks: list[Block] = []
     chosen = {law.id for law in covered_laws(facts.answers)}
     for law in facts.laws:
         if law.id not in chosen or not law.has_transfer_rules:
@@ -134,7 +142,7 @@ def transfers_by_law(facts, clause_id):
         if not transfers:
             blocks.append(Paragraph(_t(words("dpa", "transfers_none", law=law_name, territory=territory)), clause_id))
             continue
-        by_country = {}
+        by_country: dict[str, dict[str, None]] = {}
         for t in transfers:
             by_country.setdefault(t.country, {})[t.recipient.name] = None
         places = "; ".join(
@@ -150,18 +158,18 @@ def transfers_by_law(facts, clause_id):
     return blocks
 
 
-def measures_annex(facts, clause_id):
+def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
     """The security answers grouped as GDPR Art. 32(1) and Annex III of Decision (EU) 2021/915
     group them, each measure in the policy's own words (vocabulary security_measures), which speak
     only of the systems we run; then the business's own text."""
     words = facts.catalogues.words
     group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
-    grouped = {}
+    grouped: dict[str, list[str]] = {}
     for measure in facts.answers.security.measures:
         own_words = (words("security_measures") or {}).get(measure)
         group = group_of.get(measure, "other") if own_words else "other"
         grouped.setdefault(group, []).append(own_words or measure)  # a typed measure is data: Text
-    blocks = []
+    blocks: list[Block] = []
     for group in titles:
         if group in grouped:
             blocks.append(Heading(titles[group], clause_id, f"annex-{group}"))
@@ -173,12 +181,12 @@ def measures_annex(facts, clause_id):
     return blocks
 
 
-def measures_scope(facts, clause_id):
+def measures_scope(facts: Facts, clause_id: str) -> list[Block]:
     """Which services the measures cover whole, and on which the customer runs the system."""
     words = facts.catalogues.words
     managed = [s.name for s in facts.hosting_services if s.managed]
     unmanaged = [s.name for s in facts.hosting_services if not s.managed]
-    blocks = []
+    blocks: list[Block] = []
     if managed:
         blocks.append(Paragraph(_t(words("dpa", "managed_scope", services=join_words(managed))), clause_id))
     if unmanaged:
@@ -186,7 +194,7 @@ def measures_scope(facts, clause_id):
     return blocks
 
 
-GENERATED_BLOCKS = {
+GENERATED_BLOCKS: dict[str, Callable[[Facts, str], list[Block]]] = {
     "dpa_services_list": services_list,
     "dpa_data_types_list": data_types_list,
     "dpa_data_subjects_list": data_subjects_list,

@@ -6,11 +6,18 @@ generated agreement and its `verify` condition holds, so leaving out an answer a
 turns the element up missing. For the EU the list is the Art. 28(3) checklist. A chosen law the
 agreement does not cover gets one to-do saying so, never a silent pass.
 """
+from __future__ import annotations
+
 from functools import lru_cache
+from typing import Any
 
 import yaml
 
+from generator.answers.model import Answers
 from generator.compliance import Report, ReportItem, STATUSES
+from generator.document import PolicyDocument
+from generator.library.catalogues import Catalogues
+from generator.library.clauses import Library
 from generator.dpa import get_dpa_library
 from generator.laws import get_laws
 from generator.library import CLAUSES_DIR, conditions, get_catalogues
@@ -18,22 +25,24 @@ from generator.resolve import Facts
 
 
 @lru_cache(maxsize=1)
-def load_dpa_checklist():
+def load_dpa_checklist() -> dict[str, Any]:
     with open(CLAUSES_DIR / "dpa_checklist.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        checklist: dict[str, Any] = yaml.safe_load(handle)
+    return checklist
 
 
-def report(answers, document, library=None, catalogues=None, checklist=None):
+def report(answers: Answers, document: PolicyDocument, library: Library | None = None,
+           catalogues: Catalogues | None = None, checklist: dict[str, Any] | None = None) -> Report:
     library = library or get_dpa_library()
     facts = Facts(answers, catalogues or get_catalogues())
     checklist = checklist or load_dpa_checklist()
     included = set(document.clause_ids)
-    meeting = {}
+    meeting: dict[str, str] = {}
     for clause in library.clauses():
         if clause.id in included:
             for element_id in clause.meets:
                 meeting.setdefault(element_id, clause.id)
-    items = []
+    items: list[ReportItem] = []
     for law_id in answers.jurisdictions:
         law = get_laws()[law_id]
         regime = checklist["regimes"].get(law_id)
@@ -72,7 +81,7 @@ def report(answers, document, library=None, catalogues=None, checklist=None):
     return Report(laws=tuple(answers.jurisdictions), items=tuple(items))
 
 
-def format_report(rep):
+def format_report(rep: Report) -> str:
     """Plain-text report for the CLI, in the policy report's shape."""
     lines = []
     for law in rep.laws:

@@ -7,17 +7,18 @@ gunicorn's access log (gunicorn.conf.py selects it), whatever access-log format 
 """
 import logging
 import re
+from typing import Any
 
 TOKEN_IN_PATH = re.compile(r"(/d/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
 REDACTED = r"\1<redacted>"
 
 
-def redact(value):
+def redact(value: Any) -> Any:
     return TOKEN_IN_PATH.sub(REDACTED, value) if isinstance(value, str) else value
 
 
 class RedactTokens(logging.Filter):
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.msg, str):
             record.msg = redact(record.msg)
         if isinstance(record.args, tuple):
@@ -35,9 +36,9 @@ except ImportError:  # gunicorn is only needed in production
 if _GunicornLogger is not None:
 
     class RedactingGunicornLogger(_GunicornLogger):
-        def atoms(self, resp, req, environ, request_time):
+        def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
             atoms = super().atoms(resp, req, environ, request_time)
             return {key: redact(value) for key, value in atoms.items()}
 
-        def error(self, msg, *args, **kwargs):
+        def error(self, msg: str, *args: Any, **kwargs: Any) -> None:
             super().error(redact(msg), *[redact(a) for a in args], **kwargs)

@@ -6,9 +6,10 @@ token), so "Try again" once the database is back loses nothing. It is rendered w
 request's context processors, which might need the database themselves (sessions, messages).
 """
 import logging
+from collections.abc import Callable
 
 from django.db import utils as db_utils
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
@@ -18,17 +19,17 @@ RETRY_AFTER_SECONDS = 10
 
 
 class DatabaseUnavailableMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, UNAVAILABLE):
             return None
         log.error("database unavailable on %s %s: %s", request.method, request.path, exception)
-        fields = []
+        fields: list[tuple[str, str]] = []
         if request.method == "POST":
             try:
                 fields = [(key, value) for key in request.POST for value in request.POST.getlist(key)]

@@ -17,11 +17,11 @@ from django.db import models
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 
 
-def hash_token(token):
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_token():
+def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
@@ -35,7 +35,7 @@ class Draft(models.Model):
     class Meta:
         ordering = ["-updated_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         name = (self.answers.get("business") or {}).get("legal_name") or "unnamed"
         return f"Draft for {name} (updated {self.updated_at:%Y-%m-%d %H:%M})"
 
@@ -53,5 +53,5 @@ class PublishedVersion(models.Model):
         ordering = ["draft", "number"]
         constraints = [models.UniqueConstraint(fields=["draft", "number"], name="unique_version_number_per_draft")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"Version {self.number} of {self.draft_id}, generated {self.generated_on}"

@@ -8,11 +8,18 @@
 - `is_web_url(value)`: the http(s) address test of the answers contract; only such a value, from
   a URL field of the answers, is ever made a link.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    from generator.answers.model import Answers
 
 SPELLING_FILE = Path(__file__).resolve().parent.parent / "clauses" / "us_spelling.yaml"
 
@@ -21,11 +28,11 @@ SPELLING_FILE = Path(__file__).resolve().parent.parent / "clauses" / "us_spellin
 _WEB_URL = re.compile(r"^https?://[^\s<>\"'`\\/?#]+(?:[/?#][^\s<>\"'`\\]*)?$", re.IGNORECASE)
 
 
-def is_web_url(value):
+def is_web_url(value: object) -> bool:
     return isinstance(value, str) and bool(_WEB_URL.match(value))
 
 
-def _keeps_capital(word):
+def _keeps_capital(word: str) -> bool:
     """An acronym (IP, WHOIS, SSL/TLS) or a word with inner capitals (PayPal) keeps its case."""
     letters = [c for c in word if c.isalpha()]
     if len(letters) >= 2 and all(c.isupper() for c in letters):
@@ -34,7 +41,7 @@ def _keeps_capital(word):
 
 
 @lru_cache(maxsize=1)
-def _catalogue_proper_nouns():
+def _catalogue_proper_nouns() -> frozenset[str]:
     """First words of the catalogue's processor names ("Stripe", "Google", "Yandex"): a custom
     label starting with one ("Stripe receipts") keeps its capital."""
     try:
@@ -45,7 +52,7 @@ def _catalogue_proper_nouns():
         return frozenset()
 
 
-def sentence_label(name, proper_nouns=()):
+def sentence_label(name: str, proper_nouns: Collection[str] = ()) -> str:
     """A label as it reads inside a sentence: first letter lower case unless the first word is an
     acronym, has inner capitals or is a proper noun (a catalogue processor's name, or any label
     with a capital further on, such as "Google Analytics data")."""
@@ -65,7 +72,7 @@ def sentence_label(name, proper_nouns=()):
 # -- US spelling ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _spelling_table():
+def _spelling_table() -> tuple[dict[str, str], re.Pattern[str] | None]:
     doc = yaml.safe_load(SPELLING_FILE.read_text(encoding="utf-8")) or {}
     words = {str(k): str(v) for k, v in (doc.get("words") or {}).items()}
     if not words:
@@ -74,7 +81,7 @@ def _spelling_table():
     return words, pattern
 
 
-def _match_case(source, target):
+def _match_case(source: str, target: str) -> str:
     if source.isupper() and len(source) > 1:
         return target.upper()
     if source[:1].isupper():
@@ -86,15 +93,16 @@ def _match_case(source, target):
 _ADDRESS_TOKEN = re.compile(r"\S*[/@]\S*|www\.\S+", re.IGNORECASE)
 
 
-def to_us_spelling(text):
+def to_us_spelling(text: str) -> str:
     words, pattern = _spelling_table()
     if not pattern or not text:
         return text
 
-    def respell(chunk):
+    def respell(chunk: str) -> str:
         return pattern.sub(lambda m: _match_case(m.group(0), words[m.group(0).lower()]), chunk)
 
-    out, pos = [], 0
+    out: list[str] = []
+    pos = 0
     for match in _ADDRESS_TOKEN.finditer(text):
         out += [respell(text[pos:match.start()]), match.group(0)]
         pos = match.end()
@@ -102,13 +110,13 @@ def to_us_spelling(text):
     return "".join(out)
 
 
-def us_spelling_applies(answers):
+def us_spelling_applies(answers: Answers) -> bool:
     """US spelling where the policy is in English and California's law is the only one chosen."""
     language = (answers.policy.language or "en").split("-")[0].lower()
     return language == "en" and tuple(answers.jurisdictions) == ("us_ca",)
 
 
-def cell_labels(names):
+def cell_labels(names: Iterable[str]) -> list[str]:
     """Labels listed in a table cell: the first keeps its capital (it starts the cell), the others
     read as words in a sentence ("Correspondence, support requests and account details")."""
     names = [n for n in names if n]

@@ -12,8 +12,8 @@ from functools import lru_cache
 
 import yaml
 
-from generator.document import Heading, block_text
-from generator.library import CLAUSES_DIR, get_library
+from generator.document import Heading, PolicyDocument, block_text
+from generator.library import CLAUSES_DIR, Library, get_library
 
 EXCERPT_CHARS = 160
 
@@ -32,29 +32,30 @@ class Trace:
     excerpt: str
     clause_id: str
     file: str  # the clause's section file, under clauses/sections/
-    sources: tuple  # SourceRef
-    legal_basis: tuple
+    sources: tuple[SourceRef, ...]
+    legal_basis: tuple[str, ...]
     vetting: str
     generated: str | None  # the generated block (processors_table...) when rows come from the answers
 
 
 @lru_cache(maxsize=1)
-def seed_labels():
+def seed_labels() -> dict[str, str]:
     """{seed file name: who wrote it}, from clauses/sources/seeds.yaml."""
     with open(CLAUSES_DIR / "sources" / "seeds.yaml", encoding="utf-8") as handle:
         return yaml.safe_load(handle) or {}
 
 
-def _excerpt(text):
+def _excerpt(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rsplit(" ", 1)[0] + "…"
 
 
-def trace(document, library=None):
+def trace(document: PolicyDocument, library: Library | None = None) -> list[Trace]:
     """[Trace], one per run of consecutive blocks written by the same clause, in document order."""
     clauses = {c.id: c for c in (library or get_library()).clauses()}
     labels = seed_labels()
-    traces, previous = [], None
+    traces: list[Trace] = []
+    previous = None
     for section in document.sections:
         for block in section.blocks:
             if isinstance(block, Heading) or (section.id, block.clause) == previous:
@@ -77,9 +78,10 @@ def trace(document, library=None):
     return traces
 
 
-def format_traces(traces):
+def format_traces(traces: list[Trace]) -> str:
     """Plain text for the command line."""
-    lines, section = [], None
+    lines: list[str] = []
+    section = None
     for item in traces:
         if item.section != section:
             section = item.section

@@ -3,11 +3,17 @@
 Assembly, conditions and the compliance report all read these facts, so a catalogue default or a
 custom entry is interpreted in exactly one place.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from generator import laws as laws_registry
 from generator.answers.durations import Duration
+from generator.answers.model import Answers, DataItem, PurposeOverride
+from generator.laws import Law, Mechanism, Transfer
+from generator.library.catalogues import Authority, Catalogues, DataCategory, Service
 from generator.library import conditions
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
@@ -29,14 +35,14 @@ class ResolvedData:
     id: str
     name: str
     description: str
-    examples: tuple
-    purposes: tuple  # of (purpose_id, legal_basis)
+    examples: tuple[str, ...]
+    purposes: tuple[tuple[str, str], ...]  # of (purpose_id, legal_basis)
     retention: Duration | None
     retention_after: Duration | None
     retention_starts: str | None
     retention_reason: str | None
     source: str
-    ccpa_categories: tuple
+    ccpa_categories: tuple[str, ...]
     sensitive: bool
     custom: bool
     # controller, or processor: handled on customers' instructions (no controller purposes row)
@@ -65,12 +71,12 @@ class ResolvedProcessor:
     group: str | None
     country: str
     description: str
-    data: tuple
+    data: tuple[str, ...]
     privacy_url: str | None
     privacy_url_trusted: bool  # catalogue URLs may be links; a typed URL stays text
     safeguard: str | None  # what the business answered for this recipient, if anything
-    transfer_countries: tuple
-    cookies: tuple
+    transfer_countries: tuple[str, ...]
+    cookies: tuple[ResolvedCookie, ...]
     custom: bool
     dpf: tuple = ()  # DPF parts the US recipient is certified under (eu, uk, ch)
     scc: bool = False
@@ -81,18 +87,18 @@ class ResolvedProcessor:
 class Facts:
     """Questions a clause condition may ask, answered from answers + catalogues."""
 
-    def __init__(self, answers, catalogues):
+    def __init__(self, answers: Answers, catalogues: Catalogues) -> None:
         self.answers = answers
         self.catalogues = catalogues
 
     # -- joined views -------------------------------------------------------------------------
     @cached_property
-    def data_items(self):
+    def data_items(self) -> tuple[ResolvedData, ...]:
         cats = self.catalogues.data_categories
-        overrides = {}
+        overrides: dict[str, list[PurposeOverride]] = {}
         for o in self.answers.purposes:
             overrides.setdefault(o.data, []).append(o)
-        out = []
+        out: list[ResolvedData] = []
         for item in self.answers.data:
             cat = cats.get(item.id)
             default = self._retention_default(cat)
@@ -124,7 +130,7 @@ class Facts:
         out = self._activity_items(out)
         return tuple(out)
 
-    def _retention_default(self, cat):
+    def _retention_default(self, cat: DataCategory | None) -> _RetentionDefault | DataCategory:
         """The catalogue's period for a category the answers give none for: the current legal
         period where the business is established (German invoices: 8 years), else the general one."""
         if cat is None:
@@ -138,15 +144,16 @@ class Facts:
             local.get("retention_starts", cat.retention_starts), local.get("retention_reason", cat.retention_reason),
         )
 
-    def _role(self, cat):
+    def _role(self, cat: DataCategory | None) -> str:
         if cat and cat.role == "processor" and self.answers.roles.processor_for_customers:
             return "processor"
         return "controller"
 
-    def _catalogue_item(self, data_id, origin, purposes=None, retention="catalogue", **changes):
+    def _catalogue_item(self, data_id: str, origin: str, purposes: list[tuple[str, str]] | None = None,
+                        retention: Duration | str | None = "catalogue", **changes: object) -> ResolvedData:
         cat = self.catalogues.data_categories[data_id]
         ids = purposes if purposes is not None else cat.purposes
-        values = dict(
+        values: dict[str, Any] = dict(
             id=cat.id, name=cat.name, description=cat.description, examples=cat.examples,
             purposes=tuple(p if isinstance(p, tuple) else (p, self._purpose_basis(p, _NO_ITEM, cat)) for p in ids),
             retention=cat.retention if retention == "catalogue" else retention,
@@ -158,10 +165,10 @@ class Facts:
         values.update(changes)
         return ResolvedData(**values)
 
-    def _derived_items(self, items):
+    def _derived_items(self, items: list[ResolvedData]) -> list[ResolvedData]:
         """Categories another answer switches on, unless the answers already list them."""
         answers, cats, have = self.answers, self.catalogues.data_categories, {d.id for d in items}
-        out = []
+        out: list[ResolvedData] = []
         if ("backups" in answers.services and answers.roles.processor_for_customers
                 and "customer_backups" not in have and "customer_backups" in cats):
             out.append(self._catalogue_item("customer_backups", "derived"))
@@ -173,9 +180,10 @@ class Facts:
             out.append(self._catalogue_item("vat_oss_records", "derived"))
         return out
 
-    def activity_purposes(self):
+    def activity_purposes(self) -> list[tuple[str, str, str]]:
         """(purpose, data id, basis) for each activity the answers switch on."""
-        answers, out = self.answers, []
+        answers = self.answers
+        out: list[tuple[str, str, str]] = []
         if answers.marketing.email != "none":
             basis = "legitimate_interests" if answers.marketing.email == "soft_opt_in" else "consent"
             out.append(("marketing", "marketing_preferences", basis))
@@ -188,7 +196,7 @@ class Facts:
             out.append(("fraud_prevention", "billing", "legitimate_interests"))
         return out
 
-    def _activity_items(self, items):
+    def _activity_items(self, items: list[ResolvedData]) -> list[ResolvedData]:
         """Every switched-on activity gets its purpose: on a ticked category that already has it,
         else added to the ticked category it uses, else on that category added as 'activity'
         (without a retention period, which the report then asks for)."""
@@ -205,18 +213,18 @@ class Facts:
                 items.append(self._catalogue_item(data_id, "activity", purposes=[(purpose, basis)], retention=None))
         return items
 
-    def answered_data(self, data_id):
+    def answered_data(self, data_id: str) -> bool:
         """The answers list the data category (not derived from other answers): safe inside data_items."""
         return data_id in self.answers.data_ids()
 
-    def _default_purpose_applies(self, purpose_id):
+    def _default_purpose_applies(self, purpose_id: str) -> bool:
         """A catalogue default purpose only where the business does that (no 'advertising' row
         without advertising, no 'running your account' without accounts). Its condition may not
         ask data(), which reads data_items: answered_data() is the answers' own list."""
         purpose = self.catalogues.purposes.get(purpose_id)
         return not (purpose and purpose.when) or conditions.evaluate(purpose.when, self)
 
-    def _purpose_basis(self, purpose_id, item, cat):
+    def _purpose_basis(self, purpose_id: str, item: DataItem | Any, cat: DataCategory | None) -> str:
         if item.legal_basis:
             return item.legal_basis
         purpose = self.catalogues.purposes.get(purpose_id)
@@ -225,8 +233,8 @@ class Facts:
         return cat.legal_basis if cat else "contract"
 
     @cached_property
-    def processors(self):
-        out = []
+    def processors(self) -> tuple[ResolvedProcessor, ...]:
+        out: list[ResolvedProcessor] = []
         for ref in self.answers.processors:
             entry = self.catalogues.processors.get(ref.id) if ref.id else None
             if entry:
@@ -251,12 +259,12 @@ class Facts:
                     restricted_processing=ref.restricted_processing,
                 ))
             else:
-                name = ref.name or ref.id
+                name: str = ref.name or ref.id  # type: ignore[assignment]  # the contract requires an id or a name
                 out.append(ResolvedProcessor(
                     # a recipient typed in without a group that receives registrant data is a
                     # registrar or registry, so it appears in the registrars' table (counsel, class 19)
                     id=None, name=name, entity=ref.entity,
-                    group=ref.group or ("registrars" if "domain_registrant" in ref.data else None), country=ref.country,
+                    group=ref.group or ("registrars" if "domain_registrant" in ref.data else None), country=ref.country,  # type: ignore[arg-type]  # required of a custom one
                     description=ref.description or ref.purpose or "", data=ref.data,
                     privacy_url=ref.privacy_url, privacy_url_trusted=False, safeguard=ref.safeguard,
                     transfer_countries=ref.transfer_countries,
@@ -271,21 +279,21 @@ class Facts:
         return tuple(out)
 
     @cached_property
-    def cookies(self):
+    def cookies(self) -> tuple[ResolvedCookie, ...]:
         first = tuple(
             ResolvedCookie(c.name, c.provider or self.answers.business.display_name, c.purpose, c.duration, c.description, True)
             for c in self.answers.cookies.items
         )
         return first + tuple(c for p in self.processors for c in p.cookies)
 
-    def data_name(self, data_id):
+    def data_name(self, data_id: str) -> str:
         item = next((d for d in self.data_items if d.id == data_id), None)
         if item:
             return item.name
         cat = self.catalogues.data_categories.get(data_id)
         return cat.name if cat else data_id
 
-    def in_region(self, code, region):
+    def in_region(self, code: str, region: str) -> bool:
         if region == "EEA":
             country = self.catalogues.countries.get(code)
             return code == "EEA" or bool(country and country.eea)
@@ -293,30 +301,30 @@ class Facts:
 
     # -- per-law reasoning (generator/laws) ------------------------------------------------------
     @cached_property
-    def laws(self):
+    def laws(self) -> tuple[Law, ...]:
         """The chosen laws, as registry objects, in the answers' order."""
         registry = laws_registry.get_laws()
         return tuple(registry[law_id] for law_id in self.answers.jurisdictions if law_id in registry)
 
     @cached_property
-    def transfers(self):
+    def transfers(self) -> tuple[Transfer, ...]:
         return laws_registry.analyse(self, laws_registry.get_laws())
 
-    def transfers_for(self, recipient):
+    def transfers_for(self, recipient: ResolvedProcessor) -> tuple[Transfer, ...]:
         return tuple(t for t in self.transfers if t.recipient is recipient)
 
-    def authorities(self, law_id):
+    def authorities(self, law_id: str) -> tuple[Authority, ...]:
         return laws_registry.authorities_for(laws_registry.get_laws()[law_id], self.answers, self.catalogues)
 
     @cached_property
-    def hosting_services(self):
+    def hosting_services(self) -> tuple[Service, ...]:
         """The services sold that store customers' data on their instructions (services.yaml
         hosts_customer_data): the customer DPA covers these."""
         services = self.catalogues.services
         return tuple(services[s] for s in self.answers.services if s in services and services[s].hosts_customer_data)
 
     @cached_property
-    def subprocessors(self):
+    def subprocessors(self) -> tuple[ResolvedProcessor, ...]:
         """Recipients that receive customers' hosted data (a data category whose catalogue role is
         processor: hosted content, customer-ordered backups) and act for us on it: the customer
         DPA's sub-processors. Registries, registrars and certificate authorities decide their own
@@ -332,26 +340,26 @@ class Facts:
             if customer_data & set(p.data) and p.group not in never and p not in self.ad_third_parties()
         )
 
-    def subprocessors_used(self):
+    def subprocessors_used(self) -> bool:
         return bool(self.subprocessors)
 
-    def hosts_customer_data(self):
+    def hosts_customer_data(self) -> bool:
         return bool(self.hosting_services)
 
-    def unmanaged_service(self):
+    def unmanaged_service(self) -> bool:
         return any(not s.managed for s in self.hosting_services)
 
-    def deletion_period_known(self):
+    def deletion_period_known(self) -> bool:
         """The answers give hosted content a period, in days, weeks or months, after its service ends."""
         item = next((d for d in self.data_items if d.id == "hosted_content"), None)
         return bool(item and item.retention is not None and not item.retention.keyword)
 
-    def dpa_breach_hours_too_long(self):
+    def dpa_breach_hours_too_long(self) -> bool:
         """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
         hours = self.answers.dpa.breach_notice_hours
         return bool(hours and hours >= 72)
 
-    def own_transfer(self, law):
+    def own_transfer(self, law: Law) -> tuple[bool, Mechanism | None]:
         """(is a transfer, mechanism or None): whether a customer's disclosure of its data to us is a
         transfer under `law`, because we are established outside the law's territory, and its
         mechanism, chosen by the same per-law reasoning as every recipient's (laws.transfers)."""
@@ -366,7 +374,7 @@ class Facts:
         mechanism_id = laws_registry.choose_mechanism(law, us, country, self.answers, self.catalogues.countries)
         return True, law.mechanisms.get(mechanism_id) if mechanism_id else None
 
-    def dpa_transfer_gap(self, law_id):
+    def dpa_transfer_gap(self, law_id: str) -> bool:
         """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
         law's territory with no mechanism named."""
         law = laws_registry.get_laws()[law_id]
@@ -375,30 +383,30 @@ class Facts:
             return True
         return any(t.mechanism is None for p in self.subprocessors for t in self.transfers_for(p) if t.law is law)
 
-    def ad_third_parties(self):
+    def ad_third_parties(self) -> tuple[ResolvedProcessor, ...]:
         """Recipients that use data for cross-context behavioural advertising: third parties under
         the CCPA, never service providers (Civ. Code 1798.140(e)(6), (ag); 11 CCR 7050(b))."""
         return tuple(p for p in self.processors if p.group == "advertising" and not p.restricted_processing)
 
     # -- condition calls -------------------------------------------------------------------
-    def transfers_under(self, law_id):
+    def transfers_under(self, law_id: str) -> bool:
         return any(t.law.id == law_id for t in self.transfers)
 
-    def transfer_gap(self, law_id):
+    def transfer_gap(self, law_id: str) -> bool:
         return bool(laws_registry.gaps(self.transfers, law_id))
 
-    def authority_known(self, law_id):
+    def authority_known(self, law_id: str) -> bool:
         return bool(self.authorities(law_id))
 
-    def representative_missing(self, law_id):
+    def representative_missing(self, law_id: str) -> bool:
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_missing(law, self.answers, self.catalogues.countries)
 
-    def representative_needed(self, law_id):
+    def representative_needed(self, law_id: str) -> bool:
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)
 
-    def entity_unconfirmed(self):
+    def entity_unconfirmed(self) -> bool:
         """A catalogue recipient lists entities by region, none for the business's region outside the
         EEA, and the answers give no entity: the policy names none (Processor.entity_for)."""
         business = self.answers.business
@@ -411,107 +419,107 @@ class Facts:
                 return True
         return False
 
-    def breach_hours_exceed(self, law_id):
+    def breach_hours_exceed(self, law_id: str) -> bool:
         """The answered hours for reporting a breach to the authority exceed that law's deadline."""
         hours = self.answers.security.breach_notice_hours
         limit = laws_registry.get_laws()[law_id].breach_authority_hours
         return bool(hours and limit and hours > limit)
 
-    def shares_for_advertising(self):
+    def shares_for_advertising(self) -> bool:
         return bool(self.ad_third_parties()) or self.answers.marketing.remarketing
 
-    def region(self, code):
+    def region(self, code: str) -> bool:
         return self.answers.business.region == code
 
-    def law(self, law_id):
+    def law(self, law_id: str) -> bool:
         return law_id in self.answers.jurisdictions
 
-    def service(self, service_id):
+    def service(self, service_id: str) -> bool:
         return service_id in self.answers.services
 
-    def data(self, data_id):
+    def data(self, data_id: str) -> bool:
         return any(d.id == data_id for d in self.data_items)
 
-    def undeclared_recipient_data(self):
+    def undeclared_recipient_data(self) -> list[str]:
         """Data ids a recipient receives that the answers do not declare as collected."""
         declared = {d.id for d in self.data_items if d.origin != "activity"}
-        out = []
+        out: list[str] = []
         for p in self.processors:
             for data_id in p.data:
                 if data_id not in declared and data_id not in out:
                     out.append(data_id)
         return out
 
-    def recipient_data_undeclared(self):
+    def recipient_data_undeclared(self) -> bool:
         return bool(self.undeclared_recipient_data())
 
-    def activity_data_undeclared(self):
+    def activity_data_undeclared(self) -> bool:
         return any(d.origin == "activity" for d in self.data_items)
 
-    def missing_retention(self):
+    def missing_retention(self) -> bool:
         return any(d.retention is None and d.role != "processor" for d in self.data_items)
 
-    def tracker_without_cookies(self):
+    def tracker_without_cookies(self) -> bool:
         # catalogue entries list their cookies from the vendor's documentation ([] = cookieless);
         # a tracker typed into the answers without any is the gap
         return any(p.custom and p.group in ("analytics", "advertising") and not p.cookies for p in self.processors)
 
-    def unexempt_cookies(self):
+    def unexempt_cookies(self) -> bool:
         """Non-essential first-party cookies with no stated exemption, and every processor's."""
         return any(
             c.purpose != "strictly_necessary" and not (c.first_party and self._exemption(c.name))
             for c in self.cookies
         )
 
-    def cookie_exemption(self, exemption):
+    def cookie_exemption(self, exemption: str) -> bool:
         return any(c.exemption == exemption for c in self.answers.cookies.items)
 
-    def _exemption(self, name):
+    def _exemption(self, name: str) -> str | None:
         return next((c.exemption for c in self.answers.cookies.items if c.name == name), None)
 
-    def processor(self, processor_id):
+    def processor(self, processor_id: str) -> bool:
         return any(p.id == processor_id for p in self.processors)
 
-    def processor_group(self, group):
+    def processor_group(self, group: str) -> bool:
         return any(p.group == group for p in self.processors)
 
-    def cookie_purpose(self, purpose):
+    def cookie_purpose(self, purpose: str) -> bool:
         return any(c.purpose == purpose for c in self.cookies)
 
-    def field(self, path):
+    def field(self, path: str) -> bool:
         value = self.value(path)
         return bool(value) and value != ()
 
-    def equals(self, path, expected):
+    def equals(self, path: str, expected: str) -> bool:
         value = self.value(path)
         return str(value).lower() == expected.lower() if isinstance(value, bool) else value == expected
 
-    def includes(self, path, expected):
+    def includes(self, path: str, expected: str) -> bool:
         value = self.value(path)
         return isinstance(value, tuple) and expected in value
 
-    def stores_in(self, region):
+    def stores_in(self, region: str) -> bool:
         return any(self.in_region(code, region) for code in self.answers.storage_locations)
 
-    def established_in(self, region):
+    def established_in(self, region: str) -> bool:
         return self.in_region(self.answers.business.country, region)
 
-    def safeguard(self, name):
+    def safeguard(self, name: str) -> bool:
         return name in self.answers.transfers.safeguards or any(p.safeguard == name for p in self.processors)
 
-    def retention(self, keyword):
+    def retention(self, keyword: str) -> bool:
         return any(d.retention is not None and d.retention.text == keyword for d in self.data_items)
 
-    def consent_based(self):
+    def consent_based(self) -> bool:
         return any(basis == "consent" for d in self.data_items for _, basis in d.purposes) or (
             self.cookie_purpose("analytics") or self.cookie_purpose("marketing"))
 
-    def legitimate_interests(self):
+    def legitimate_interests(self) -> bool:
         return any(basis == "legitimate_interests" for d in self.data_items for _, basis in d.purposes)
 
-    def value(self, path):
+    def value(self, path: str) -> Any:
         """The answers value at a dotted path, or None."""
-        node = self.answers
+        node: Any = self.answers
         for part in path.split("."):
             node = getattr(node, part, None)
             if node is None:

@@ -194,3 +194,6 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
     },
 }
+
+# Django's form renderer, with the plainest widgets written out in Python (generator/web/form_renderer.py).
+FORM_RENDERER = "generator.web.form_renderer.WizardFormRenderer"

@@ -11,16 +11,27 @@ label as plain text.
 puts the summary first, turns section links whose section is absent into text, and applies US
 spelling where the policy is only for California.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from generator.document import SUMMARY_SECTION, BulletList, Heading, Link, Paragraph, Section, Table, Text
+from generator.document import SUMMARY_SECTION, Block, BulletList, Heading, Link, Paragraph, Section, Table, Text
 from generator.library.clauses import ListTemplate, ParagraphTemplate
 from generator.library.catalogues import CLAUSES_DIR
 from generator.library.placeholders import address_with_country, join_words
 from generator.prose import sentence_label, us_spelling_applies, to_us_spelling
+
+if TYPE_CHECKING:
+    from generator.document import Inline, Inlines
+    from generator.library.clauses import Library
+    from generator.library.placeholders import PlaceholderValue, Resolve
+    from generator.resolve import Facts
 
 SECTION_ID = SUMMARY_SECTION
 GLANCE = "glance."
@@ -39,12 +50,12 @@ DEFAULT_WORDS = {
 
 
 @lru_cache(maxsize=4)
-def _read_words(path, mtime):
+def _read_words(path: Path, mtime: int) -> dict[str, str]:
     doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return {**DEFAULT_WORDS, **{str(k): str(v) for k, v in (doc.get("words") or {}).items()}}
 
 
-def summary_words(name, **values):
+def summary_words(name: str, **values: object) -> str:
     """The small phrases the glance values are made of, from the clause file's `words:`."""
     try:
         words = _read_words(SUMMARY_FILE, SUMMARY_FILE.stat().st_mtime_ns)
@@ -53,18 +64,18 @@ def summary_words(name, **values):
     return words[name].format(**values)
 
 
-def glance_values(facts, resolve):
+def glance_values(facts: Facts, resolve: Resolve) -> dict[str, Callable[[], str | None]]:
     """name -> callable giving the plain-text value (None: the point is left out)."""
     answers = facts.answers
     catalogues = facts.catalogues
 
-    def data():
+    def data() -> str | None:
         names = [sentence_label(d.name) for d in facts.data_items if getattr(d, "role", "controller") != "processor"]
         return join_words(names) or None
 
-    def purposes():
+    def purposes() -> str | None:
         """The purposes of the purposes table, in its order, as words in a sentence."""
-        seen = {}
+        seen: dict[str, None] = {}
         for d in facts.data_items:
             if getattr(d, "role", "controller") == "processor":
                 continue
@@ -73,14 +84,14 @@ def glance_values(facts, resolve):
                 seen.setdefault(sentence_label(purpose.name if purpose else purpose_id), None)
         return join_words(list(seen)) or None
 
-    def cookie_kinds():
+    def cookie_kinds() -> str | None:
         """"strictly necessary, analytics and marketing": the cookie purposes of the cookies table."""
         order = ("strictly_necessary", "preferences", "analytics", "marketing")
         used = {c.purpose for c in facts.cookies}
         kinds = [summary_words(f"cookie_{p}") for p in order if p in used]
         return join_words(kinds) or None
 
-    def recipients():
+    def recipients() -> str | None:
         names = list(dict.fromkeys(p.name for p in facts.processors))
         if not names:
             return None
@@ -89,12 +100,12 @@ def glance_values(facts, resolve):
         shown = names[:MAX_NAMED_RECIPIENTS - 1]
         return join_words(shown + [summary_words("others", count=len(names) - len(shown))])
 
-    def storage():
+    def storage() -> str | None:
         return join_words([catalogues.country_name(c) for c in answers.storage_locations]) or None
 
-    def elsewhere():
+    def elsewhere() -> str | None:
         stored = set(answers.storage_locations)
-        codes = []
+        codes: list[str] = []
         for p in facts.processors:
             for code in (p.country, *p.transfer_countries):
                 if code in stored or ("EEA" in stored and facts.in_region(code, "EEA")):
@@ -103,15 +114,16 @@ def glance_values(facts, resolve):
                     codes.append(code)
         return join_words([catalogues.country_name(c) for c in codes]) or None
 
-    def only_storage():
+    def only_storage() -> str | None:
         return None if elsewhere() else storage()
 
-    def retention():
+    def retention() -> str | None:
         from generator.assembly import has_accounts, period_words  # assembly calls finish(): imported late
 
         words = catalogues.words
         accounts = has_accounts(facts)
-        rows, open_ended = [], []
+        rows: list[tuple[float, str, str]] = []
+        open_ended: list[str] = []
         for d in facts.data_items:
             period = period_words(d, words, accounts)
             if period is None or d.retention is None or getattr(d, "role", "controller") == "processor":
@@ -136,13 +148,13 @@ def glance_values(facts, resolve):
             return "; ".join([one] + open_ended)
         return summary_words("period_range", short=short, short_data=short_label, long=long, long_data=long_label)
 
-    def retention_indefinite():
+    def retention_indefinite() -> str | None:
         names = [sentence_label(d.name) for d in facts.data_items
                  if d.retention is not None and d.retention.keyword == "indefinite"
                  and getattr(d, "role", "controller") != "processor"]
         return join_words(names) or None
 
-    def address():
+    def address() -> str:
         country = answers.business.country
         return address_with_country(answers.business.address, catalogues.country_name(country), country)
 
@@ -166,11 +178,11 @@ GLANCE_NAMES = (
 )
 
 
-def _resolver(facts, resolve):
+def _resolver(facts: Facts, resolve: Resolve) -> Resolve:
     values = glance_values(facts, resolve)
-    cache = {}
+    cache: dict[str, str | None] = {}
 
-    def glance_resolve(path):
+    def glance_resolve(path: str) -> PlaceholderValue:
         if not path.startswith(GLANCE):
             return resolve(path)
         name = path.removeprefix(GLANCE)
@@ -182,7 +194,8 @@ def _resolver(facts, resolve):
     return glance_resolve
 
 
-def build_summary(library, facts, resolve, sections):
+def build_summary(library: Library, facts: Facts, resolve: Resolve,
+                  sections: list[Section]) -> tuple[Section | None, list[str]]:
     """The at-a-glance Section (or None) and the ids of the clauses it used."""
     from generator.assembly import clause_applies, fill_inlines  # assembly calls finish(): imported late
 
@@ -195,6 +208,7 @@ def build_summary(library, facts, resolve, sections):
     for clause in definition.clauses:
         if not clause_applies(clause, facts):
             continue
+        clause_blocks: list[Block] | None
         clause_blocks = []
         for template in clause.blocks:
             if isinstance(template, ParagraphTemplate):
@@ -208,7 +222,7 @@ def build_summary(library, facts, resolve, sections):
                 if any(item is None for item in items):
                     clause_blocks = None
                     break
-                clause_blocks.append(BulletList(tuple(items), clause.id))
+                clause_blocks.append(BulletList(tuple(items), clause.id))  # type: ignore[arg-type]  # no None: checked above
         if not clause_blocks:
             continue
         blocks += clause_blocks
@@ -220,8 +234,8 @@ def build_summary(library, facts, resolve, sections):
 
 # -- whole-document passes -------------------------------------------------------------------
 
-def _map_inlines(run, text_fn, link_fn):
-    out = []
+def _map_inlines(run: Inlines, text_fn: Callable[[Text], Inline], link_fn: Callable[[Link], Inline]) -> Inlines:
+    out: list[Inline] = []
     for inline in run:
         if isinstance(inline, Link):
             out.append(link_fn(inline))
@@ -230,7 +244,7 @@ def _map_inlines(run, text_fn, link_fn):
     return tuple(out)
 
 
-def _map_block(block, text_fn, link_fn):
+def _map_block(block: Block, text_fn: Callable[[Text], Inline], link_fn: Callable[[Link], Inline]) -> Block:
     if isinstance(block, Paragraph):
         return replace(block, inlines=_map_inlines(block.inlines, text_fn, link_fn))
     if isinstance(block, BulletList):
@@ -241,19 +255,20 @@ def _map_block(block, text_fn, link_fn):
     return block
 
 
-def _map_document_sections(sections, text_fn, link_fn):
+def _map_document_sections(sections: Iterable[Section], text_fn: Callable[[Text], Inline],
+                           link_fn: Callable[[Link], Inline]) -> list[Section]:
     return [replace(s, blocks=tuple(_map_block(b, text_fn, link_fn) for b in s.blocks)) for s in sections]
 
 
-def _respell(section):
+def _respell(section: Section) -> Section:
     """US spelling of every printed word of a section: title, sub-headings, table headers and
     captions, and the text of every inline (hrefs untouched)."""
-    def inline_fn(inline):
+    def inline_fn(inline: Inline) -> Inline:
         if isinstance(inline, Link) and inline.text == inline.href:
             return inline  # a URL shown as itself stays exactly its address
         return replace(inline, text=to_us_spelling(inline.text))
 
-    blocks = []
+    blocks: list[Block] = []
     for block in _map_document_sections([section], inline_fn, inline_fn)[0].blocks:
         if isinstance(block, Heading):
             block = replace(block, text=to_us_spelling(block.text))
@@ -264,11 +279,12 @@ def _respell(section):
     return replace(section, title=to_us_spelling(section.title), blocks=tuple(blocks))
 
 
-def group_headings(section):
+def group_headings(section: Section) -> Section:
     """One sub-heading per text in a section: blocks that come under a heading already used
     earlier in the section (A under H1, B under H2, C under H1 again) join that first group, so
     the reader finds "If you are in California" once, with everything under it."""
-    groups, by_text = [[None, []]], {}
+    groups: list[list[Any]] = [[None, []]]  # [heading or None, blocks under it]
+    by_text: dict[str, list[Any]] = {}
     current = groups[0]
     for block in section.blocks:
         if isinstance(block, Heading):
@@ -282,7 +298,7 @@ def group_headings(section):
         current[1].append(block)
     if len(by_text) == sum(isinstance(b, Heading) for b in section.blocks):
         return section  # no heading repeated: unchanged
-    blocks = []
+    blocks: list[Block] = []
     for heading, members in groups:
         if heading is not None and members:
             blocks.append(heading)
@@ -290,12 +306,13 @@ def group_headings(section):
     return replace(section, blocks=tuple(blocks))
 
 
-def finish(library, facts, resolve, sections, used):
+def finish(library: Library, facts: Facts, resolve: Resolve, sections: list[Section],
+           used: list[str]) -> tuple[list[Section], list[str]]:
     """The hook assembly calls with the finished sections: each sub-heading once per section,
     summary first, dead section links unlinked, US spelling where it applies. Returns
     (sections, used clause ids)."""
     sections = [group_headings(s) for s in sections if s.id != SECTION_ID]
-    order = {}  # clause ids in order of appearance, after regrouping
+    order: dict[str, None] = {}  # clause ids in order of appearance, after regrouping
     for section in sections:
         for block in section.blocks:
             order.setdefault(block.clause, None)
@@ -307,7 +324,7 @@ def finish(library, facts, resolve, sections, used):
         used = summary_used + list(used)
     present = {f"#{s.anchor}" for s in sections}
 
-    def link_fn(link):
+    def link_fn(link: Link) -> Inline:
         if link.internal and link.href not in present:
             return Text(link.text)
         return link

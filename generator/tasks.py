@@ -12,10 +12,13 @@ again) and the page waits, reloading itself, until the worker has stored the fil
 """
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.cache import cache
 from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
+
+from generator.document import PolicyDocument
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ JOB_TTL_SECONDS = 3600
 
 
 @task()
-def render_pdf(answers: dict, kind: str = "policy") -> str:
+def render_pdf(answers: dict[str, Any], kind: str = "policy") -> str:
     """Validate and build the document of `kind` (the policy, or the customer DPA) from `answers`,
     render its PDF into the cache; the cache key."""
     from generator import documents
@@ -48,11 +51,11 @@ class PdfJob:
     data: bytes | None = None
 
 
-def _job_key(cache_key):
+def _job_key(cache_key: str) -> str:
     return f"hostpolicy:pdf-job:{cache_key}"
 
 
-def request_pdf(answers, document, retry=False, kind="policy"):
+def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool = False, kind: str = "policy") -> PdfJob:
     """The PDF of `document` (the `kind` built from `answers`) if it is in the cache, else queue its render."""
     from generator.render import pdf
 
@@ -77,7 +80,7 @@ def request_pdf(answers, document, retry=False, kind="policy"):
     return PdfJob("waiting")
 
 
-def queue_pdf(answers):
+def queue_pdf(answers: dict[str, Any]) -> None:
     """Queue the render of a PDF nobody is waiting for yet (a version just published)."""
     from generator import policy
     from generator.web import services

@@ -10,25 +10,31 @@
 The answers loader rejects a document holding any of them, naming the field; the wizard removes
 them from what is typed before anything is validated or kept (`clean`).
 """
+from __future__ import annotations
+
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.http import QueryDict
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
-_NAMES = {0: "NUL", 0x7F: "DEL"}
+_NAMES: dict[int, str] = {0: "NUL", 0x7F: "DEL"}
 
 
-def describe(char):
+def describe(char: str) -> str:
     """'U+0000 (NUL)', 'U+202E (RIGHT-TO-LEFT OVERRIDE)', 'U+D800 (a lone surrogate)'."""
     code = ord(char)
     if 0xD800 <= code <= 0xDFFF:
         name = "a lone surrogate"
     else:
-        name = _NAMES.get(code) or unicodedata.name(char, "a control character")
+        name = _NAMES.get(code, "") or unicodedata.name(char, "a control character")
     return f"U+{code:04X} ({name})"
 
 
-def problem(value):
+def problem(value: str) -> str | None:
     """Why a string cannot be accepted, or None when it is fine."""
     match = FORBIDDEN.search(value)
     if match is None:
@@ -36,12 +42,12 @@ def problem(value):
     return f"contains the invisible or control character {describe(match.group())} at position {match.start() + 1}"
 
 
-def clean(value):
+def clean(value: str) -> str:
     """`value` without the forbidden characters."""
     return FORBIDDEN.sub("", value)
 
 
-def clean_querydict(querydict):
+def clean_querydict(querydict: QueryDict) -> QueryDict:
     """A mutable copy of a QueryDict with the forbidden characters removed from keys and values."""
     from django.http import QueryDict
 

@@ -5,6 +5,7 @@ the contract accepts it.
 """
 import itertools
 from functools import lru_cache
+from typing import Any
 
 from generator.answers.loader import schema
 
@@ -15,7 +16,7 @@ WORDS = (
 ).split()
 
 
-def text(length, seed=0):
+def text(length: int, seed: int = 0) -> str:
     """Plain words, exactly `length` characters: line breaking, shaping and hyphenation all work."""
     words = itertools.cycle(WORDS[seed % len(WORDS):] + WORDS[: seed % len(WORDS)])
     out = []
@@ -27,7 +28,7 @@ def text(length, seed=0):
     return " ".join(out)[:length].rstrip() + "x" * (length - len(" ".join(out)[:length].rstrip()))
 
 
-def _node(*path):
+def _node(*path: str) -> dict[str, Any]:
     node = schema()
     for part in path:
         if part == "[]":
@@ -39,35 +40,35 @@ def _node(*path):
     return node
 
 
-def max_len(*path):
+def max_len(*path: str) -> int:
     return _node(*path)["maxLength"]
 
 
-def max_items(*path):
+def max_items(*path: str) -> int:
     return _node(*path)["maxItems"]
 
 
-def url(length, n):
+def url(length: int, n: int) -> str:
     base = f"https://www{n}.example.com/"
     return base + ("p" * (length - len(base)))
 
 
-def email(length, n):
+def email(length: int, n: int) -> str:
     domain = f"@mail{n}.example.com"
     return "x" * (length - len(domain) - 10) + domain  # an address over 64 characters before @ is still accepted
 
 
-def enum(*path):
+def enum(*path: str) -> list[str]:
     return list(_node(*path, "[]")["enum"])
 
 
 @lru_cache(maxsize=1)
-def worst_case_answers():
+def worst_case_answers() -> dict[str, Any]:
     from generator.library import get_catalogues
 
     cat = get_catalogues()
     L = max_len
-    business = {
+    business: dict[str, Any] = {
         "legal_name": text(L("business", "legal_name"), 1),
         "trading_name": text(L("business", "trading_name"), 2),
         "websites": [url(L("business", "websites", "[]"), i) for i in range(max_items("business", "websites"))],
@@ -91,7 +92,7 @@ def worst_case_answers():
     custom_ids = [f"custom_data_{i}" for i in range(n_data - len(data_ids))]
     all_data = data_ids + custom_ids
 
-    def data_entry(data_id, i):
+    def data_entry(data_id: str, i: int) -> dict[str, Any]:
         entry = {
             "id": data_id,
             "examples": [text(L("data", "[]", "examples", "[]"), i + j) for j in range(max_items("data", "[]", "examples"))],
@@ -116,7 +117,7 @@ def worst_case_answers():
 
     countries = [c for c in cat.countries if c not in ("DE",)]
 
-    def cookie(i, path):
+    def cookie(i: int, path: tuple[str, ...]) -> dict[str, Any]:
         return {
             "name": text(L(*path, "[]", "name") - 6, i) + f"_{i:05d}",
             "purpose": "analytics",

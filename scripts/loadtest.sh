@@ -24,7 +24,7 @@ trap cleanup EXIT INT TERM
 "$PY" -m gunicorn generator.wsgi --bind "127.0.0.1:$PORT" --workers 2 --access-logfile "$DIR/access.log" \
   >"$DIR/gunicorn.log" 2>&1 &
 pids+=($!)
-"$PY" manage.py db_worker --interval 0.2 >"$DIR/worker.log" 2>&1 &
+nice -n 10 "$PY" manage.py db_worker --interval 0.2 >"$DIR/worker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do
   "$PY" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/static/wizard/favicon.svg', timeout=1)" \

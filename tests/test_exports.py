@@ -18,7 +18,7 @@ from generator import policy
 from generator.answers import load_answers, load_document
 from generator.assembly import period_words
 from generator.library import get_catalogues
-from generator.render import FORMATS, render
+from generator.render import FORMAT_IDS, render
 from generator.resolve import Facts
 
 TODAY = date(2026, 11, 23)
@@ -49,7 +49,7 @@ def expected_strings(answers):
 def example(request):
     answers = load_answers(request.param.read_bytes()).answers
     document = policy.build(answers, today=TODAY)
-    outputs = {fmt: render(document, fmt, **({"cache": False} if fmt == "pdf" else {})) for fmt in FORMATS}
+    outputs = {fmt: render(document, fmt, **({"cache": False} if fmt == "pdf" else {})) for fmt in FORMAT_IDS}
     return answers, document, outputs
 
 

@@ -22,7 +22,7 @@ import pytest
 import tinycss2
 
 from generator.document import Heading, Section
-from generator.render import CONTENT_TYPES, EXTENSIONS, FORMATS, render
+from generator.render import FORMAT_IDS, OUTPUT_FORMATS, render
 from generator.render import pdf as pdf_renderer
 from generator.render.common import STATIC_DIR, resolve_anchors
 from generator.render.fetcher import FetchRefused, StaticOnlyFetcher, static_url
@@ -117,11 +117,16 @@ def pdf_text(pdf_reader):
 
 # --- the entry point ---------------------------------------------------------------------------
 
-def test_every_format_has_a_content_type_and_extension(document):
-    assert set(CONTENT_TYPES) == set(EXTENSIONS) == set(FORMATS)
-    assert CONTENT_TYPES["pdf"] == "application/pdf"
-    for fmt in ("markdown", "html", "snippet", "json"):
-        assert isinstance(render(document, fmt), str)
+def test_every_registered_format_renders_with_its_own_name_and_type(document):
+    assert FORMAT_IDS == ("pdf", "html", "markdown", "snippet", "json")
+    filenames = {output.filename() for output in OUTPUT_FORMATS}
+    assert len(filenames) == len(OUTPUT_FORMATS)  # no two downloads overwrite each other
+    for output in OUTPUT_FORMATS:
+        if output.queued:
+            assert output.content_type == "application/pdf"
+            assert render(document, output.id, cache=False).startswith(b"%PDF-")
+        else:
+            assert isinstance(render(document, output.id), str)
 
 
 def test_unknown_format_is_refused(document):
@@ -592,3 +597,38 @@ def test_pdf_cache_key_depends_on_html_paper_and_version(document):
     assert key != pdf_renderer.cache_key(html + " ", "A4")
     with mock.patch.object(pdf_renderer, "RENDERER_VERSION", "test"):
         assert key != pdf_renderer.cache_key(html, "A4")
+
+
+def test_urls_and_command_line_offer_exactly_the_registered_formats():
+    import re as re_
+
+    from generator.management.commands.generate_policy import Command
+    from generator.web.urls import FormatConverter
+
+    assert {f for f in FORMAT_IDS if re_.fullmatch(FormatConverter.regex, f)} == set(FORMAT_IDS)
+    assert not re_.fullmatch(FormatConverter.regex, "docx")
+    parser = Command().create_parser("manage.py", "generate_policy")
+    format_action = next(a for a in parser._actions if "--format" in a.option_strings)
+    assert tuple(format_action.choices) == FORMAT_IDS
+
+
+
+def test_a_render_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    from generator.render.pdf import cyclic_gc_paused, write_pdf
+
+    assert gc.isenabled()
+    write_pdf("<!DOCTYPE html><html lang=en><title>x</title><p>x</p></html>")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failed render")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()

@@ -303,6 +303,13 @@ def test_works_without_javascript(chromium, live_server):
         start(page, live_server)
         fill_allru_business(page)
         save_and_continue(page)
+        # Without the script the representative questions appear once the country is saved: the page
+        # says so and shows the EU one for a UK business.
+        assert page.url.endswith("/business/")
+        assert "the law may require an EU representative" in page.locator("main").inner_text()
+        assert page.get_by_label("EU representative's name").is_visible()
+        assert page.get_by_label("UK representative's name").is_hidden()
+        save_and_continue(page)
         assert page.url.endswith("/services/")
         page.get_by_label("Domain registration", exact=True).check()
         save_and_continue(page)

@@ -31,10 +31,9 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
         "audit": "inspection_on_request", "acceptance": "signature", "measures_text": "Locked racks, CCTV.",
     })
     assert response.status_code == 302 and response["Location"] == url(token, "review")
-    assert saved(token)["dpa"] == {
+    assert saved(token)["dpa"] == {  # audit_notice_days kept at the contract's default, so not written
         "subprocessor_notice_days": 20, "objection_days": 10, "audit": "inspection_on_request",
-        "audit_notice_days": 30, "acceptance": "signature", "breach_notice_hours": 24,
-        "measures_text": "Locked racks, CCTV.",
+        "acceptance": "signature", "breach_notice_hours": 24, "measures_text": "Locked racks, CCTV.",
     }
 
 

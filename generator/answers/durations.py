@@ -26,22 +26,22 @@ class Duration:
     text: str  # as written in the answers: "P6Y" or a keyword
 
     @property
-    def keyword(self):
+    def keyword(self) -> str | None:
         return self.text if self.text in KEYWORDS else None
 
-    def parts(self):
+    def parts(self) -> tuple[tuple[int, str], ...]:
         """(count, unit) pairs in order, for ISO periods; empty for keywords."""
         match = _ISO.match(self.text)
         if not match:
             return ()
         return tuple((int(match[unit]), unit) for unit in _UNITS if match[unit] and int(match[unit]))
 
-    def approx_seconds(self):
+    def approx_seconds(self) -> float:
         if self.text == "indefinite":
             return float("inf")
         return sum(count * _APPROX_SECONDS[unit] for count, unit in self.parts())
 
-    def words(self):
+    def words(self) -> str:
         """"6 years", "1 year and 6 months", "30 minutes"; keywords in words too."""
         if self.text == "session":
             return "until you close your browser"
@@ -56,15 +56,15 @@ class Duration:
             return "0 days"
         return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " and " + phrases[-1]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.text
 
 
-def is_duration(value):
+def is_duration(value: object) -> bool:
     return isinstance(value, str) and (value in KEYWORDS or bool(_ISO.match(value)))
 
 
-def parse_duration(value):
+def parse_duration(value: str) -> Duration:
     if not is_duration(value):
         raise ValueError(f"{value!r} is not a duration")
     return Duration(value)

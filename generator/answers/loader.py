@@ -4,13 +4,17 @@ Every failure is reported as a list of `AnswerError`s, each naming the path of t
 (`processors[2].country`) and saying what is expected. Nothing here raises on bad input: callers
 (the CLI, the wizard's upload, stored drafts) show the list and stop before any policy is made.
 """
+from __future__ import annotations
+
 import difflib
 import json
 import re
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import jsonschema
 import yaml
@@ -19,6 +23,13 @@ from generator import text as text_
 
 from . import model
 from .durations import KEYWORDS, is_duration
+from .model import JSON
+
+if TYPE_CHECKING:
+    from generator.library.catalogues import Catalogues
+
+# A field path as the parser walks it: keys and list indexes.
+FieldPath = list[str | int]
 
 SCHEMA_PATH = Path(__file__).with_name("answers.schema.json")
 MAX_BYTES = 1_000_000  # a real answers file is a few kilobytes
@@ -37,7 +48,7 @@ class AnswerError:
     path: str
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.path}: {self.message}"
 
 
@@ -45,10 +56,10 @@ class AnswerError:
 class LoadResult:
     answers: model.Answers | None
     errors: tuple[AnswerError, ...]
-    document: dict | None = None  # the normalised document (aliases resolved), when it parsed
+    document: JSON | None = None  # the normalised document (aliases resolved), when it parsed
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.answers is not None and not self.errors
 
 
@@ -58,14 +69,14 @@ class Invalid:
 
     __slots__ = ("message",)
 
-    def __init__(self, message):
+    def __init__(self, message: str) -> None:
         self.message = message
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "<invalid value>"
 
 
-def _shown(value, limit=60):
+def _shown(value: object, limit: int = 60) -> str:
     """repr(value), cut short: an error message never echoes a megabyte of input."""
     shown = repr(value)
     return shown if len(shown) <= limit else shown[: limit - 4] + "...'"
@@ -75,7 +86,7 @@ def _shown(value, limit=60):
 _YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _AnswersLoader(_YAML_BASE):
+class _AnswersLoader(_YAML_BASE):  # type: ignore[misc, valid-type]  # chosen at import time
     """The safe loader whose scalar constructors never raise: a scalar that cannot be built
     becomes an `Invalid` in its place."""
 
@@ -90,10 +101,10 @@ _SCALAR_TAGS = {
 }
 
 
-def _guarded(tag, what):
+def _guarded(tag: str, what: str) -> Callable[[yaml.BaseLoader, yaml.Node], Any]:
     constructor = _YAML_BASE.yaml_constructors[tag]
 
-    def construct(loader, node):
+    def construct(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
         try:
             return constructor(loader, node)
         except Exception:  # noqa: BLE001 - ValueError, KeyError, AttributeError, YAMLError...: all mean "not a valid value"
@@ -112,25 +123,25 @@ _YAML_LOADER = _AnswersLoader
 
 
 class _TooDeep(Exception):
-    def __init__(self, where=""):
+    def __init__(self, where: str = "") -> None:
         super().__init__(where)
         self.where = where
 
 
-def _load_yaml(text):
+def _load_yaml(text: str) -> Any:
     """Safe-load YAML, refusing aliases so a few lines of anchors cannot expand to gigabytes, and
     nesting deeper than MAX_DEPTH, checked on the event stream before anything is built."""
     depth = 0
     for event in yaml.parse(text, Loader=_YAML_BASE):
         if isinstance(event, yaml.AliasEvent):
             raise yaml.MarkedYAMLError(
-                problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark
+                problem="YAML aliases (*name) are not allowed in answers files", problem_mark=event.start_mark  # type: ignore[arg-type]  # libyaml's Mark
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise _TooDeep(f" (line {mark.line + 1})")
+                raise _TooDeep(f" (line {mark.line + 1})")  # type: ignore[union-attr]  # the parser always sets marks
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
@@ -139,7 +150,7 @@ def _load_yaml(text):
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]')
 
 
-def _check_json_depth(text):
+def _check_json_depth(text: str) -> None:
     """Raise _TooDeep when brackets outside strings nest deeper than MAX_DEPTH (a linear scan)."""
     depth = 0
     for match in _JSON_TOKENS.finditer(text):
@@ -152,12 +163,12 @@ def _check_json_depth(text):
             depth -= 1
 
 
-def _json_int(text):
+def _json_int(text: str) -> int | Invalid:
     digits = text.lstrip("-")
     return int(text) if len(digits) <= 100 else Invalid(f"a number with {len(digits)} digits is not allowed")
 
 
-def _load_json(text):
+def _load_json(text: str) -> Any:
     _check_json_depth(text)
     return json.loads(
         text, parse_int=_json_int, parse_constant=lambda name: Invalid(f"{name} is not a number"),
@@ -165,27 +176,27 @@ def _load_json(text):
 
 
 @lru_cache(maxsize=1)
-def schema():
+def schema() -> JSON:
     return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
-def format_path(parts):
+def format_path(parts: Iterable[str | int]) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(document)"
 
 
-def _nearest(value, choices):
+def _nearest(value: object, choices: Iterable[object]) -> list[str]:
     return difflib.get_close_matches(str(value), [str(c) for c in choices], n=3, cutoff=0.6)
 
 
-def _did_you_mean(value, choices):
+def _did_you_mean(value: object, choices: Iterable[object]) -> str:
     near = _nearest(value, choices)
     return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
 
 
-def _normalise(value):
+def _normalise(value: Any) -> Any:
     """YAML gives dates and non-string keys; the schema speaks JSON."""
     if isinstance(value, dict):
         return {str(k): _normalise(v) for k, v in value.items()}
@@ -198,7 +209,7 @@ def _normalise(value):
     return value
 
 
-def parse_text(raw):
+def parse_text(raw: bytes | str) -> tuple[JSON | None, list[AnswerError]]:
     """bytes/str -> (document or None, [AnswerError])."""
     if isinstance(raw, str):
         raw = raw.encode("utf-8")
@@ -232,7 +243,7 @@ def parse_text(raw):
     return _normalise(doc), []
 
 
-def _value_errors(value, path, out, limit=50):
+def _value_errors(value: object, path: FieldPath, out: list[AnswerError], limit: int = 50) -> list[AnswerError]:
     """Values the parser could not build, and text holding control characters, lone surrogates or
     bidi overrides (generator.text), anywhere in the document, keys included, each named by field."""
     if len(out) >= limit:
@@ -254,7 +265,7 @@ def _value_errors(value, path, out, limit=50):
     return out
 
 
-def _format_checker(countries):
+def _format_checker(countries: Collection[str]) -> jsonschema.FormatChecker:
     """Formats the schema names; countries come from the catalogue, for the nearest-code hint."""
     checker = jsonschema.FormatChecker(formats=("date",))
     checks = {
@@ -274,7 +285,7 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_message(error, countries):
+def _schema_message(error: jsonschema.ValidationError, countries: Collection[str]) -> tuple[Iterable[str | int], str]:
     value = error.instance
     kind = error.validator
     if kind == "required":
@@ -334,10 +345,10 @@ def _schema_message(error, countries):
     return error.absolute_path, error.message
 
 
-def _schema_errors(doc, countries, partial=False):
+def _schema_errors(doc: JSON, countries: Collection[str], partial: bool = False) -> list[AnswerError]:
     """Schema errors; `partial` leaves out missing required fields (a draft still being written)."""
     validator = jsonschema.Draft202012Validator(schema(), format_checker=_format_checker(countries))
-    errors = []
+    errors: list[AnswerError] = []
     found = (e for e in validator.iter_errors(doc) if not (partial and e.validator == "required"))
     for error in sorted(found, key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path, message = _schema_message(error, countries)
@@ -345,14 +356,14 @@ def _schema_errors(doc, countries, partial=False):
     return errors
 
 
-def _duplicate_errors(doc):
+def _duplicate_errors(doc: JSON) -> list[AnswerError]:
     """Two data categories or two processors with the same id (a tampered form can send them)."""
-    errors = []
+    errors: list[AnswerError] = []
     for field in ("data", "processors"):
         items = doc.get(field)
         if not isinstance(items, list):
             continue
-        seen = {}
+        seen: dict[str, int] = {}
         for i, item in enumerate(items):
             item_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(item_id, str):
@@ -364,7 +375,7 @@ def _duplicate_errors(doc):
     return errors
 
 
-def _dpa_errors(doc):
+def _dpa_errors(doc: JSON) -> list[AnswerError]:
     """The objection window must close before the change it objects to can take effect."""
     dpa = doc.get("dpa") or {}
     notice = dpa.get("subprocessor_notice_days", model.Dpa.subprocessor_notice_days)
@@ -378,11 +389,11 @@ def _dpa_errors(doc):
     return []
 
 
-def _catalogue_errors(doc, catalogues):
+def _catalogue_errors(doc: JSON, catalogues: Catalogues) -> list[AnswerError]:
     """Unknown catalogue ids, with the nearest known ids; resolves processor aliases in place."""
-    errors = []
+    errors: list[AnswerError] = []
     known_data = set(catalogues.data_categories)
-    custom_data = set()
+    custom_data: set[str] = set()
     for i, item in enumerate(doc["data"]):
         if item["id"] in known_data:
             continue
@@ -418,7 +429,7 @@ def _catalogue_errors(doc, catalogues):
     return errors
 
 
-def load_document(doc, catalogues=None):
+def load_document(doc: JSON, catalogues: Catalogues | None = None) -> LoadResult:
     """Validate an already-parsed document (a dict) and build the model."""
     if catalogues is None:
         from generator.library import get_catalogues
@@ -437,7 +448,7 @@ def load_document(doc, catalogues=None):
     return LoadResult(model.from_dict(doc, known_data_ids=catalogues.data_categories), (), doc)
 
 
-def partial_errors(doc, catalogues=None):
+def partial_errors(doc: JSON, catalogues: Catalogues | None = None) -> list[AnswerError]:
     """What is wrong with a document still being written (a draft the wizard saves): everything
     `load_document` checks in the contract except fields not answered yet. Empty when it is fine."""
     if catalogues is None:
@@ -451,15 +462,15 @@ def partial_errors(doc, catalogues=None):
     return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc) or _dpa_errors(doc)
 
 
-def load_answers(raw, catalogues=None):
+def load_answers(raw: bytes | str, catalogues: Catalogues | None = None) -> LoadResult:
     """Bytes or text of a YAML/JSON answers file -> LoadResult."""
     doc, errors = parse_text(raw)
     if errors:
         return LoadResult(None, tuple(errors))
-    return load_document(doc, catalogues)
+    return load_document(doc, catalogues)  # type: ignore[arg-type]  # a document whenever no errors
 
 
-def load_answers_file(path, catalogues=None):
+def load_answers_file(path: str | Path, catalogues: Catalogues | None = None) -> LoadResult:
     path = Path(path)
     try:
         size = path.stat().st_size

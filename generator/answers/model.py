@@ -4,12 +4,20 @@ The rest of the code reads answers through these classes, never through raw dict
 mistyped field fails loudly in one place. `from_dict` expects a document that has already passed
 the JSON Schema (see loader.py); `to_dict` gives back the canonical document for YAML export.
 """
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from .durations import Duration
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 FORMAT = "privacy-policy-answers/1"
+
+# A parsed YAML/JSON mapping: free-form until the schema and from_dict have checked it.
+JSON = dict[str, Any]
 
 LAWS = ("eu", "uk", "ch", "us_ca", "br", "ca", "ru", "au")
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interests", "public_task", "legitimate_interests")
@@ -63,7 +71,7 @@ class Business:
     ch_representative_exempt: bool = False
 
     @property
-    def display_name(self):
+    def display_name(self) -> str:
         return self.trading_name or self.legal_name
 
 
@@ -128,7 +136,7 @@ class ProcessorRef:
     restricted_processing: bool = False  # ad/analytics vendor in its restricted, non-targeting mode (CCPA)
 
     @property
-    def is_custom(self):
+    def is_custom(self) -> bool:
         return self.id is None
 
 
@@ -228,17 +236,17 @@ class Answers:
     quebec_governance_policy: bool = False  # governance policy adopted under Quebec s. 3.2
     vat_oss: bool = False  # sells to consumers in other EU states under the VAT One-Stop-Shop
 
-    def data_ids(self):
+    def data_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.data)
 
 
 # -- conversion ------------------------------------------------------------------------------
 
-def _contact(value):
+def _contact(value: JSON | None) -> Contact | None:
     return Contact(**value) if value else None
 
 
-def _cookie(value):
+def _cookie(value: JSON) -> Cookie:
     return Cookie(
         name=value["name"], purpose=value["purpose"], duration=Duration(value["duration"]),
         provider=value.get("provider"), description=value.get("description"),
@@ -246,11 +254,11 @@ def _cookie(value):
     )
 
 
-def _duration(value):
+def _duration(value: str | None) -> Duration | None:
     return Duration(value) if value else None
 
 
-def _data_item(value, known_data_ids):
+def _data_item(value: JSON, known_data_ids: Collection[str]) -> DataItem:
     # retention_after is either a period ("P30D") or, as the spec's example shows, the event that
     # starts the clock ("service termination"); keep both meanings without renaming the field.
     after = value.get("retention_after")
@@ -277,7 +285,7 @@ def _data_item(value, known_data_ids):
     )
 
 
-def _processor(value):
+def _processor(value: JSON) -> ProcessorRef:
     return ProcessorRef(
         id=value.get("id"),
         name=value.get("name"),
@@ -295,7 +303,7 @@ def _processor(value):
     )
 
 
-def from_dict(doc, known_data_ids=()):
+def from_dict(doc: JSON, known_data_ids: Collection[str] = ()) -> Answers:
     """Build Answers from a schema-valid document (catalogue aliases already resolved)."""
     b = doc["business"]
     business = Business(
@@ -356,7 +364,7 @@ def from_dict(doc, known_data_ids=()):
     )
 
 
-def to_dict(value):
+def to_dict(value: Any) -> Any:
     """The canonical document: dataclasses to plain data, empty optionals left out."""
     if isinstance(value, Duration):
         return value.text
@@ -365,7 +373,7 @@ def to_dict(value):
     if isinstance(value, (tuple, list)):
         return [to_dict(v) for v in value]
     if is_dataclass(value):
-        out = {}
+        out: JSON = {}
         for f in fields(value):
             if f.name == "custom":
                 continue
@@ -377,11 +385,11 @@ def to_dict(value):
     return value
 
 
-def field_paths(cls=Answers, prefix=""):
+def field_paths(cls: "type[DataclassInstance] | DataclassInstance" = Answers, prefix: str = "") -> set[str]:
     """Every dotted field path of the model, for the clause lint ("business.legal_name")."""
     import typing
 
-    paths = set()
+    paths: set[str] = set()
     hints = typing.get_type_hints(cls)
     for f in fields(cls):
         path = prefix + f.name

@@ -10,8 +10,11 @@ questions assembly, the compliance report and the wizard ask of them:
 - basis_cell: a legal basis in the words of each chosen law;
 - representative_needed / representative_missing: the Art. 27-style rule.
 """
+from __future__ import annotations
+
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -23,6 +26,13 @@ from .transfers import (
     transfer_law_name,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
+    from generator.answers.model import Answers, Contact
+    from generator.library.catalogues import Authority, Catalogues, Country
+    from generator.resolve import Facts
+
 __all__ = [
     "OWN_ACCOUNT_GROUPS", "Basis", "Law", "Mechanism", "Transfer", "analyse", "choose_mechanism", "authorities_for", "basis_cell", "gaps", "get_laws",
     "in_territory", "is_adequate", "law_ids", "load_laws", "representative_missing", "representative_needed",
@@ -32,7 +42,7 @@ __all__ = [
 
 # -- deadlines ---------------------------------------------------------------------------------
 
-def response_days(law, answers):
+def response_days(law: Law, answers: Answers) -> tuple[int | None, bool, bool]:
     """(days, working_days, capped): the answered period, shortened to the law's maximum."""
     maximum = law.response.max_days
     answered = answers.rights.response_days
@@ -43,7 +53,7 @@ def response_days(law, answers):
     return maximum, law.response.working_days, True
 
 
-def response_period(law, answers):
+def response_period(law: Law, answers: Answers) -> str:
     """The period as printed in that law's rights text: "one month", "20 days", "10 working days"."""
     days, _, capped = response_days(law, answers)
     if capped or law.response.max_days is None and not answers.rights.response_days:
@@ -53,15 +63,16 @@ def response_period(law, answers):
 
 # -- legal bases ------------------------------------------------------------------------------
 
-def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None, established_outside=()):
+def basis_cell(basis_id: str, jurisdictions: Iterable[str], laws: dict[str, Law] | None = None,
+               purpose_id: str | None = None, established_outside: Collection[str] = ()) -> str:
     """A legal basis in each chosen law's own terms: "performing our contract with you (GDPR
     Art. 6(1)(b); UK GDPR Art. 6(1)(b))"; laws with other wording follow after a semicolon.
     Empty when no chosen law has a legal-basis model (California)."""
     laws = laws or get_laws()
-    groups = {}
+    groups: dict[str, list[str]] = {}
     for law_id in jurisdictions:
         law = laws.get(law_id)
-        basis = law and ((law.purpose_bases.get(purpose_id) or {}).get(basis_id) or law.legal_bases.get(basis_id))
+        basis = law and ((law.purpose_bases.get(purpose_id) or {}).get(basis_id) or law.legal_bases.get(basis_id))  # type: ignore[arg-type]  # no purpose_id finds nothing
         if basis_id == "legal_obligation" and law and law.foreign_obligation and law_id in established_outside:
             basis = law.foreign_obligation  # Art. 6(3): only that law's own legal obligations count
         if basis:
@@ -72,36 +83,36 @@ def basis_cell(basis_id, jurisdictions, laws=None, purpose_id=None, established_
     return parts[0][:1].upper() + "; ".join(parts)[1:]
 
 
-def has_legal_bases(jurisdictions, laws=None):
+def has_legal_bases(jurisdictions: Iterable[str], laws: dict[str, Law] | None = None) -> bool:
     laws = laws or get_laws()
     return any(laws[law_id].legal_bases for law_id in jurisdictions if law_id in laws)
 
 
 # -- representatives --------------------------------------------------------------------------
 
-def _established_in(code, region, countries):
+def _established_in(code: str, region: str, countries: dict[str, Country]) -> bool:
     if region == "EEA":
         country = countries.get(code)
         return bool(country and country.eea)
     return code == region
 
 
-def representative_needed(law, business_country, countries):
+def representative_needed(law: Law, business_country: str | None, countries: dict[str, Country]) -> bool:
     rule = law.representative
     return bool(rule and business_country and not _established_in(business_country, rule.needed_outside, countries))
 
 
-def representative_missing(law, answers, countries):
+def representative_missing(law: Law, answers: Answers, countries: dict[str, Country]) -> bool:
     """True when the law needs a representative that the answers neither name nor exempt."""
     rule = law.representative
     business = answers.business
-    if not representative_needed(law, business.country, countries):
+    if rule is None or not representative_needed(law, business.country, countries):
         return False
     exempt = getattr(business, rule.exemption_field.removeprefix("business."), False)
     return not exempt and not getattr(business, rule.field, None)
 
 
-def suggested_laws(country, countries, laws=None):
+def suggested_laws(country: str | None, countries: dict[str, Country], laws: dict[str, Law] | None = None) -> list[str]:
     """The laws a business established in `country` is likely subject to (the wizard's default)."""
     laws = laws or get_laws()
     return [
@@ -113,7 +124,7 @@ def suggested_laws(country, countries, laws=None):
 # -- supervisory authorities ------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _postcode_table():
+def _postcode_table() -> tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]:
     path = CLAUSES_DIR / "catalogues" / "de_postcodes.yaml"
     if not path.exists():
         return (), ()
@@ -124,7 +135,7 @@ def _postcode_table():
     return ranges, ambiguous
 
 
-def german_land(region, address):
+def german_land(region: str | None, address: str | None) -> str | None:
     """A Land (DE-XX): the explicit answer, else from the address's postcode; None when the
     postcode is missing or straddles two Länder (the wizard then asks)."""
     if region and region.startswith("DE-"):
@@ -139,7 +150,7 @@ def german_land(region, address):
     return next((region for low, high, region in ranges if low <= code <= high), None)
 
 
-def _representative_country(contact, countries):
+def _representative_country(contact: Contact | None, countries: dict[str, Country]) -> str | None:
     if contact is None:
         return None
     if contact.country:
@@ -150,7 +161,7 @@ def _representative_country(contact, countries):
     )
 
 
-def establishment_country(law, answers, countries):
+def establishment_country(law: Law, answers: Answers, countries: dict[str, Country]) -> str | None:
     """The EEA state whose authority leads: the business's own, or its EU representative's."""
     business = answers.business
     if _established_in(business.country, "EEA", countries):
@@ -158,7 +169,7 @@ def establishment_country(law, answers, countries):
     return _representative_country(business.eu_representative, countries)
 
 
-def authorities_for(law, answers, catalogues):
+def authorities_for(law: Law, answers: Answers, catalogues: Catalogues) -> tuple[Authority, ...]:
     """The authorities a person can complain to under `law`, most relevant first; () when the
     answers do not say enough to choose (a German business with no Land, a non-EEA business with
     no EU representative)."""
@@ -176,7 +187,7 @@ def authorities_for(law, answers, catalogues):
     if business.country == "DE":
         land = german_land(business.region, business.address)
     else:
-        land = german_land(None, business.eu_representative.address)
+        land = german_land(None, business.eu_representative.address)  # type: ignore[union-attr]  # the country came from it
     if land is None:
         return ()
     chosen = [a for a in national if a.region == land]
@@ -188,7 +199,7 @@ def authorities_for(law, answers, catalogues):
 
 # -- what each chosen law needs from the answers before a policy is finished ---------------------
 
-def required_fields(facts):
+def required_fields(facts: Facts) -> tuple[tuple[str, str], ...]:
     """((path, why), ...): answers a chosen law needs that are missing. A policy with any of them
     does not render as finished (generator.completeness), and the report names them."""
     answers, out = facts.answers, []

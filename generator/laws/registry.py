@@ -5,6 +5,7 @@ the facts (is this a transfer? which mechanism? which authority? which deadline?
 sibling modules, so a new law is a new YAML entry, not new code.
 """
 from dataclasses import dataclass, field
+from typing import Any
 from functools import lru_cache
 from pathlib import Path
 
@@ -60,36 +61,36 @@ class Law:
     label: str
     wizard_label: str
     heading: str
-    regimes: tuple
-    suggested_for: tuple
+    regimes: tuple[str, ...]
+    suggested_for: tuple[str, ...]
     response: Response
     authority: str  # single | establishment
     territory: str | None = None
     territory_name: str | None = None
-    adequate: frozenset = frozenset()
+    adequate: frozenset[str] = frozenset()
     adequacy_source: str = ""
     adequacy_verified: bool = True
     us_dpf: str | None = None
     representative: Representative | None = None
     breach_authority_hours: int | None = None
     dpa_cite: str | None = None  # the processor-contract provision; None: the customer DPA does not cover this law
-    legal_bases: dict = field(default_factory=dict)  # basis id -> Basis
-    purpose_bases: dict = field(default_factory=dict)  # purpose id -> basis id -> Basis
+    legal_bases: dict[str, Basis] = field(default_factory=dict)  # basis id -> Basis
+    purpose_bases: dict[str, dict[str, Basis]] = field(default_factory=dict)  # purpose id -> basis id -> Basis
     foreign_obligation: Basis | None = None  # legal obligation of a business established elsewhere
-    mechanisms: dict = field(default_factory=dict)  # mechanism id -> Mechanism
-    from_answers: dict = field(default_factory=dict)  # answers safeguard id -> mechanism id
-    from_registrations: dict = field(default_factory=dict)  # answers registration id -> mechanism id
+    mechanisms: dict[str, Mechanism] = field(default_factory=dict)  # mechanism id -> Mechanism
+    from_answers: dict[str, str] = field(default_factory=dict)  # answers safeguard id -> mechanism id
+    from_registrations: dict[str, str] = field(default_factory=dict)  # answers registration id -> mechanism id
     registry: str | None = None
-    province_rule: dict = field(default_factory=dict)  # region, mechanism, answer (Quebec s. 17)
-    data_subjects: dict = field(default_factory=dict)  # data id -> categories of data subjects (152-FZ)
+    province_rule: dict[str, Any] = field(default_factory=dict)  # region, mechanism, answer (Quebec s. 17)
+    data_subjects: dict[str, str] = field(default_factory=dict)  # data id -> categories of data subjects (152-FZ)
     default_data_subjects: str | None = None
 
     @property
-    def has_transfer_rules(self):
+    def has_transfer_rules(self) -> bool:
         return self.territory is not None
 
 
-def _law(entry):
+def _law(entry: dict[str, Any]) -> Law:
     entry = dict(entry)
     mechanisms = {
         key: Mechanism(id=key, **value) for key, value in (entry.pop("mechanisms", None) or {}).items()
@@ -109,7 +110,7 @@ def _law(entry):
     )
 
 
-def load_laws(root=CLAUSES_DIR):
+def load_laws(root: str | Path = CLAUSES_DIR) -> dict[str, Law]:
     """id -> Law, in file order."""
     with open(Path(root) / "laws.yaml", encoding="utf-8") as handle:
         doc = yaml.safe_load(handle)
@@ -117,9 +118,9 @@ def load_laws(root=CLAUSES_DIR):
 
 
 @lru_cache(maxsize=1)
-def get_laws():
+def get_laws() -> dict[str, Law]:
     return load_laws()
 
 
-def law_ids():
+def law_ids() -> tuple[str, ...]:
     return tuple(get_laws())

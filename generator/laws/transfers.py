@@ -13,9 +13,18 @@ registry necessity for registries and registrars, a registration the law attache
 (Russia's cross-border notice), and last the business's general safeguards. A
 transfer with no mechanism is a gap the compliance report names; the policy never invents one.
 """
-from dataclasses import dataclass
+from __future__ import annotations
 
-from .registry import Law
+from dataclasses import dataclass
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .registry import Law, Mechanism
+
+if TYPE_CHECKING:
+    from generator.answers.model import Answers
+    from generator.library.catalogues import Country
+    from generator.resolve import Facts, ResolvedProcessor
 
 
 OWN_ACCOUNT_GROUPS = ("registrars", "certificate_authorities")
@@ -24,12 +33,12 @@ OWN_ACCOUNT_GROUPS = ("registrars", "certificate_authorities")
 @dataclass(frozen=True)
 class Transfer:
     law: Law
-    recipient: object  # ResolvedProcessor
+    recipient: ResolvedProcessor
     country: str
-    mechanism: object  # Mechanism | None
+    mechanism: Mechanism | None
 
 
-def in_territory(law, code, countries):
+def in_territory(law: Law, code: str, countries: dict[str, Country]) -> bool:
     """Whether a destination is inside the territory the law protects (EEA = every EEA state)."""
     if law.territory == "EEA":
         country = countries.get(code)
@@ -37,7 +46,7 @@ def in_territory(law, code, countries):
     return code == law.territory
 
 
-def is_adequate(law, code, countries):
+def is_adequate(law: Law, code: str, countries: dict[str, Country]) -> bool:
     if code in law.adequate:
         return True
     if "EEA" in law.adequate:
@@ -46,18 +55,19 @@ def is_adequate(law, code, countries):
     return False
 
 
-def choose_mechanism(law, recipient, country, answers, countries):
+def choose_mechanism(law: Law, recipient: ResolvedProcessor, country: str, answers: Answers,
+                     countries: dict[str, Country]) -> str | None:
     """The mechanism id that covers this recipient's data in `country` under `law`, or None."""
     if is_adequate(law, country, countries):
         return "adequacy"
     if country == "US" and law.us_dpf and law.us_dpf in recipient.dpf:
         return "dpf"
 
-    def usable(mechanism_id, registry=False):
+    def usable(mechanism_id: str | None, registry: bool = False) -> bool:
         mechanism = law.mechanisms.get(mechanism_id) if mechanism_id else None
         return mechanism is not None and (mechanism.routine or registry)
 
-    def from_answer(safeguard):
+    def from_answer(safeguard: str) -> str | None:
         # the DPF covers only a certified US recipient: never a general answer applied to all
         candidate = law.from_answers.get(safeguard)
         return None if candidate == "dpf" else candidate
@@ -85,7 +95,7 @@ def choose_mechanism(law, recipient, country, answers, countries):
     return None
 
 
-def analyse(facts, laws):
+def analyse(facts: Facts, laws: dict[str, Law]) -> tuple[Transfer, ...]:
     """Every transfer under every chosen law with transfer rules, in recipient order."""
     countries = facts.catalogues.countries
     out = []
@@ -108,19 +118,19 @@ def analyse(facts, laws):
     return tuple(out)
 
 
-def _province(law, answers):
+def _province(law: Law, answers: Answers) -> dict[str, Any] | None:
     rule = law.province_rule
     return rule if rule and answers.business.region == rule.get("region") else None
 
 
-def territory_name(law, answers):
+def territory_name(law: Law, answers: Answers) -> str | None:
     """The region data leaves in a transfer under `law`: the province for a business established in
     one with its own rule (Quebec), else the law's territory."""
     province = _province(law, answers)
     return province["territory_name"] if province else law.territory_name
 
 
-def transfer_law_name(law, answers, short=False):
+def transfer_law_name(law: Law, answers: Answers, short: bool = False) -> str:
     """"Canada's PIPEDA and Quebec's Act ..." for a business in a province with its own rule;
     short: as running text names it ("PIPEDA and Quebec's Act")."""
     province = _province(law, answers)
@@ -129,5 +139,5 @@ def transfer_law_name(law, answers, short=False):
     return f"{law.name} and {province['law_name']}" if province else law.name
 
 
-def gaps(transfers, law_id=None):
+def gaps(transfers: Iterable[Transfer], law_id: str | None = None) -> tuple[Transfer, ...]:
     return tuple(t for t in transfers if t.mechanism is None and (law_id is None or t.law.id == law_id))

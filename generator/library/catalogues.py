@@ -4,12 +4,18 @@ authorities and countries, read from clauses/catalogues/.
 The loader is strict only where the code depends on a shape; the full review of the facts is the
 clause lint (check_clauses), which reports every problem at once instead of stopping at the first.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from generator.answers.durations import Duration
+
+_T = TypeVar("_T")
 
 CLAUSES_DIR = Path(__file__).resolve().parent.parent.parent / "clauses"
 
@@ -48,12 +54,12 @@ class Processor:
     evidence: tuple[str, ...] = ()
     source_file: str = ""
     # contracting entity by the business's region: ISO code, EEA or default -> {entity, country}
-    entities: dict = field(default_factory=dict)
+    entities: dict[str, dict[str, str]] = field(default_factory=dict)
     dpf: tuple[str, ...] = ()  # DPF parts the US recipient is certified under: eu, uk, ch
     scc: bool = False  # its DPA incorporates the standard contractual clauses
     bcr: bool = False  # it relies on approved binding corporate rules
 
-    def entity_for(self, business_country, in_eea):
+    def entity_for(self, business_country: str | None, in_eea: bool) -> tuple[str | None, str]:
         """(entity, country) the business contracts with: its country, then EEA, then default; no
         entity when the vendor lists entities by region and none fits."""
         for key in (business_country, "EEA" if in_eea else None, "default"):
@@ -87,7 +93,7 @@ class DataCategory:
     role: str = "controller"
     # country code -> {retention, retention_after?, retention_starts?, retention_reason?, law?}:
     # current legal defaults the wizard offers a business established there
-    retention_defaults: dict = field(default_factory=dict)
+    retention_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     hint: str | None = None  # shown in the wizard's retention step
     # only part of the inventory when the answers switch it on (a service, call_recording, vat_oss)
     derived: bool = False
@@ -135,51 +141,52 @@ class Authority:
 
 @dataclass(frozen=True)
 class Catalogues:
-    countries: dict = field(default_factory=dict)       # code -> Country
-    data_categories: dict = field(default_factory=dict)  # id -> DataCategory
-    purposes: dict = field(default_factory=dict)         # id -> Purpose
-    services: dict = field(default_factory=dict)         # id -> Service
-    processors: dict = field(default_factory=dict)       # id -> Processor
-    processor_aliases: dict = field(default_factory=dict)  # alias -> id
-    authorities: tuple = ()                              # Authority, in file order
-    vocabulary: dict = field(default_factory=dict)       # words for ids, labels, table headings
-    problems: tuple = ()                                 # shape problems found while loading
+    countries: dict[str, Country] = field(default_factory=dict)
+    data_categories: dict[str, DataCategory] = field(default_factory=dict)
+    purposes: dict[str, Purpose] = field(default_factory=dict)
+    services: dict[str, Service] = field(default_factory=dict)
+    processors: dict[str, Processor] = field(default_factory=dict)
+    processor_aliases: dict[str, str] = field(default_factory=dict)  # alias -> id
+    authorities: tuple[Authority, ...] = ()  # in file order
+    vocabulary: dict[str, Any] = field(default_factory=dict)  # words for ids, labels, table headings
+    problems: tuple[str, ...] = ()  # shape problems found while loading
 
-    def resolve_processor_id(self, ident):
+    def resolve_processor_id(self, ident: str) -> str | None:
         if ident in self.processors:
             return ident
         return self.processor_aliases.get(ident)
 
-    def country_name(self, code):
+    def country_name(self, code: str) -> str:
         if code == "EEA":
             return "the European Economic Area"
         country = self.countries.get(code)
         return country.name if country else code
 
-    def words(self, group, key=None, **values):
+    def words(self, group: str, key: str | None = None, **values: object) -> Any:
         """Printed words for a vocabulary id: words('safeguards', 'scc')."""
         entry = self.vocabulary.get(group, {})
         text = entry if key is None else entry.get(key, key)
         return text.format(**values) if values and isinstance(text, str) else text
 
-    def authorities_for(self, law):
+    def authorities_for(self, law: str) -> list[Authority]:
         return [a for a in self.authorities if a.law == law]
 
 
-def _read_yaml(path):
+def _read_yaml(path: Path) -> Any:
     with open(path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
-def _tuple(value):
+def _tuple(value: Iterable[Any] | None) -> tuple[Any, ...]:
     return tuple(value or ())
 
 
-def _dur(value):
+def _dur(value: object) -> Duration | None:
     return Duration(str(value)) if value else None
 
 
-def _build(cls, entry, problems, where, **converters):
+def _build(cls: Callable[..., _T], entry: dict[str, Any], problems: list[str], where: str,
+           **converters: Callable[[Any], Any]) -> _T | None:
     """Construct a catalogue dataclass, turning a missing or unknown key into a problem."""
     try:
         kwargs = {k: converters[k](v) if k in converters else v for k, v in entry.items()}
@@ -189,20 +196,21 @@ def _build(cls, entry, problems, where, **converters):
         return None
 
 
-def load_catalogues(root=CLAUSES_DIR):
+def load_catalogues(root: str | Path = CLAUSES_DIR) -> Catalogues:
     root = Path(root)
     cat_dir = root / "catalogues"
-    problems = []
+    problems: list[str] = []
 
     countries = {
         c["code"]: Country(**c) for c in _read_yaml(cat_dir / "countries.yaml")["countries"]
     }
 
-    def entries(name):
+    def entries(name: str) -> list[dict[str, Any]]:
         path = cat_dir / name
         return _read_yaml(path) or [] if path.exists() else []
 
-    data_categories = {}
+    item: DataCategory | Purpose | Service | Processor | None  # each loop below builds one kind
+    data_categories: dict[str, DataCategory] = {}
     for entry in entries("data_categories.yaml"):
         entry = dict(entry)
         entry.setdefault("description", "")
@@ -214,13 +222,13 @@ def load_catalogues(root=CLAUSES_DIR):
         if item:
             data_categories[item.id] = item
 
-    purposes = {}
+    purposes: dict[str, Purpose] = {}
     for entry in entries("purposes.yaml"):
         item = _build(Purpose, entry, problems, f"purposes.yaml:{entry.get('id')}")
         if item:
             purposes[item.id] = item
 
-    services = {}
+    services: dict[str, Service] = {}
     for entry in entries("services.yaml"):
         item = _build(
             Service, entry, problems, f"services.yaml:{entry.get('id')}",
@@ -229,7 +237,8 @@ def load_catalogues(root=CLAUSES_DIR):
         if item:
             services[item.id] = item
 
-    processors, aliases = {}, {}
+    processors: dict[str, Processor] = {}
+    aliases: dict[str, str] = {}
     for path in sorted((cat_dir / "processors").glob("*.yaml")):
         for entry in _read_yaml(path) or []:
             entry = dict(entry, source_file=path.name)

@@ -5,9 +5,13 @@ blocks whose inlines are literal text, bold text, trusted links and placeholders
 answers are put into placeholder slots later (assembly), after parsing, so they can never become
 Markdown structure, markup or links.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -48,14 +52,19 @@ class SectionLink:
     section: str
 
 
+# A template run: literal text, placeholder slots and links, before the answers fill it.
+TemplateInline = Slot | Literal | TrustedLink | SectionLink
+TemplateInlines = tuple[TemplateInline, ...]
+
+
 @dataclass(frozen=True)
 class ParagraphTemplate:
-    inlines: tuple
+    inlines: TemplateInlines
 
 
 @dataclass(frozen=True)
 class ListTemplate:
-    items: tuple  # tuple of inline tuples
+    items: tuple[TemplateInlines, ...]
 
 
 @dataclass(frozen=True)
@@ -70,23 +79,23 @@ class Clause:
     id: str
     section: str
     when: str
-    laws: tuple
-    meets: tuple
+    laws: tuple[str, ...]
+    meets: tuple[str, ...]
     text: str
-    blocks: tuple  # ParagraphTemplate / ListTemplate
-    sources: tuple
-    legal_basis: tuple
+    blocks: tuple[ParagraphTemplate | ListTemplate, ...]
+    sources: tuple[Source, ...]
+    legal_basis: tuple[str, ...]
     vetting: str
     heading: str | None = None
     block: str | None = None
     file: str = ""
 
     @property
-    def placeholders(self):
+    def placeholders(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(PLACEHOLDER.findall(self.text)))
 
     @property
-    def section_links(self):
+    def section_links(self) -> tuple[str, ...]:
         """Ids of the sections this clause links to with `[label](#section_id)`."""
         out = []
         for template in self.blocks:
@@ -100,7 +109,7 @@ class SectionDef:
     id: str
     title: str
     order: str  # the file's NN prefix
-    clauses: tuple
+    clauses: tuple[Clause, ...]
     file: str = ""
 
 
@@ -115,21 +124,22 @@ class RejectedPassage:
 
 @dataclass(frozen=True)
 class Library:
-    sections: tuple
-    rejected: tuple
-    problems: tuple  # shape problems met while loading, reported by the lint
+    sections: tuple[SectionDef, ...]
+    rejected: tuple[RejectedPassage, ...]
+    problems: tuple[str, ...]  # shape problems met while loading, reported by the lint
 
-    def clauses(self):
+    def clauses(self) -> Iterator[Clause]:
         for section in self.sections:
             yield from section.clauses
 
-    def clause(self, clause_id):
+    def clause(self, clause_id: str) -> Clause | None:
         return next((c for c in self.clauses() if c.id == clause_id), None)
 
 
-def _split_inlines(text, strong=False):
+def _split_inlines(text: str, strong: bool = False) -> list[Literal | Slot]:
     """Literal text and {placeholders} of a run with no further markup."""
-    out, pos = [], 0
+    out: list[Literal | Slot] = []
+    pos = 0
     for match in PLACEHOLDER.finditer(text):
         if match.start() > pos:
             out.append(Literal(text[pos:match.start()], strong))
@@ -140,9 +150,10 @@ def _split_inlines(text, strong=False):
     return out
 
 
-def parse_inlines(text):
+def parse_inlines(text: str) -> TemplateInlines:
     text = " ".join(text.split())
-    out, pos = [], 0
+    out: list[TemplateInline] = []
+    pos = 0
     for match in _INLINE.finditer(text):
         out += _split_inlines(text[pos:match.start()])
         if match.group("bold") is not None:
@@ -156,9 +167,9 @@ def parse_inlines(text):
     return tuple(out)
 
 
-def parse_text(text):
+def parse_text(text: str | None) -> tuple[ParagraphTemplate | ListTemplate, ...]:
     """Clause Markdown subset -> block templates: paragraphs, and '- ' bullet lists."""
-    blocks = []
+    blocks: list[ParagraphTemplate | ListTemplate] = []
     for chunk in re.split(r"\n\s*\n", (text or "").strip()):
         lines = [line.strip() for line in chunk.splitlines() if line.strip()]
         if not lines:
@@ -176,15 +187,15 @@ def parse_text(text):
     return tuple(blocks)
 
 
-def _tuple(value):
+def _tuple(value: object) -> tuple[Any, ...]:
     if value is None:
         return ()
     return tuple(value) if isinstance(value, list) else (value,)
 
 
-def _load_clause(entry, section_id, file_name, problems):
+def _load_clause(entry: dict[str, Any], section_id: str, file_name: str, problems: list[str]) -> Clause | None:
     where = f"{file_name}:{entry.get('id', '?')}"
-    sources = []
+    sources: list[Source] = []
     for src in entry.get("sources") or ():
         if not isinstance(src, dict):
             problems.append(f"{where}: a source must be a mapping with seed+quote or law")
@@ -211,11 +222,12 @@ def _load_clause(entry, section_id, file_name, problems):
         return None
 
 
-def load_library(root=CLAUSES_DIR, folder="sections"):
+def load_library(root: str | Path = CLAUSES_DIR, folder: str = "sections") -> Library:
     """The library of one document: the policy's sections (clauses/sections/), or another
     document's in the same format (the customer DPA: folder="dpa")."""
     root = Path(root)
-    problems, sections = [], []
+    problems: list[str] = []
+    sections: list[SectionDef] = []
     for path in sorted((root / folder).glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -230,7 +242,7 @@ def load_library(root=CLAUSES_DIR, folder="sections"):
             id=section_id, title=doc.get("title") or section_id, order=path.stem.split("_", 1)[0],
             clauses=clauses, file=path.name,
         ))
-    rejected = []
+    rejected: list[RejectedPassage] = []
     rejected_path = root / "rejected.yaml"
     if rejected_path.exists():
         doc = yaml.safe_load(rejected_path.read_text(encoding="utf-8")) or []

@@ -5,9 +5,15 @@ A condition is a Python-like expression of a few named calls joined by and/or/no
 checked node by node, never passed to eval(), so a clause file can only ask questions, not run code.
 The same parse serves the lint (which checks every call's argument) and evaluation (Facts below).
 """
+from __future__ import annotations
+
 import ast
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from generator.resolve import Facts
 
 # call name -> how many string arguments it takes
 CALLS = {
@@ -34,11 +40,11 @@ class ConditionError(ValueError):
 @dataclass(frozen=True)
 class Call:
     name: str
-    args: tuple
+    args: tuple[str, ...]
 
 
 @lru_cache(maxsize=None)
-def parse(expression):
+def parse(expression: str | None) -> ast.Expression | None:
     """Return the checked AST of an expression (or None for 'always'); raise ConditionError."""
     expression = (expression or "always").strip()
     if expression == "always":
@@ -67,30 +73,30 @@ def parse(expression):
     return tree
 
 
-def calls(expression):
+def calls(expression: str | None) -> list[Call]:
     """Every Call in an expression, for the lint."""
     tree = parse(expression)
     if tree is None:
         return []
     return [
-        Call(node.func.id, tuple(a.value for a in node.args))
+        Call(cast(ast.Name, node.func).id, tuple(cast(str, cast(ast.Constant, a).value) for a in node.args))
         for node in ast.walk(tree) if isinstance(node, ast.Call)
     ]
 
 
-def evaluate(expression, facts):
+def evaluate(expression: str | None, facts: Facts) -> bool:
     tree = parse(expression)
     if tree is None:
         return True
     return bool(_eval(tree.body, facts))
 
 
-def _eval(node, facts):
+def _eval(node: ast.expr, facts: Facts) -> object:
     if isinstance(node, ast.BoolOp):
         values = (_eval(v, facts) for v in node.values)
         return all(values) if isinstance(node.op, ast.And) else any(values)
     if isinstance(node, ast.UnaryOp):
         return not _eval(node.operand, facts)
     if isinstance(node, ast.Call):
-        return getattr(facts, node.func.id)(*(a.value for a in node.args))
+        return getattr(facts, cast(ast.Name, node.func).id)(*(cast(ast.Constant, a).value for a in node.args))
     raise ConditionError(f"unexpected node {ast.dump(node)}")

@@ -8,16 +8,20 @@ and the clause or entry. The rules are the review standard of the library: a cla
 it came from (and the quote must really be in that seed), may only use fields and ids that exist,
 and every catalogue entry must carry the facts a policy prints.
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Collection, Iterable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from generator.answers.model import COOKIE_EXEMPTIONS, COOKIE_PURPOSES, LAWS, SAFEGUARDS, SERVICES, field_paths
 
 from . import conditions
-from .catalogues import CLAUSES_DIR, load_catalogues
-from .clauses import load_library
+from .catalogues import CLAUSES_DIR, Catalogues, load_catalogues
+from .clauses import Library, load_library
 from .placeholders import COMPUTED_NAMES
 from .schemas import lint_schemas, load_schema
 from generator.document import SUMMARY_SECTION
@@ -36,17 +40,18 @@ CHECKLIST_PREFIX_LAWS = {
 }
 
 
-def fold(text):
+def fold(text: str) -> str:
     """Whitespace folded, and typographic quotes/dashes made plain, for verbatim comparison."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.split())
 
 
-def _seed_texts(root):
+def _seed_texts(root: Path) -> dict[str, str]:
     return {p.name: fold(p.read_text(encoding="utf-8")) for p in sorted((root / "sources").glob("*.txt"))}
 
 
-def _check_condition(expression, where, catalogues, paths, problems):
+def _check_condition(expression: str, where: str, catalogues: Catalogues, paths: Collection[str],
+                     problems: list[str]) -> None:
     try:
         found = conditions.calls(expression)
     except conditions.ConditionError as exc:
@@ -70,10 +75,12 @@ def _check_condition(expression, where, catalogues, paths, problems):
             problems.append(f"{where}: condition refers to unknown {call.name} id {call.args[0]!r}")
 
 
-def lint_clauses(library, catalogues, seeds, checklist_ids, problems, min_per_seed=MIN_CLAUSES_PER_SEED):
+def lint_clauses(library: Library, catalogues: Catalogues, seeds: dict[str, str], checklist_ids: Collection[str],
+                 problems: list[str], min_per_seed: int = MIN_CLAUSES_PER_SEED) -> dict[str, int]:
     paths = field_paths()
     section_ids = {s.id for s in library.sections}
-    seen, per_seed = {}, {name: 0 for name in seeds}
+    seen: dict[str, str] = {}
+    per_seed = {name: 0 for name in seeds}
     for clause in library.clauses():
         where = f"{clause.file}:{clause.id}"
         if clause.id in seen:
@@ -117,7 +124,7 @@ def lint_clauses(library, catalogues, seeds, checklist_ids, problems, min_per_se
     return per_seed
 
 
-def lint_seed_labels(root, seeds, problems):
+def lint_seed_labels(root: Path, seeds: dict[str, str], problems: list[str]) -> None:
     path = root / "sources" / "seeds.yaml"
     labels = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     for seed in seeds:
@@ -128,7 +135,7 @@ def lint_seed_labels(root, seeds, problems):
             problems.append(f"sources/seeds.yaml: {seed} is not a file in clauses/sources/")
 
 
-def lint_rejected(library, seeds, problems):
+def lint_rejected(library: Library, seeds: dict[str, str], problems: list[str]) -> None:
     rejected_quotes = []
     for passage in library.rejected:
         where = f"rejected.yaml:{passage.id}"
@@ -147,11 +154,11 @@ def lint_rejected(library, seeds, problems):
                     problems.append(f"{clause.file}:{clause.id}: adopts rejected passage {passage.id} ({passage.reason})")
 
 
-def lint_processors(catalogues, problems, raw_entries):
+def lint_processors(catalogues: Catalogues, problems: list[str], raw_entries: Iterable[tuple[str, dict[str, Any]]]) -> None:
     """Required fields, group, safeguard, URL and cookies: processors.schema.json. Here: what the
     entries refer to, and ids and aliases unique across the group files."""
     data_ids, purpose_ids = set(catalogues.data_categories), set(catalogues.purposes)
-    seen = {}
+    seen: dict[object, str] = {}  # id or alias as written (possibly missing) -> where
     for file_name, entry in raw_entries:
         where = f"processors/{file_name}:{entry.get('id', '?')}"
         for ident in [entry.get("id")] + list(entry.get("aliases") or []):
@@ -172,7 +179,7 @@ def lint_processors(catalogues, problems, raw_entries):
                 problems.append(f"{where}: unknown purpose {purpose!r}")
 
 
-def lint_catalogues(catalogues, problems):
+def lint_catalogues(catalogues: Catalogues, problems: list[str]) -> None:
     """Keys, legal bases and URLs: the catalogue schemas. Here: what the entries refer to."""
     for data_id in SPEC_DATA_IDS:
         if data_id not in catalogues.data_categories:
@@ -201,7 +208,8 @@ def lint_catalogues(catalogues, problems):
             problems.append(f"authorities.yaml:{authority.id}: {authority.country!r} is not a country of countries.yaml")
 
 
-def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems):
+def lint_compliance(root: Path, catalogues: Catalogues, checklist_ids: Collection[str], checklist_levels: dict[str, str],
+                    problems: list[str]) -> None:
     """Keys, wizard steps, laws and verify_advice: compliance.schema.json. Here: the checklist
     elements and the conditions' arguments exist, every conditional element has a rule, ids once."""
     path = root / "compliance.yaml"
@@ -233,13 +241,14 @@ def lint_compliance(root, catalogues, checklist_ids, checklist_levels, problems)
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
 
 
-def lint_dpa(root, catalogues, seeds, problems):
+def lint_dpa(root: Path, catalogues: Catalogues, seeds: dict[str, str], problems: list[str]) -> None:
     """The customer DPA's clauses (clauses/dpa/) by the policy's rules, against its own checklist
     (dpa_checklist.yaml): ids unique, conditions' arguments real, every element met by a clause
     or marked outside the agreement, and only laws that name a processor-contract provision."""
     path = root / "dpa_checklist.yaml"
     checklist = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
-    paths, elements = field_paths(), {}
+    paths = field_paths()
+    elements: dict[str, dict[str, Any]] = {}
     laws_doc = yaml.safe_load((root / "laws.yaml").read_text(encoding="utf-8")) if (root / "laws.yaml").exists() else {}
     covered = {law.get("id") for law in (laws_doc or {}).get("laws") or () if law.get("dpa_cite")}
     for law_id, regime in (checklist.get("regimes") or {}).items():
@@ -270,14 +279,14 @@ def lint_dpa(root, catalogues, seeds, problems):
             problems.append(f"dpa_checklist.yaml:{element_id}: no DPA clause meets this element")
 
 
-def schema_field_paths(node, prefix=""):
+def schema_field_paths(node: dict[str, Any], prefix: str = "") -> list[str]:
     """Dotted paths of the leaf fields of the answers JSON Schema, list items without an index:
     'business.legal_name', 'data.call_recording', 'cookies.items.exemption'."""
     if "anyOf" in node:
         return sorted({p for alt in node["anyOf"] for p in schema_field_paths(alt, prefix)})
     if node.get("type") == "array" and isinstance(node.get("items"), dict):
         return schema_field_paths(node["items"], prefix)
-    out = []
+    out: list[str] = []
     for key, sub in (node.get("properties") or {}).items():
         path = f"{prefix}.{key}" if prefix else key
         out += schema_field_paths(sub, path) or [path]
@@ -289,7 +298,8 @@ CODE_DIR = Path(__file__).resolve().parent.parent
 CODE_SKIP = ("answers", "web", "management", "migrations")
 
 
-def lint_answer_fields(root, problems, schema=None, code_dir=CODE_DIR):
+def lint_answer_fields(root: Path, problems: list[str], schema: dict[str, Any] | None = None,
+                       code_dir: Path = CODE_DIR) -> None:
     """Every field the answers contract defines is read - by a clause or compliance condition or
     placeholder, or by the code that builds the policy - or clauses/unused_fields.yaml says why not.
     Nothing a business tells us may silently vanish (issue 9, "every answer is used")."""
@@ -330,7 +340,7 @@ def lint_answer_fields(root, problems, schema=None, code_dir=CODE_DIR):
             problems.append(f"unused_fields.yaml:{path}: not a field of the answers schema")
 
 
-def lint_laws(root, catalogues, checklist, problems):
+def lint_laws(root: Path, catalogues: Catalogues, checklist: dict[str, Any], problems: list[str]) -> None:
     """Shape: laws.schema.json. Here: every law of the answers model has an entry, once; its
     regimes are in the checklist; the mechanisms it maps to are its own; codes, data ids and
     answers fields exist."""
@@ -377,7 +387,7 @@ UNIQUE_IDS = {
 }
 
 
-def lint_unique_ids(root, problems):
+def lint_unique_ids(root: Path, problems: list[str]) -> None:
     for rel, (key, id_key) in UNIQUE_IDS.items():
         path = root / rel
         doc = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or []
@@ -390,7 +400,7 @@ def lint_unique_ids(root, problems):
             seen.add(ident)
 
 
-def lint(root=CLAUSES_DIR):
+def lint(root: str | Path = CLAUSES_DIR) -> list[str]:
     """Every problem in the library under `root`, as 'file:id: message' strings: first each file
     against its JSON Schema (clauses/schemas/), then the cross-references a schema cannot express."""
     root = Path(root)
@@ -407,7 +417,7 @@ def lint(root=CLAUSES_DIR):
     return problems
 
 
-def _lint_references(root, problems):
+def _lint_references(root: Path, problems: list[str]) -> None:
     catalogues = load_catalogues(root)
     library = load_library(root)
     seeds = _seed_texts(root)

@@ -3,13 +3,28 @@
 A placeholder resolves to plain text or to None (no value: the clause is left out). Words for
 lists and dates follow the policy language (English only for now).
 """
+from __future__ import annotations
+
 import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from generator import laws
 from generator.answers.model import LAWS
-from generator.document import Link, Text
+from generator.document import Inline, Inlines, Link, Text
 from generator.prose import is_web_url
+
+if TYPE_CHECKING:
+    from generator.answers.model import Contact
+    from generator.laws import Law
+    from generator.library.catalogues import Catalogues
+    from generator.resolve import Facts
+
+# What a placeholder resolves to: plain text, inlines (links), or None (the clause is left out).
+PlaceholderValue = str | Inlines | None
+# Looks a placeholder path ("business.legal_name", "computed.dpo") up: PlaceholderResolver.
+Resolve = Callable[[str], PlaceholderValue]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
@@ -18,7 +33,7 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 _INNER_SEPARATOR = re.compile(r",|;| and | or ")
 
 
-def join_words(items, conjunction="and"):
+def join_words(items: Iterable[str], conjunction: str = "and") -> str:
     """"a, b and c"; when an item has its own comma, "and" or "or" ("server and network logs"),
     the items are separated by semicolons, so the reader can tell where each ends:
     "account details; server and network logs; and backups"."""
@@ -47,7 +62,7 @@ COUNTRY_ALIASES = {
 }
 
 
-def address_with_country(address, country_name, country_code=None):
+def address_with_country(address: str, country_name: str | None, country_code: str | None = None) -> str:
     """The postal address with its country at the end ("..., Zug, Switzerland"), unless it already
     ends with that country's name or a usual alternative name."""
     if not address:
@@ -62,11 +77,11 @@ def address_with_country(address, country_name, country_code=None):
     return f"{address.rstrip(' .,;')}, {name}"
 
 
-def long_date(value: date, language="en"):
+def long_date(value: date, language: str = "en") -> str:
     return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
-def _contact(contact, catalogues=None):
+def _contact(contact: Contact | None, catalogues: Catalogues | None = None) -> str | None:
     """"Name, address with its country, email" of a DPO or representative."""
     if not contact:
         return None
@@ -76,18 +91,18 @@ def _contact(contact, catalogues=None):
     return ", ".join(part for part in (contact.name, address, contact.email) if part)
 
 
-def _days(n):
+def _days(n: int | None) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def authority_inlines(facts, law_id):
+def authority_inlines(facts: Facts, law_id: str) -> Inlines | None:
     """"the Hamburg Commissioner for Data Protection and Freedom of Information (Ludwig-Erhard-
     Straße 22, 20459 Hamburg, Germany)", the name linked to the authority's page; several
     authorities are joined with "or". None when the answers do not say enough to choose."""
     authorities = facts.authorities(law_id)
     if not authorities:
         return None
-    out = []
+    out: list[Inline] = []
     for i, authority in enumerate(authorities):
         if authority.scope == "federal":  # "... or, for our e-mail services, ..., the BfDI"
             out.append(Text(facts.catalogues.words("authority_scope", "federal")))
@@ -99,7 +114,7 @@ def authority_inlines(facts, law_id):
     return tuple(out)
 
 
-def computed_values(facts, today):
+def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., PlaceholderValue]]:
     """name -> callable(facts) for every computed placeholder."""
     answers = facts.answers
     business = answers.business
@@ -107,10 +122,10 @@ def computed_values(facts, today):
 
     words = facts.catalogues.words
 
-    def request_channels():
+    def request_channels() -> Inlines:
         return join_inlines(channel_inlines(facts), "or")
 
-    values = {
+    values: dict[str, Callable[..., PlaceholderValue]] = {
         "business_name": lambda: business.display_name,
         "business_country": lambda: countries(business.country),
         "websites": lambda: join_inlines([url_inlines(w) for w in business.websites]) or None,
@@ -126,12 +141,13 @@ def computed_values(facts, today):
         "notify_by": lambda: join_words([words("notify_by", n) for n in answers.changes.notify_by]) or None,
     }
 
-    def hosted_data_period():
+    def hosted_data_period() -> str | None:
         """How long after a service ends hosted content is deleted (the customer DPA's deletion
         term): the answers' period for hosted content, or None when they give no duration."""
-        if not facts.deletion_period_known():
+        item = next((d for d in facts.data_items if d.id == "hosted_content"), None)
+        if item is None or item.retention is None or not facts.deletion_period_known():
             return None
-        return next(d for d in facts.data_items if d.id == "hosted_content").retention.words()
+        return item.retention.words()
 
     values["hosted_data_period"] = hosted_data_period
     registry = laws.get_laws()
@@ -152,16 +168,16 @@ def computed_values(facts, today):
     return values
 
 
-def url_inlines(url):
+def url_inlines(url: str) -> Inlines:
     """A URL field of the answers as document inlines: a link to itself when the answers contract
     validated it as an http(s) address, else plain text. Free text never goes through here."""
     return (Link(url, url),) if is_web_url(url) else (Text(url),)
 
 
-def join_inlines(runs, conjunction="and"):
+def join_inlines(runs: Iterable[Iterable[Inline]], conjunction: str = "and") -> Inlines:
     """join_words for runs of inlines: "A, B and C" with each run kept whole (links stay links)."""
     runs = [tuple(r) for r in runs if r]
-    out = []
+    out: list[Inline] = []
     for i, run in enumerate(runs):
         if i:
             out.append(Text(f" {conjunction} " if i == len(runs) - 1 else ", "))
@@ -169,16 +185,16 @@ def join_inlines(runs, conjunction="and"):
     return tuple(out)
 
 
-def business_address(facts):
+def business_address(facts: Facts) -> str:
     """The business's postal address, ending with its country."""
     business = facts.answers.business
     return address_with_country(business.address, facts.catalogues.country_name(business.country), business.country)
 
 
-def _channels(facts):
+def _channels(facts: Facts) -> list[tuple[str, dict[str, str]]]:
     """(vocabulary key, values) for each chosen request channel the answers let us name."""
     answers, business = facts.answers, facts.answers.business
-    out = []
+    out: list[tuple[str, dict[str, str]]] = []
     for channel in answers.rights.request_channels:
         if channel == "control_panel":
             # named only at the URL the answers give (finding 21), like the web form
@@ -195,10 +211,10 @@ def _channels(facts):
     return out
 
 
-def channel_inlines(facts):
+def channel_inlines(facts: Facts) -> list[Inlines]:
     """channel_words as inlines, each validated URL (control panel, contact form) a link."""
     words = facts.catalogues.words
-    out = []
+    out: list[Inlines] = []
     for key, values in _channels(facts):
         if "url" in values:
             before, _, after = words("request_channels", key).partition("{url}")
@@ -209,12 +225,12 @@ def channel_inlines(facts):
     return out
 
 
-def _role_words(chosen, attr):
+def _role_words(chosen: Sequence[Law], attr: str) -> str | None:
     """"controller (under Law No. 152-FZ, the operator)": the first law's word, then the others'."""
     if not chosen:
         return None
     first = getattr(chosen[0], attr)
-    others = {}
+    others: dict[str, str] = {}
     for law in chosen[1:]:
         term = getattr(law, attr)
         if term != first and term not in others:
@@ -224,7 +240,7 @@ def _role_words(chosen, attr):
     return f"{first} ({'; '.join(f'under {where}, the {term}' for term, where in others.items())})"
 
 
-def channel_words(facts):
+def channel_words(facts: Facts) -> list[str]:
     """How to reach the business with a request, one phrase per chosen channel."""
     words = facts.catalogues.words
     return [words("request_channels", key, **values) for key, values in _channels(facts)]
@@ -244,17 +260,17 @@ COMPUTED_NAMES = (
 
 
 class PlaceholderResolver:
-    def __init__(self, facts, today):
+    def __init__(self, facts: Facts, today: date) -> None:
         self.facts = facts
         self._computed = computed_values(facts, today)
-        self._cache = {}
+        self._cache: dict[str, PlaceholderValue] = {}
 
-    def __call__(self, path):
+    def __call__(self, path: str) -> PlaceholderValue:
         if path not in self._cache:
             self._cache[path] = self._resolve(path)
         return self._cache[path]
 
-    def _resolve(self, path):
+    def _resolve(self, path: str) -> PlaceholderValue:
         if path.startswith("computed."):
             value = self._computed[path.removeprefix("computed.")]()
         else:

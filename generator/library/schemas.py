@@ -7,9 +7,12 @@ Each problem reads `file:path.to.field: message`. A list item that has an `id` (
 problem names its entry the way the rest of check_clauses does: `processors/payments.yaml:stripe:
 'entity' is a required property`, `070_retention.yaml:retention.intro.vetting: ...`.
 """
+from __future__ import annotations
+
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import yaml
@@ -45,7 +48,7 @@ _SHORT = 60  # longest value quoted whole in a message
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available: the same documents, faster
 
 
-def label(root, path):
+def label(root: Path, path: str | Path) -> str:
     """How check_clauses names a file: relative to the library, without catalogues/ or sections/."""
     rel = Path(path).relative_to(root).as_posix()
     for prefix in ("catalogues/", "sections/"):
@@ -54,9 +57,10 @@ def label(root, path):
 
 
 @lru_cache(maxsize=8)
-def _schemas(schema_dir):
+def _schemas(schema_dir: str) -> tuple[dict[str, Any], Registry]:
     """name -> schema, and a registry resolving their relative $refs (common.schema.json)."""
-    schemas, resources = {}, []
+    schemas: dict[str, Any] = {}
+    resources: list[tuple[str, Resource]] = []
     for path in sorted(Path(schema_dir).glob("*.schema.json")):
         schema = json.loads(path.read_text(encoding="utf-8"))
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -65,21 +69,21 @@ def _schemas(schema_dir):
     return schemas, Registry().with_resources(resources)
 
 
-def schema_dir(root):
+def schema_dir(root: str | Path) -> Path:
     own = Path(root) / SCHEMA_DIR
     return own if own.is_dir() else CLAUSES_DIR / SCHEMA_DIR
 
 
-def load_schema(name, root=CLAUSES_DIR):
+def load_schema(name: str, root: str | Path = CLAUSES_DIR) -> dict[str, Any]:
     return _schemas(str(schema_dir(root)))[0][name]
 
 
-def validator(name, root=CLAUSES_DIR):
+def validator(name: str, root: str | Path = CLAUSES_DIR) -> jsonschema.Draft202012Validator:
     schemas, registry = _schemas(str(schema_dir(root)))
     return jsonschema.Draft202012Validator(schemas[name], registry=registry)
 
 
-def _short(value):
+def _short(value: object) -> str:
     text = repr(value)
     if len(text) <= _SHORT:
         return text
@@ -90,9 +94,10 @@ def _short(value):
     return text[:_SHORT - 4] + "...'"
 
 
-def _path(doc, error):
+def _path(doc: Any, error: jsonschema.ValidationError) -> str:
     """Dotted path of the failing value, list items named by their id where they have one."""
-    parts, node = [], doc
+    parts: list[str] = []
+    node = doc
     steps = list(error.absolute_path)
     for i, step in enumerate(steps):
         if isinstance(step, int) and isinstance(node, list):
@@ -112,7 +117,7 @@ def _path(doc, error):
     return ".".join(parts)
 
 
-def _allowed(error):
+def _allowed(error: jsonschema.ValidationError) -> list[Any] | None:
     """The values an enum/const error (or an anyOf of them) allows, else None."""
     if error.validator == "enum":
         return list(error.validator_value)
@@ -121,11 +126,11 @@ def _allowed(error):
     if error.validator in ("anyOf", "oneOf") and error.context:
         values = [_allowed(sub) for sub in error.context]
         if all(v is not None for v in values):
-            return [x for v in values for x in v]
+            return [x for v in values for x in v]  # type: ignore[union-attr]  # none is None (checked above)
     return None
 
 
-def _message(error):
+def _message(error: jsonschema.ValidationError) -> str:
     value = _short(error.instance)
     allowed = _allowed(error)
     if allowed is not None and error.validator != "const":
@@ -147,9 +152,9 @@ def _message(error):
     return message
 
 
-def check_document(name, doc, where, root=CLAUSES_DIR):
+def check_document(name: str, doc: Any, where: str, root: str | Path = CLAUSES_DIR) -> list[str]:
     """Problems of one parsed document against schema `name`, each 'where:path: message'."""
-    out = []
+    out: list[str] = []
     errors = sorted(validator(name, root).iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
     for error in errors:
         path = _path(doc, error)
@@ -157,12 +162,13 @@ def check_document(name, doc, where, root=CLAUSES_DIR):
     return out
 
 
-def lint_schemas(root=CLAUSES_DIR):
+def lint_schemas(root: str | Path = CLAUSES_DIR) -> tuple[list[str], set[str]]:
     """Every file of the library against its schema; the problems, and the names of the files
     that did not match (their loaders may not be able to read them)."""
     root = Path(root)
-    problems, failed = [], set()
-    known = set()
+    problems: list[str] = []
+    failed: set[str] = set()
+    known: set[Path] = set()
     for pattern, name in FILES:
         paths = sorted(root.glob(pattern))
         if not paths and pattern in REQUIRED_FILES:

@@ -6,34 +6,15 @@ views and commands need.
 """
 import json
 
-from generator.document import to_json_dict
+from generator.document import PolicyDocument, to_json_dict
 
 from .common import RENDERER_VERSION, resolve_anchors
-from .html import render_page, render_snippet
-from .markdown import render_markdown
+from .formats import BY_ID, FORMAT_IDS, OUTPUT_FORMATS, OutputFormat, get_format
 
-FORMATS = ("markdown", "html", "snippet", "pdf", "json")
-
-CONTENT_TYPES = {
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "snippet": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "json": "application/json",
-}
-
-EXTENSIONS = {
-    "markdown": "md",
-    "html": "html",
-    "snippet": "snippet.html",
-    "pdf": "pdf",
-    "json": "json",
-}
-
-__all__ = ["CONTENT_TYPES", "EXTENSIONS", "FORMATS", "RENDERER_VERSION", "render", "render_json"]
+__all__ = ["BY_ID", "FORMAT_IDS", "OUTPUT_FORMATS", "OutputFormat", "RENDERER_VERSION", "get_format", "render_json", "render"]
 
 
-def render_json(document):
+def render_json(document: PolicyDocument) -> str:
     """The tree as JSON, with the anchors every other format uses filled in."""
     data = to_json_dict(document)
     section_anchors, heading_anchors = resolve_anchors(document)
@@ -45,23 +26,11 @@ def render_json(document):
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render(document, fmt, **options):
-    """Render `document` as `fmt` (one of FORMATS): str, or bytes for "pdf".
+def render(document: PolicyDocument, fmt: str, **options: bool) -> str | bytes:
+    """Render `document` as `fmt` (an id of OUTPUT_FORMATS): str, or bytes for "pdf". ValueError for
+    an unknown format.
 
     Options: html `toc=True`; snippet `scoped_styles=False`, `toc=True`, `title=True`;
     pdf `cache=True` (serve an unchanged policy from HOSTPOLICY_CACHE_DIR).
     """
-    if fmt == "markdown":
-        return render_markdown(document, **options)
-    if fmt == "html":
-        return render_page(document, **options)
-    if fmt == "snippet":
-        return render_snippet(document, **options)
-    if fmt == "pdf":
-        from .pdf import render_pdf, render_pdf_cached  # WeasyPrint is slow to import: only when needed
-
-        cached = options.pop("cache", True)
-        return render_pdf_cached(document, **options) if cached else render_pdf(document, **options)
-    if fmt == "json":
-        return render_json(document, **options)
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    return get_format(fmt).render(document, **options)

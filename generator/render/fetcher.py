@@ -36,7 +36,7 @@ class FetchRefused(ValueError):
     """A URL the policy renderer will not load."""
 
 
-def static_url(relative):
+def static_url(relative: str) -> str:
     """The URL under which the fetcher serves static/<relative>."""
     return f"{SCHEME}:{relative}"
 
@@ -44,12 +44,12 @@ def static_url(relative):
 class StaticOnlyFetcher(URLFetcher):
     """WeasyPrint URL fetcher (70's URLFetcher API) confined to one directory."""
 
-    def __init__(self, root=STATIC_DIR):
+    def __init__(self, root: str | Path = STATIC_DIR) -> None:
         super().__init__(timeout=1, allowed_protocols=(SCHEME,), allow_redirects=False)
         self.root = Path(root).resolve()
-        self.served = []  # paths served, for tests and debugging
+        self.served: list[Path] = []  # paths served, for tests and debugging
 
-    def resolve(self, url):
+    def resolve(self, url: object) -> Path:
         """The file a URL names, or FetchRefused."""
         if not isinstance(url, str) or not url.startswith(f"{SCHEME}:"):
             raise FetchRefused(f"not a {SCHEME}: URL: {url!r:.200}")
@@ -69,7 +69,7 @@ class StaticOnlyFetcher(URLFetcher):
             raise FetchRefused(f"static file too large: {url!r:.200}")
         return path
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         try:
             path = self.resolve(url)
         except FetchRefused:

@@ -8,14 +8,17 @@ would drop it) and comes from static/policy/, never from the document. Every blo
 """
 import base64
 import hashlib
+from collections.abc import Iterable
 from html import escape
 
 import nh3
 from django.utils.text import slugify
 
-from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
+from generator.document import (
+    Block, BulletList, Heading, Inlines, Link, Paragraph, PolicyDocument, Table, Text, summary_and_rest,
+)
 
-from .common import labels, merge_runs, resolve_anchors, static_text
+from .common import HeadingAnchors, SectionAnchors, labels, merge_runs, resolve_anchors, static_text
 
 ALLOWED_TAGS = {
     "section", "header", "nav", "div", "h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "a",
@@ -38,7 +41,7 @@ LINK_REL = "nofollow noopener noreferrer"
 ROOT_CLASS = "hp-privacy-policy"
 
 
-def sanitize(fragment):
+def sanitize(fragment: str) -> str:
     """The final safety net: only the allow-listed tags, attributes and URL schemes survive."""
     return nh3.clean(
         fragment,
@@ -50,12 +53,12 @@ def sanitize(fragment):
     )
 
 
-def _e(text):
+def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def inlines(run):
-    out = []
+def inlines(run: Inlines) -> str:
+    out: list[str] = []
     for inline in merge_runs(run):
         if isinstance(inline, Link):
             out.append(f'<a href="{_e(inline.href)}">{_e(inline.text or inline.href)}</a>')
@@ -66,7 +69,7 @@ def inlines(run):
     return "".join(out)
 
 
-def _table(table):
+def _table(table: Table) -> str:
     kind = slugify(table.kind)
     classes = f"hp-table hp-table--{kind}" if kind else "hp-table"
     head = "".join(f'<th scope="col">{_e(c)}</th>' for c in table.columns)
@@ -78,7 +81,7 @@ def _table(table):
     )
 
 
-def block(node, anchor=""):
+def block(node: Block, anchor: str = "") -> str:
     clause = _e(node.clause)
     if isinstance(node, Paragraph):
         return f'<p class="hp-paragraph" data-clause="{clause}">{inlines(node.inlines)}</p>'
@@ -92,7 +95,7 @@ def block(node, anchor=""):
     raise TypeError(node)
 
 
-def title_block(document, *, business=True):
+def title_block(document: PolicyDocument, *, business: bool = True) -> str:
     parts = ['<header class="hp-title-block">']
     if business:
         parts.append(f'<p class="hp-business">{_e(document.business_name)}</p>')
@@ -106,7 +109,7 @@ def title_block(document, *, business=True):
     return "".join(parts)
 
 
-def contents(document, section_anchors):
+def contents(document: PolicyDocument, section_anchors: SectionAnchors) -> str:
     title = _e(labels(document.language)["contents"])
     summary, _ = summary_and_rest(document)
     items = "".join(
@@ -119,8 +122,9 @@ def contents(document, section_anchors):
     )
 
 
-def sections(document, section_anchors, heading_anchors, indexes=None):
-    out = []
+def sections(document: PolicyDocument, section_anchors: SectionAnchors, heading_anchors: HeadingAnchors,
+             indexes: Iterable[int] | None = None) -> str:
+    out: list[str] = []
     for s_index in indexes if indexes is not None else range(len(document.sections)):
         section = document.sections[s_index]
         summary = section is summary_and_rest(document)[0]
@@ -135,7 +139,8 @@ def sections(document, section_anchors, heading_anchors, indexes=None):
     return "".join(out)
 
 
-def body(document, *, root_classes=ROOT_CLASS, business=True, with_toc=True, with_title=True):
+def body(document: PolicyDocument, *, root_classes: str = ROOT_CLASS, business: bool = True, with_toc: bool = True,
+         with_title: bool = True) -> str:
     """The policy as one sanitised `<section>` element: title block, contents, sections."""
     section_anchors, heading_anchors = resolve_anchors(document)
     parts = [f'<section class="{_e(root_classes)}" lang="{_e(document.language)}">']
@@ -152,29 +157,29 @@ def body(document, *, root_classes=ROOT_CLASS, business=True, with_toc=True, wit
     return sanitize("".join(parts))
 
 
-def style_element(css):
+def style_element(css: str) -> str:
     """A `<style>` for our own stylesheet; refuses anything that could close the element early."""
     if "</" in css or "<!--" in css:
         raise ValueError("stylesheet must not contain markup")
     return f"<style>\n{css}</style>"
 
 
-def csp_style_hash(css):
+def csp_style_hash(css: str) -> str:
     """The CSP source (`'sha256-...'`) that allows exactly this embedded stylesheet."""
     digest = hashlib.sha256(f"\n{css}".encode("utf-8")).digest()
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def base_css():
+def base_css() -> str:
     """Rules shared by the page and the PDF."""
     return static_text("policy/policy.css")
 
 
-def page_css():
+def page_css() -> str:
     return base_css() + static_text("policy/page.css")
 
 
-def render_page(document, *, toc=True):
+def render_page(document: PolicyDocument, *, toc: bool = True) -> str:
     """A complete, self-contained HTML page: no script, no external resource, CSS embedded."""
     head = (
         '<meta charset="utf-8">\n'
@@ -192,7 +197,8 @@ def render_page(document, *, toc=True):
     )
 
 
-def render_snippet(document, *, scoped_styles=False, toc=True, title=True):
+def render_snippet(document: PolicyDocument, *, scoped_styles: bool = False, toc: bool = True,
+                   title: bool = True) -> str:
     """One `<section class="hp-privacy-policy privacy-policy">` to paste into an existing page.
 
     With scoped_styles=True a `<style>` whose selectors all start with `.hp-privacy-policy` is

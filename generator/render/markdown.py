@@ -28,8 +28,11 @@ its own target, so it cannot disguise where it leads. In CommonMark they stay te
 import re
 
 import unicodedata
+from collections.abc import Iterable
 
-from generator.document import BulletList, Heading, Link, Paragraph, Table, Text, summary_and_rest
+from generator.document import (
+    Block, BulletList, Heading, Inlines, Link, Paragraph, PolicyDocument, Section, Table, Text, summary_and_rest,
+)
 
 from .common import labels, last_updated_line, merge_runs, resolve_anchors
 
@@ -44,17 +47,17 @@ _WS = re.compile(r"\s+")
 _SAFE_SCHEMES = ("https://", "http://", "mailto:")
 
 
-def _neutralise(match):
+def _neutralise(match: re.Match[str]) -> str:
     char = match.group()
     return _REFERENCES.get(char) or "\\" + char
 
 
-def escape(text, pattern=_SPECIAL):
+def escape(text: str, pattern: re.Pattern[str] = _SPECIAL) -> str:
     """Plain text as Markdown that renders back to exactly that text (whitespace folded)."""
     return pattern.sub(_neutralise, _WS.sub(" ", text))
 
 
-def line_start(text):
+def line_start(text: str) -> str:
     """Escape what would make the start of a line a list item or a quote ("- x", "> x", "1. x")."""
     match = _LINE_START.match(text)
     if not match:
@@ -65,14 +68,14 @@ def line_start(text):
     return "\\" + text
 
 
-def _href(href):
+def _href(href: str) -> str:
     """A library href made safe as a link destination: no spaces, brackets or angle brackets."""
     for char, code in ((" ", "%20"), ("(", "%28"), (")", "%29"), ("<", "%3C"), (">", "%3E"), ("|", "%7C")):
         href = href.replace(char, code)
     return href
 
 
-def _strong(text):
+def _strong(text: str) -> str:
     """Bold, with any outer spaces kept outside the delimiters so CommonMark still sees `**`."""
     core = text.strip()
     if not core:
@@ -82,7 +85,7 @@ def _strong(text):
     return f"{lead}**{core}**{trail}"
 
 
-def _link(inline, slugs):
+def _link(inline: Link, slugs: dict[str, str] | None) -> str:
     href, text = inline.href, inline.text or inline.href
     if inline.internal:
         slug = (slugs or {}).get(href[1:])
@@ -94,9 +97,9 @@ def _link(inline, slugs):
     return f"[{escape(text)}]({_href(href)})"
 
 
-def inlines(run, slugs=None):
+def inlines(run: Inlines, slugs: dict[str, str] | None = None) -> str:
     """A run of inlines as one line of Markdown; `slugs` maps document anchors to heading ids."""
-    parts = []
+    parts: list[str] = []
     for inline in merge_runs(run):
         if isinstance(inline, Link):
             parts.append(_link(inline, slugs))
@@ -108,9 +111,9 @@ def inlines(run, slugs=None):
     return _WS.sub(" ", "".join(parts)).strip()
 
 
-def _table(table, slugs=None):
+def _table(table: Table, slugs: dict[str, str] | None = None) -> str:
     width = len(table.columns)
-    lines = []
+    lines: list[str] = []
     if table.caption:
         lines += [f"**{escape(table.caption)}**", ""]
     lines.append("| " + " | ".join(escape(c) or " " for c in table.columns) + " |")
@@ -122,7 +125,7 @@ def _table(table, slugs=None):
     return "\n".join(lines)
 
 
-def block(node, slugs=None):
+def block(node: Block, slugs: dict[str, str] | None = None) -> str:
     if isinstance(node, Paragraph):
         return line_start(inlines(node.inlines, slugs))
     if isinstance(node, BulletList):
@@ -137,20 +140,21 @@ def block(node, slugs=None):
 _SLUG_DROP = re.compile(r"[^\w\- ]", re.UNICODE)
 
 
-def slug(text):
+def slug(text: str) -> str:
     """A heading's id as GitHub (github-slugger) and GitLab make it: lower case, punctuation
     dropped, spaces to hyphens. For plain titles Python-Markdown's toc extension agrees."""
     text = unicodedata.normalize("NFKC", text).lower().strip()
     return _SLUG_DROP.sub("", text).replace(" ", "-")
 
 
-def heading_slugs(document):
+def heading_slugs(document: PolicyDocument) -> dict[str, str]:
     """{document anchor: Markdown heading id} for every section and sub-heading, numbered like
     GitHub does when two headings share a slug ("-1", "-2" in document order)."""
     section_anchors, heading_anchors = resolve_anchors(document)
-    seen, out = {}, {}
+    seen: dict[str, int] = {}
+    out: dict[str, str] = {}
 
-    def unique(text):
+    def unique(text: str) -> str:
         base = slug(text)
         count = seen.get(base, 0)
         seen[base] = count + 1
@@ -165,7 +169,7 @@ def heading_slugs(document):
     return out
 
 
-def contents(document, slugs, sections):
+def contents(document: PolicyDocument, slugs: dict[str, str], sections: Iterable[Section]) -> str:
     """The linked table of contents: one item per section (not a heading, so the outline of
     the file stays the policy's own)."""
     section_anchors, _ = resolve_anchors(document)
@@ -176,13 +180,13 @@ def contents(document, slugs, sections):
     return f"**{escape(labels(document.language)['contents'])}**\n\n" + "\n".join(items)
 
 
-def _section(section, slugs):
+def _section(section: Section, slugs: dict[str, str]) -> list[str]:
     parts = [f"## {escape(section.title).strip()}"]
     parts.extend(b for b in (block(node, slugs) for node in section.blocks) if b)
     return parts
 
 
-def render_markdown(document, *, toc=True):
+def render_markdown(document: PolicyDocument, *, toc: bool = True) -> str:
     slugs = heading_slugs(document)
     parts = [f"# {escape(document.title).strip()}", line_start(escape(last_updated_line(document)))]
     summary, rest = summary_and_rest(document)

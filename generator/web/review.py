@@ -3,6 +3,7 @@ its customers' data, the customer DPA, run both compliance reports and render do
 .render, and this module only adapts it to the templates.
 """
 import logging
+import re
 from dataclasses import dataclass, field
 
 from generator import compliance, completeness, documents, dpa, dpa_report, policy
@@ -14,15 +15,6 @@ from generator.provenance import trace
 from . import services, steps
 
 log = logging.getLogger(__name__)
-
-# fmt: (label shown on the review step, file name of the download)
-FORMATS = {
-    "pdf": ("PDF", "privacy-policy.pdf"),
-    "html": ("Web page (HTML)", "privacy-policy.html"),
-    "markdown": ("Markdown", "privacy-policy.md"),
-    "snippet": ("HTML snippet", "privacy-policy-snippet.html"),
-    "json": ("JSON", "privacy-policy.json"),
-}
 
 
 @dataclass
@@ -79,6 +71,28 @@ def _review_dpa(answers, out):
         log.exception("building the customer DPA failed")
         out.dpa_document = out.dpa_tree = None
         out.dpa_absent = "The data processing agreement could not be generated because of an error in HostPolicy; it has been logged."
+
+
+def plain_field(path):
+    """"data[1].retention_after" -> "data 2, retention after": a contract path in words."""
+    words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path or "").replace(".", ", ")
+    return words.replace("_", " ")
+
+
+def unanswered_by_step(errors):
+    """The contract's errors for a draft not yet complete, for the review page: one entry per step
+    in the wizard's order, saying "not answered yet" for a step never saved and any other problem
+    in words. errors: (path, message, step slug)."""
+    order = {slug: i for i, slug in enumerate(steps.SLUGS)}
+    by_step = {}
+    for path, message, slug in errors:
+        entry = by_step.setdefault(slug, {"slug": slug, "label": steps.BY_SLUG[slug].label, "unanswered": False,
+                                          "problems": []})
+        if message == "this field is required" and re.fullmatch(r"[a-z_]+", path or ""):
+            entry["unanswered"] = True  # a whole part of the document: the step was never saved
+        else:
+            entry["problems"].append(f"{plain_field(path)}: {message}")
+    return sorted(by_step.values(), key=lambda e: order.get(e["slug"], len(order)))
 
 
 _SAFE_HREF = ("https://", "http://", "mailto:", "#")
@@ -138,10 +152,8 @@ def traces(answers):
 def download(answers, fmt, kind="policy"):
     """(content, content type, file name) of the policy, or the customer DPA (kind="dpa"), in a
     format; ValueError if it cannot be made."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}")
+    output = renderers.get_format(fmt)
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    content = renderers.render(documents.build(kind, result.answers), fmt)
-    return content, renderers.CONTENT_TYPES[fmt], documents.file_name(kind, FORMATS[fmt][1])
+    return output.render(documents.build(kind, result.answers)), output.content_type, output.filename(documents.FILE_STEMS[kind])

@@ -2,6 +2,8 @@
 `secrets.token_urlsafe(32)` (43 characters); no database id ever appears in a URL."""
 from django.urls import path, register_converter
 
+from generator.render.formats import FORMAT_IDS
+
 from . import views
 
 
@@ -16,7 +18,7 @@ class TokenConverter:
 
 
 class FormatConverter:
-    regex = r"pdf|html|markdown|snippet|json"
+    regex = "|".join(FORMAT_IDS)
 
     def to_python(self, value):
         return value

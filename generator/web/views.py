@@ -1,6 +1,7 @@
 """Thin views: read the request, call a plain function in steps/services/review, pick a template."""
 import functools
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,8 +13,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from generator import text as text_
 from generator.ratelimits import limit
 from generator.answers.loader import MAX_BYTES
+from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 
-from . import forms, review as review_, services, steps
+from . import review as review_, services, steps
+
+
+class UploadForm(forms.Form):
+    """The landing page's upload of an answers file to start a draft from."""
+
+    answers_file = forms.FileField(
+        label="Answers file (YAML or JSON)",
+        error_messages={"required": "Choose an answers file to upload.", "empty": "The file is empty."},
+    )
 
 
 def _private(response):
@@ -62,7 +73,7 @@ def _draft_context(request, draft, token, current):
 
 @require_safe  # GET and HEAD
 def landing(request):
-    return render(request, "landing.html", {"upload_form": forms.UploadForm()})
+    return render(request, "landing.html", {"upload_form": UploadForm()})
 
 
 @require_POST
@@ -79,7 +90,7 @@ def start(request):
 @require_POST
 @limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
-    form = forms.UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES)
     errors = ()
     if form.is_valid():
         handle = form.cleaned_data["answers_file"]
@@ -193,10 +204,7 @@ def review(request, draft, token):
         "step": steps.BY_SLUG["review"],
         "previous": steps.previous_step("review", draft.answers),
         "review": result,
-        "errors": [
-            {"path": path, "message": message, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
-            for path, message, slug in result.errors
-        ],
+        "errors": [dict(entry, url=step_url(token, entry["slug"])) for entry in review_.unanswered_by_step(result.errors)],
         "unfinished": [
             {"path": path, "message": why, "url": step_url(token, slug), "step_label": steps.BY_SLUG[slug].label}
             for path, why, slug in result.unfinished
@@ -208,7 +216,7 @@ def review(request, draft, token):
         "dpa_actions": [i for i in result.dpa_report_items if i["status"] == "action"],
         "dpa_met": [i for i in result.dpa_report_items if i["status"] == "met"],
         "dpa_step_url": step_url(token, "dpa") if steps.BY_SLUG["dpa"].applies(draft.answers) else "",
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
         # the review already built the current policy: compare against it rather than build it again
@@ -231,7 +239,6 @@ def _pdf_response(request, answers, stem="", kind="policy"):
     JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged).
     `kind`: the policy, or the customer DPA (generator.documents)."""
     from generator import documents, tasks
-    from generator.render import CONTENT_TYPES
     from generator.render import pdf as pdf_renderer
 
     result = services.validate(answers)
@@ -241,13 +248,14 @@ def _pdf_response(request, answers, stem="", kind="policy"):
         document = documents.build(kind, result.answers)
     except ValueError:
         raise Http404("This download is not available") from None
-    filename = f"{stem}{documents.file_name(kind, review_.FORMATS['pdf'][1])}"
+    pdf = OUTPUT_FORMAT["pdf"]
+    filename = f"{stem}{pdf.filename(documents.FILE_STEMS[kind])}"
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
-        return _attachment(pdf_renderer.render_pdf(document), CONTENT_TYPES["pdf"], filename)
+        return _attachment(pdf_renderer.render_pdf(document), pdf.content_type, filename)
     job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1", kind=kind)
     if job.status == "ready":
-        return _attachment(job.data, CONTENT_TYPES["pdf"], filename)
+        return _attachment(job.data, pdf.content_type, filename)
     context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
                "back_url": request.META.get("HTTP_REFERER", "") if url_has_allowed_host_and_scheme(
                    request.META.get("HTTP_REFERER", ""), allowed_hosts={request.get_host()}) else ""}
@@ -268,22 +276,18 @@ def _download_response(answers, fmt, stem="", kind="policy"):
 
 @require_safe  # GET and HEAD
 @draft_view
-def download(request, draft, token, fmt):
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+def download(request, draft, token, fmt):  # `fmt` is a registered format: the URL converter says so
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
 
 
 @require_safe  # GET and HEAD
 @draft_view
-def dpa_download(request, draft, token, fmt):
+def dpa_download(request, draft, token, fmt):  # `fmt` is a registered format: the URL converter says so
     """The customer data processing agreement, in the same formats as the policy; 404 when the
     answers call for none."""
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, draft.answers, kind="dpa")
     return _download_response(draft.answers, fmt, kind="dpa")
 
@@ -351,7 +355,7 @@ def version(request, draft, token, number):
         "wording": services.wording_changes(
             services.version_document(previous), services.version_document(current),
         ) if previous else None,
-        "formats": [(fmt, label) for fmt, (label, _) in review_.FORMATS.items()],
+        "formats": OUTPUT_FORMATS,
     })
     return render(request, "wizard/version.html", context)
 
@@ -369,8 +373,6 @@ def version_answers_yaml(request, draft, token, number):
 @draft_view
 def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
-    if fmt not in review_.FORMATS:
-        raise Http404("No such format")
-    if fmt == "pdf":
+    if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")

@@ -3,7 +3,8 @@
  *  - shows/hides the EU/UK/Swiss representative and the Land/province questions as the country changes;
  *  - shows/hides the transfer safeguards as storage countries change, and the Quebec questions with Canada;
  *  - shows what each law's text will print as the response days change;
- *  - type-ahead filtering of long checkbox lists (processors, countries);
+ *  - type-ahead filtering of long checkbox lists (processors, countries), and the short list of the
+ *    processors ticked so far;
  *  - copy buttons for the secret link and the HTML snippet;
  *  - moves focus to the error summary when a page comes back with errors.
  */
@@ -28,7 +29,8 @@
     function update() {
       var code = country.value;
       reps.forEach(function (fieldset) {
-        fieldset.hidden = code !== "" && words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
+        // shown only once a country is chosen, and only where that law asks for a representative
+        fieldset.hidden = code === "" || words(fieldset.getAttribute("data-rep-inside")).indexOf(code) !== -1;
       });
       regions.forEach(function (block) { block.hidden = code !== block.getAttribute("data-region-for"); });
     }
@@ -89,6 +91,26 @@
     input.addEventListener("input", update);
   }
 
+  // the short list of chosen processors above the catalogue follows the ticks, in the owner's order:
+  // those saved keep their place, a new one is added at the end (as the answers will store them)
+  function chosenList() {
+    var scope = document.querySelector("[data-chosen-scope]");
+    var out = document.querySelector("[data-chosen-names]");
+    if (!scope || !out) { return; }
+    var none = out.getAttribute("data-none");
+    var names = out.textContent === none ? [] : out.textContent.split(", ");
+    scope.querySelectorAll("input[type=checkbox][name=processors]").forEach(function (box) {
+      var label = scope.querySelector("label[for='" + box.id + "'] .fw-semibold");
+      var name = label ? label.textContent : box.value;
+      box.addEventListener("change", function () {
+        var at = names.indexOf(name);
+        if (box.checked && at === -1) { names.push(name); }
+        if (!box.checked && at !== -1) { names.splice(at, 1); }
+        out.textContent = names.length ? names.join(", ") : none;
+      });
+    });
+  }
+
   var filterCount = 0;
   function filters() {
     document.querySelectorAll("[data-filter-scope]").forEach(function (scope) {
@@ -106,6 +128,7 @@
       input.className = "form-control";
       input.autocomplete = "off";
       input.placeholder = scope.getAttribute("data-filter-placeholder") || "";
+      if (scope.hasAttribute("data-filter-large")) { input.className += " form-control-lg"; }
       var status = document.createElement("p");
       status.className = "form-text mt-1 mb-0";
       status.id = id + "-status";
@@ -192,6 +215,7 @@
     quebec();
     responsePeriods();
     filters();
+    chosenList();
     copyButtons();
     focusErrors();
   });

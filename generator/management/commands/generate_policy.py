@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("answers", help="answers file (YAML or JSON)")
-        parser.add_argument("--format", "-f", choices=render.FORMATS, default="markdown")
+        parser.add_argument("--format", "-f", choices=render.FORMAT_IDS, default="markdown")
         parser.add_argument(
             "--document", choices=("policy", "dpa"), default="policy",
             help="the privacy policy (default) or the customer data processing agreement",
@@ -62,7 +62,7 @@ class Command(BaseCommand):
         output = render.render(document, options["format"])
         if options["output"]:
             mode = "wb" if isinstance(output, bytes) else "w"
-            with open(options["output"], mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as handle:
+            with open(options["output"], mode, encoding=None if mode == "wb" else "utf-8") as handle:
                 handle.write(output)
         elif isinstance(output, bytes):
             sys.stdout.buffer.write(output)

@@ -23,10 +23,11 @@ def worked_dpas():
     out = []
     for path in sorted(examples_dir().glob("*.yaml")):
         result = load_answers_file(path)
-        if not result.ok:
+        answers = result.answers
+        if answers is None:
             raise CommandError(f"{path.name}: {result.errors[0]}")
-        if dpa.why_not_available(result.answers) is None:
-            out.append((path.stem, render.render(dpa.build_dpa(result.answers), "markdown")))
+        if dpa.why_not_available(answers) is None:
+            out.append((path.stem, render.render(dpa.build_dpa(answers), "markdown")))
     return out
 
 

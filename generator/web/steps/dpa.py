@@ -1,31 +1,20 @@
-"""The wizard step for the customer data processing agreement: its form and its slice of the
-answers (`dpa`, docs/answers.md "The customer DPA"), in one module.
+"""Step 9, the customer data processing agreement: its form and its slice of the answers (`dpa`,
+docs/answers.md "The customer DPA").
 
 The step is shown only to a business that sells a service storing its customers' data
 (services.yaml hosts_customer_data); for every other business it is skipped. Its defaults are the
 contract's own (generator.answers.model.Dpa), each lawful on its own.
 """
-import copy
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from generator.answers import model
+from generator.library import get_catalogues
+from generator.resolve import Facts
 
-from . import catalogue as cat_
-from . import services
-from .forms import choices
-from .steps import Bundle, Step, _put
+from .. import services
+from .base import Bundle, Choice, Step, choices, deep_copy, put
 
-AUDIT_LABELS = {
-    "reports_first": "Reports and certifications first; an inspection when they do not answer the customer's question",
-    "inspection_on_request": "An inspection whenever the customer asks, with notice",
-}
-ACCEPTANCE_LABELS = {
-    "online": "Online: customers accept it when ordering or in the control panel (you keep a record)",
-    "signature": "Signed: both parties sign a copy, on paper or electronically",
-    "terms": "Part of the terms of service: accepted with them, without a separate signature",
-}
 DEFAULTS = model.Dpa()
 
 
@@ -53,10 +42,9 @@ class DpaForm(forms.Form):
         error_messages={"invalid": "Enter a whole number of hours, like 24.", "min_value": "Enter at least 1 hour.",
                         "max_value": "Enter at most 720 hours."},
     )
-    audit = forms.ChoiceField(label="How customers audit you", widget=forms.RadioSelect, initial=DEFAULTS.audit)
+    audit = Choice(label="How customers audit you", widget=forms.RadioSelect, initial=DEFAULTS.audit)
     audit_notice_days = _days("Days of notice before an inspection", 180, DEFAULTS.audit_notice_days)
-    acceptance = forms.ChoiceField(
-        label="How customers accept the agreement", widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
+    acceptance = Choice(label="How customers accept the agreement", widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
     measures_text = forms.CharField(
         label="Your security measures in your own words (optional)", required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -67,8 +55,8 @@ class DpaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audit"].choices = choices(model.DPA_AUDIT, AUDIT_LABELS)
-        self.fields["acceptance"].choices = choices(model.DPA_ACCEPTANCE, ACCEPTANCE_LABELS)
+        self.fields["audit"].choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
+        self.fields["acceptance"].choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
 
     def clean(self):
         data = super().clean()
@@ -82,7 +70,7 @@ class DpaForm(forms.Form):
 
 def hosts_customer_data(answers):
     """Whether a service the answers sell stores customers' data (the DPA applies)."""
-    services_catalogue = cat_.get_catalogues().services
+    services_catalogue = get_catalogues().services
     return any(services_catalogue[s].hosts_customer_data for s in answers.get("services") or () if s in services_catalogue)
 
 
@@ -93,12 +81,14 @@ class DpaStep(Step):
     intro = ("You store your customers' data for them, so you are their processor and must offer them a data "
              "processing agreement. These answers set its terms; everything else comes from your other answers.")
     template = "wizard/steps/dpa.html"
+    answers_fields = ("dpa",)
 
     def applies(self, answers):
         return hosts_customer_data(answers)
 
     def is_done(self, answers):
-        return "dpa" in answers
+        # the contract's defaults are lawful terms of their own: past the rights step, the DPA is complete
+        return "dpa" in answers or "rights" in answers
 
     def forms(self, answers, data=None):
         saved = answers.get("dpa") or {}
@@ -115,18 +105,21 @@ class DpaStep(Step):
 
     def apply(self, answers, bundle):
         d = bundle.main.cleaned_data
-        new = copy.deepcopy(answers)
-        dpa = {key: d[key] for key in ("subprocessor_notice_days", "objection_days", "audit", "audit_notice_days", "acceptance")}
-        _put(dpa, "breach_notice_hours", d.get("breach_notice_hours"))
-        _put(dpa, "measures_text", (d.get("measures_text") or "").strip())
-        new["dpa"] = dpa
+        new = deep_copy(answers)
+        before = answers.get("dpa") or {}
+        dpa = {}
+        for key in ("subprocessor_notice_days", "objection_days", "audit", "audit_notice_days", "acceptance"):
+            # a default the answers did not state is left to the contract's own default, so an
+            # answers file passes through the step unchanged
+            if key in before or d[key] != getattr(DEFAULTS, key):
+                dpa[key] = d[key]
+        put(dpa, "breach_notice_hours", d.get("breach_notice_hours"))
+        put(dpa, "measures_text", (d.get("measures_text") or "").strip())
+        put(new, "dpa", dpa)
         return new
 
     def context(self, answers, bundle):
         """The sub-processors the agreement will list, from the processors step, when the answers are complete."""
-        from generator.library import get_catalogues
-        from generator.resolve import Facts
-
         result = services.validate(answers)
         if not result.ok:
             return {"subprocessors": None}

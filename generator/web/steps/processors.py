@@ -1,0 +1,270 @@
+"""Step 4, processors: the companies that receive personal data, from the catalogue or the
+business's own, with their contracting entity, country and restricted mode."""
+from django import forms
+
+from generator.answers import model
+from generator.web import catalogue as cat_
+
+from .base import (
+    Bundle, Checkboxes, Choice, CountriesInput, CountryInput, Step, UrlInput, boxes, choices, deep_copy, formset,
+    keep_owner_order, labels, ordered, put,
+)
+
+
+RESTRICTED_LABEL = "We use {name} in restricted, non-targeting mode (for example Google's restricted data processing)"
+RESTRICTED_HELP = (
+    "Only if you have switched the vendor to a mode in which it does not use the data for targeted advertising: "
+    "it then acts as a service provider under California law, not a third party you share data with."
+)
+
+
+class ProcessorsForm(forms.Form):
+    processors = Checkboxes(label="Services you share personal data with", required=False)
+
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), **kwargs):
+        """details: (id, name) of the chosen catalogue processors, which get an entity and a country
+        (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
+        name) of the advertising and analytics processors, which get the restricted-mode box."""
+        super().__init__(*args, **kwargs)
+        self.fields["processors"].choices = list(processor_choices)
+        for pid, name in details:
+            self.fields[f"entity_{pid}"] = forms.CharField(
+                label=f"Legal entity you contract with for {name}", max_length=300, required=False,
+                help_text="As named in your contract or data processing agreement. Leave as it is if it is the same.",
+            )
+            self.fields[f"country_{pid}"] = CountryInput(
+                label="Country where that entity is established", required=False,
+            )
+        for pid, name in restrictable:
+            self.fields[f"restricted_{pid}"] = forms.BooleanField(
+                label=RESTRICTED_LABEL.format(name=name), required=False, help_text=RESTRICTED_HELP,
+            )
+
+    def boxes(self):
+        return boxes(self["processors"])
+
+
+class CustomProcessorForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=60)  # the contract's bound
+    entity = forms.CharField(
+        label="Legal entity you contract with (optional)", max_length=300, required=False,
+        help_text="The company named in your contract, for example “Acme Backup GmbH”, if it differs from the name.",
+    )
+    purpose = forms.CharField(label="What you use it for", max_length=300)
+    description = forms.CharField(
+        label="What it does, as the policy should say it (optional)", max_length=500, required=False,
+        help_text="For example “stores encrypted copies of our backups in a second data centre”. Without it the "
+                  "policy uses what you use it for.",
+    )
+    country = CountryInput(label="Country where it is established")
+    transfer_countries = CountriesInput(
+        label="Other countries it sends the data to (optional)", required=False,
+        help_text="Up to three, separated by semicolons, for example “United States; India” for where its support "
+                  "staff or its own sub-processors are.",
+    )
+    group = Choice(label="What kind of service it is (optional)", required=False,
+                   help_text="Groups the processor with the catalogue's own in the policy; advertising and analytics "
+                             "vendors are also asked about restricted mode once saved.")
+    data = Checkboxes(label="Data it receives")
+    privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
+    safeguard = Choice(label="Transfer safeguard (optional)", required=False)
+
+    def __init__(self, *args, data_choices=(), group_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "Not said")] + list(group_choices)
+        self.fields["data"].choices = list(data_choices)
+        self.fields["safeguard"].choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
+        self.fields["name"].error_messages["required"] = "Enter the processor's name, or tick “Remove”."
+        self.fields["purpose"].error_messages["required"] = "Say what you use this processor for."
+        self.fields["country"].error_messages["required"] = "Choose the country where the processor is established."
+        self.fields["data"].error_messages["required"] = "Choose at least one kind of data it receives."
+
+
+def _processor_key(ref):
+    """A processor's identity in the answers: its catalogue id, or a custom one's name."""
+    return ("id", ref["id"]) if ref.get("id") else ("name", ref.get("name"))
+
+
+class ProcessorsStep(Step):
+    slug = "processors"
+    title = "Companies you share data with"
+    nav_title = "Processors"
+    intro = (
+        "Pick the service providers (processors) that receive personal data from you: payment "
+        "providers, registrars, data centres, email and support tools. Add any that are not listed."
+    )
+    template = "wizard/steps/processors.html"
+    answers_fields = ("processors",)
+
+    def is_done(self, answers):
+        return "processors" in answers
+
+    def _groups(self, answers, chosen):
+        """[(group, label, suggested-by services, [processor])], suggested groups first.
+
+        The registrars group (registrars and registries) is offered only to businesses that sell
+        domains, or that already picked one of them.
+        """
+        cat = cat_.get_catalogues()
+        suggested = cat_.suggested_groups(answers.get("services"), cat)
+        groups = {}
+        for p in cat.processors.values():
+            groups.setdefault(p.group, []).append(p)
+        out = []
+        for group, procs in groups.items():
+            if group == "registrars" and "domains" not in answers.get("services", ()) and not any(p.id in chosen for p in procs):
+                continue
+            out.append((group, cat_.group_label(group), suggested.get(group, []), sorted(procs, key=lambda p: p.name.casefold())))
+        out.sort(key=lambda g: (not g[2], g[1]))
+        return out
+
+    def forms(self, answers, data=None):
+        cat = cat_.get_catalogues()
+        refs = answers.get("processors", ())
+        chosen = [cat.resolve_processor_id(r["id"]) or r["id"] for r in refs if r.get("id")]
+        visible = [p for _, _, _, procs in self._groups(answers, chosen) for p in procs]
+        business_country = (answers.get("business") or {}).get("country")
+        by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in refs if r.get("id")}
+        initial = {"processors": chosen}
+        details = []
+        for pid in chosen:
+            proc = cat.processors.get(pid)
+            if proc is None:
+                continue
+            details.append((pid, proc.name))
+            entity, country = cat_.processor_entity(proc, business_country, cat)
+            initial[f"entity_{pid}"] = by_id[pid].get("entity") or entity
+            initial[f"country_{pid}"] = by_id[pid].get("country") or country
+        restrictable = [(p.id, p.name) for p in visible if p.group in cat_.RESTRICTABLE_GROUPS]
+        for pid, _ in restrictable:
+            initial[f"restricted_{pid}"] = bool((by_id.get(pid) or {}).get("restricted_processing"))
+        main = ProcessorsForm(
+            data, initial=initial, processor_choices=[(p.id, p.name) for p in visible],
+            details=details, restrictable=restrictable,
+        )
+        data_choices = [(d["id"], cat_.data_name(d["id"], answers, cat)) for d in answers.get("data", ())]
+        customs = [
+            {"name": r.get("name", ""), "entity": r.get("entity") or "", "purpose": r.get("purpose", ""),
+             "description": r.get("description") or "", "country": r.get("country", ""),
+             "data": list(r.get("data", ())), "privacy_url": r.get("privacy_url") or "", "safeguard": r.get("safeguard") or "",
+             "transfer_countries": list(r.get("transfer_countries", ())), "group": r.get("group") or ""}
+            for r in refs if not r.get("id")
+        ]
+        FS = formset(CustomProcessorForm, extra=1)
+        rows = FS(data, initial=customs, prefix="custom", form_kwargs={
+            "data_choices": data_choices,
+            # registrars and registries only for a business that sells domains, as in the list above
+            "group_choices": [(g, label) for g, label in labels("wizard_processor_groups").items()
+                              if g != "registrars" or "domains" in answers.get("services", ())],
+        })
+        b = Bundle(main=main, rows=rows, extra={"chosen": chosen})
+        b.rows_label = "Other processor"
+        return b
+
+    def apply(self, answers, bundle):
+        cat = cat_.get_catalogues()
+        d = bundle.main.cleaned_data
+        new = deep_copy(answers)
+        old_refs = answers.get("processors", ())
+        old_by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in old_refs if r.get("id")}
+        old_custom = {r.get("name"): r for r in old_refs if not r.get("id")}
+        # Catalogue processors the page did not offer (a registrar after domains were dropped) are kept.
+        offered = {value for value, _ in bundle.main.fields["processors"].choices}
+        business_country = (answers.get("business") or {}).get("country")
+        refs = []
+        for pid in cat.processors:
+            if pid in d["processors"] or (pid in old_by_id and pid not in offered):
+                entry = dict(old_by_id.get(pid, {}), id=pid)
+                if f"entity_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    # only what differs from the catalogue's entity for the business's country is an answer
+                    entity, country = cat_.processor_entity(cat.processors[pid], business_country, cat)
+                    typed = (d.get(f"entity_{pid}") or "").strip()
+                    put(entry, "entity", typed if typed and typed != entity else None)
+                    put(entry, "country", d.get(f"country_{pid}") if d.get(f"country_{pid}") not in ("", country) else None)
+                if f"restricted_{pid}" in bundle.main.fields and pid in d["processors"]:
+                    put(entry, "restricted_processing", True if d.get(f"restricted_{pid}") else None)
+                refs.append(ordered(entry, ("id", "entity", "country")))
+        refs += [dict(r) for pid, r in old_by_id.items() if pid not in cat.processors]  # unknown ids stay visible to the loader
+        for form in bundle.rows.forms:
+            c = form.cleaned_data
+            if not c or c.get("DELETE") or not c.get("name"):
+                continue
+            entry = dict(old_custom.get(c["name"], {}))
+            entry.update({"name": c["name"], "purpose": c["purpose"], "country": c["country"], "data": c["data"]})
+            put(entry, "entity", (c.get("entity") or "").strip() or None)
+            put(entry, "description", (c.get("description") or "").strip() or None)
+            put(entry, "privacy_url", c.get("privacy_url"))
+            put(entry, "safeguard", c.get("safeguard") or None)
+            put(entry, "transfer_countries", [x for x in c.get("transfer_countries", ()) if x != c["country"]])
+            put(entry, "group", c.get("group") or None)
+            refs.append(ordered(entry, ("name", "entity", "group", "description", "purpose", "country", "transfer_countries",
+                                        "data", "privacy_url", "safeguard")))
+        new["processors"] = refs = keep_owner_order(refs, old_refs, key=_processor_key)
+        # Inventory and recipients agree: every kind of data a processor receives is declared as
+        # collected (website usage for analytics and ad tags, correspondence for a help desk), so
+        # the retention step asks its period (issue 9).
+        have = {item["id"] for item in new.get("data", ())}
+        for ref in refs:
+            entry = cat.processors.get(cat.resolve_processor_id(ref.get("id")) or "") if ref.get("id") else None
+            for data_id in ref.get("data") or (entry.data if entry else ()):
+                if data_id not in have and data_id in cat.data_categories:
+                    new.setdefault("data", []).append({"id": data_id})
+                    have.add(data_id)
+        return new
+
+    def context(self, answers, bundle):
+        cat = cat_.get_catalogues()
+        chosen = bundle.extra["chosen"]
+        groups = self._groups(answers, chosen)
+        boxes = bundle.main.boxes()
+        form = bundle.main
+        business_country = (answers.get("business") or {}).get("country")
+        refs = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in answers.get("processors", ()) if r.get("id")}
+        rows = []
+        for group, label, reasons, procs in groups:
+            items = []
+            for p in procs:
+                entity, country = cat_.processor_entity(p, business_country, cat)
+                ref = refs.get(p.id) or {}
+                entity_field = form[f"entity_{p.id}"] if f"entity_{p.id}" in form.fields else None
+                country_field = form[f"country_{p.id}"] if entity_field else None
+                items.append({
+                    "p": p, "box": boxes.get(p.id),
+                    "entity": entity,
+                    "data": [cat_.data_name(x, answers, cat) for x in p.data],
+                    "where": cat_.processor_where(p, cat, country),
+                    "search": " ".join([p.name, p.id, p.group, label, entity or "", *p.aliases]).lower(),
+                    "entity_field": entity_field, "country_field": country_field,
+                    "override_open": bool(ref.get("entity") or ref.get("country")
+                                          or (entity_field and (entity_field.errors or country_field.errors))),
+                    "restricted": form[f"restricted_{p.id}"] if f"restricted_{p.id}" in form.fields else None,
+                })
+            has_errors = any(item["entity_field"] is not None and (item["entity_field"].errors or item["country_field"].errors)
+                             for item in items)
+            chosen_here = sum(p.id in chosen for p in procs)
+            # Suggested groups stay open until something is chosen from them (the list on top then
+            # shows it); the others are collapsed, unless their fields have errors.
+            rows.append({"group": group, "label": label, "reasons": reasons, "items": items, "chosen_count": chosen_here,
+                         "open": (bool(reasons) and not chosen_here) or has_errors})
+        summary = []
+        for ref in answers.get("processors", ()):
+            if ref.get("id"):
+                p = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "")
+                if p:
+                    entity, country = cat_.processor_entity(p, business_country, cat)
+                    summary.append({"name": p.name, "entity": ref.get("entity") or entity,
+                                    "data": [cat_.data_name(x, answers, cat) for x in ref.get("data") or p.data],
+                                    "where": cat_.processor_where(p, cat, ref.get("country") or country),
+                                    "purpose": p.description})
+            else:
+                summary.append({"name": ref.get("name"), "entity": ref.get("entity"),
+                                "data": [cat_.data_name(x, answers, cat) for x in ref.get("data", ())],
+                                "where": cat_.country_label(ref["country"], cat) if ref.get("country") else "",
+                                "purpose": ref.get("description") or ref.get("purpose")})
+        return {
+            "groups": rows,
+            "chosen_names": [row["name"] for row in summary],
+            "summary": summary,
+            "sells_domains": "domains" in answers.get("services", ()),
+            "no_data_yet": not answers.get("data"),
+        }
