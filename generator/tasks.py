@@ -36,7 +36,7 @@ def render_pdf(answers: dict[str, Any], kind: str = "policy") -> str:
     result = services.validate(answers)
     if not result.ok:
         raise ValueError(f"the answers do not validate: {result.errors[0]}")
-    document = documents.build(kind, result.answers)
+    document = documents.build(kind, result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -87,4 +87,4 @@ def queue_pdf(answers: dict[str, Any]) -> None:
 
     result = services.validate(answers)
     if result.ok:
-        request_pdf(answers, policy.build(result.answers))
+        request_pdf(answers, policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok

@@ -28,7 +28,8 @@ def country_label(code, cat=None):
     return name[:1].upper() + name[1:]
 
 
-_COUNTRY_CHOICES = {}  # id(catalogues) -> (catalogues, choices): sorted once per loaded catalogue
+# id(catalogues) -> (catalogues, choices): sorted once per loaded catalogue
+_COUNTRY_CHOICES: dict[int, tuple[library.Catalogues, "Choices"]] = {}
 
 
 class Choices(BaseChoiceIterator):
@@ -86,7 +87,7 @@ def suggested_data(services, cat=None):
 def suggested_groups(services, cat=None):
     """group -> names of the chosen services that suggest it."""
     cat = cat or get_catalogues()
-    out = {}
+    out: dict[str, list[str]] = {}
     for sid in services or ():
         service = cat.services.get(sid)
         for group in service.suggests_groups if service else ():

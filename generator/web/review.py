@@ -4,13 +4,16 @@ its customers' data, the customer DPA, run both compliance reports and render do
 """
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from generator import compliance, completeness, documents, dpa, dpa_report, policy
 from generator import render as renderers
-from generator.document import to_json_dict
+from generator.answers.model import JSON, Answers
+from generator.document import PolicyDocument, to_json_dict
 from generator.laws import get_laws
-from generator.provenance import trace
+from generator.provenance import Trace, trace
 
 from . import services, steps
 
@@ -21,45 +24,45 @@ log = logging.getLogger(__name__)
 class Review:
     errors: tuple = ()              # (path, message, step slug) when the answers are not complete
     unavailable: str = ""           # why the preview could not be made
-    document: object = None
+    document: PolicyDocument | None = None
     tree: dict | None = None        # the document as plain data, for the template
     report_items: list = field(default_factory=list)
     report_unavailable: str = ""
     snippet: str = ""
     unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
     # the customer DPA, for a business that hosts its customers' data (generator.dpa)
-    dpa_document: object = None
-    dpa_tree: dict | None = None
-    dpa_report_items: list = field(default_factory=list)
+    dpa_document: PolicyDocument | None = None
+    dpa_tree: dict[str, Any] | None = None
+    dpa_report_items: list[dict[str, Any]] = field(default_factory=list)
     dpa_absent: str = ""            # why there is no DPA for these answers (it is not needed, or not covered)
 
 
-def review(answers):
+def review(answers: JSON) -> Review:
     result = services.validate(answers)
     if not result.ok:
         return Review(errors=tuple((e.path, e.message, steps.step_for_path(e.path)) for e in result.errors))
     out = Review()
     out.unfinished = tuple(
-        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)
+        (path, why, steps.step_for_path(path)) for path, why in completeness.unfinished_fields(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     )
     try:
-        out.document = policy.build(result.answers)
+        out.document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
         log.exception("building the policy failed")
         out.unavailable = "The policy could not be generated because of an error in HostPolicy. Your answers are saved; the error has been logged."
         return out
     out.tree = safe_tree(to_json_dict(out.document))
     try:
-        out.report_items = [_report_row(item) for item in compliance.report(result.answers, out.document).items]
+        out.report_items = [_report_row(item) for item in compliance.report(result.answers, out.document).items]  # type: ignore[arg-type]  # set whenever result.ok
     except Exception:  # noqa: BLE001
         log.exception("the compliance report failed")
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
-    out.snippet = renderers.render(out.document, "snippet")
-    _review_dpa(result.answers, out)
+    out.snippet = cast(str, renderers.render(out.document, "snippet"))  # str for every format but "pdf"
+    _review_dpa(result.answers, out)  # type: ignore[arg-type]  # set whenever result.ok
     return out
 
 
-def _review_dpa(answers, out):
+def _review_dpa(answers: Answers, out: Review) -> None:
     out.dpa_absent = dpa.why_not_available(answers) or ""
     if out.dpa_absent:
         return
@@ -73,18 +76,18 @@ def _review_dpa(answers, out):
         out.dpa_absent = "The data processing agreement could not be generated because of an error in HostPolicy; it has been logged."
 
 
-def plain_field(path):
+def plain_field(path: str | None) -> str:
     """"data[1].retention_after" -> "data 2, retention after": a contract path in words."""
     words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m.group(1)) + 1}", path or "").replace(".", ", ")
     return words.replace("_", " ")
 
 
-def unanswered_by_step(errors):
+def unanswered_by_step(errors: Iterable[tuple[str, str, str]]) -> list[dict[str, Any]]:
     """The contract's errors for a draft not yet complete, for the review page: one entry per step
     in the wizard's order, saying "not answered yet" for a step never saved and any other problem
     in words. errors: (path, message, step slug)."""
     order = {slug: i for i, slug in enumerate(steps.SLUGS)}
-    by_step = {}
+    by_step: dict[str, dict[str, Any]] = {}
     for path, message, slug in errors:
         entry = by_step.setdefault(slug, {"slug": slug, "label": steps.BY_SLUG[slug].label, "unanswered": False,
                                           "problems": []})
@@ -98,10 +101,10 @@ def unanswered_by_step(errors):
 _SAFE_HREF = ("https://", "http://", "mailto:", "#")
 
 
-def safe_tree(tree):
+def safe_tree(tree: JSON) -> JSON:
     """The document as plain data for the preview template; a link whose href is not a web, mail or
     in-page address is shown as its text only (hrefs come from the library, this is belt and braces)."""
-    def fix(inlines):
+    def fix(inlines: list[JSON]) -> list[JSON]:
         for inline in inlines:
             if inline.get("type") == "link" and not str(inline.get("href", "")).lower().startswith(_SAFE_HREF):
                 inline["type"] = "text"
@@ -122,7 +125,7 @@ def safe_tree(tree):
     return tree
 
 
-def _report_row(item):
+def _report_row(item: compliance.ReportItem) -> dict[str, Any]:
     step = item.step if item.step in steps.SLUGS else None
     return {
         "law": item.law,
@@ -140,20 +143,21 @@ def _report_row(item):
     }
 
 
-def traces(answers):
+def traces(answers: JSON) -> list[Trace] | None:
     """Where each passage of the policy comes from ([generator.provenance.Trace]); None if the
     answers are not complete."""
     result = services.validate(answers)
     if not result.ok:
         return None
-    return trace(policy.build(result.answers))
+    return trace(policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok
 
 
-def download(answers, fmt, kind="policy"):
+def download(answers: JSON, fmt: str, kind: str = "policy") -> tuple[str | bytes, str, str]:
     """(content, content type, file name) of the policy, or the customer DPA (kind="dpa"), in a
     format; ValueError if it cannot be made."""
     output = renderers.get_format(fmt)
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    return output.render(documents.build(kind, result.answers)), output.content_type, output.filename(documents.FILE_STEMS[kind])
+    return (output.render(documents.build(kind, result.answers)),  # type: ignore[arg-type]  # set whenever result.ok
+            output.content_type, output.filename(documents.FILE_STEMS[kind]))

@@ -4,14 +4,17 @@ export YAML, publish a version and compare versions. Plain functions; the views 
 import copy
 import datetime
 import json
+from typing import Any
 
 import yaml
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from generator.answers import FORMAT, AnswerError, load_answers, load_document
-from generator.answers.loader import MAX_BYTES, partial_errors
-from generator.diff import policy_changes
+from generator.answers.loader import MAX_BYTES, LoadResult, partial_errors
+from generator.answers.model import JSON
+from generator.diff import SectionChange, policy_changes
+from generator.document import PolicyDocument
 from generator.policy import build as build_policy
 from generator.models import Draft, PublishedVersion, hash_token, new_token
 
@@ -29,13 +32,13 @@ MAX_DRAFT_BYTES = MAX_BYTES
 MAX_PENDING_BYTES = 256_000
 
 
-def json_size(value):
+def json_size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False).encode("utf-8", "surrogatepass"))
 
 
 # --- drafts ----------------------------------------------------------------------------------
 
-def draft_create(answers=None):
+def draft_create(answers: JSON | None = None) -> tuple[Draft, str]:
     """A new draft and its secret token (returned once; only its hash is stored)."""
     token = new_token()
     doc = copy.deepcopy(answers) if answers else {}
@@ -44,7 +47,7 @@ def draft_create(answers=None):
     return draft, token
 
 
-def draft_get(token):
+def draft_get(token: str) -> Draft:
     """The draft behind a secret link, or 404 for a wrong, guessed or malformed link."""
     if not isinstance(token, str) or len(token) != TOKEN_LENGTH:
         raise Http404("No such draft")
@@ -54,7 +57,7 @@ def draft_get(token):
         raise Http404("No such draft") from None
 
 
-def draft_save_answers(draft, answers, step=None):
+def draft_save_answers(draft: Draft, answers: JSON, step: str | None = None) -> tuple[AnswerError, ...]:
     """Store the answers after a step was submitted; the step's unsaved input is cleared.
 
     The document is checked against the contract first (all of it but the fields not answered
@@ -74,7 +77,7 @@ def draft_save_answers(draft, answers, step=None):
     return ()
 
 
-def draft_save_pending(draft, step, querydict):
+def draft_save_pending(draft: Draft, step: str, querydict: QueryDict) -> bool:
     """Keep what was typed on a step that could not be saved yet, so leaving the page loses nothing.
 
     Control characters are removed (generator.text); input larger than MAX_PENDING_BYTES is not
@@ -95,7 +98,7 @@ def draft_save_pending(draft, step, querydict):
     return True
 
 
-def draft_pending(draft, step):
+def draft_pending(draft: Draft, step: str) -> QueryDict | None:
     """The unsaved input of a step as a QueryDict, or None."""
     from django.http import QueryDict
 
@@ -108,21 +111,21 @@ def draft_pending(draft, step):
     return qd
 
 
-def draft_discard_pending(draft, step):
+def draft_discard_pending(draft: Draft, step: str) -> None:
     if draft.pending.pop(step, None) is not None:
         draft.save(update_fields=["pending", "updated_at"])
 
 
 # --- answers as YAML ---------------------------------------------------------------------------
 
-def order_answers(doc):
+def order_answers(doc: JSON) -> JSON:
     """The document with its top-level fields in the order of the answers spec."""
     out = {k: doc[k] for k in TOP_ORDER if k in doc}
     out.update({k: v for k, v in doc.items() if k not in out})
     return out
 
 
-def answers_yaml(answers):
+def answers_yaml(answers: JSON) -> str:
     header = (
         "# HostPolicy answers (format privacy-policy-answers/1).\n"
         "# Keep this file to regenerate or edit your policy later: upload it on the HostPolicy start page,\n"
@@ -131,7 +134,7 @@ def answers_yaml(answers):
     return header + yaml.safe_dump(order_answers(answers), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
 
 
-def upload_answers(raw):
+def upload_answers(raw: bytes | str) -> tuple[Draft | None, str | None, tuple[AnswerError, ...]]:
     """Bytes of an uploaded YAML/JSON file -> (draft, token, ()) or (None, None, errors)."""
     result = load_answers(raw)
     if not result.ok:
@@ -140,14 +143,14 @@ def upload_answers(raw):
     return draft, token, ()
 
 
-def validate(answers):
+def validate(answers: JSON) -> LoadResult:
     return load_document(copy.deepcopy(answers))
 
 
 # --- published versions ----------------------------------------------------------------------
 
 @transaction.atomic
-def publish(draft, today=None):
+def publish(draft: Draft, today: datetime.date | None = None) -> tuple[PublishedVersion | None, tuple[AnswerError, ...]]:
     """Freeze the current answers and the generation date as the next version; refuses invalid answers."""
     result = validate(draft.answers)
     if not result.ok:
@@ -160,7 +163,7 @@ def publish(draft, today=None):
     return version, ()
 
 
-def version_answers_for_rendering(version):
+def version_answers_for_rendering(version: PublishedVersion) -> JSON:
     """A published version's answers, dated the day it was generated unless it names its own date."""
     answers = copy.deepcopy(version.answers)
     policy = answers.setdefault("policy", {})
@@ -169,7 +172,7 @@ def version_answers_for_rendering(version):
     return answers
 
 
-def _flatten(value, path, out):
+def _flatten(value: Any, path: str, out: dict[str, str]) -> dict[str, str]:
     if isinstance(value, dict):
         for k, v in value.items():
             _flatten(v, f"{path}.{k}" if path else k, out)
@@ -184,7 +187,7 @@ def _flatten(value, path, out):
     return out
 
 
-def diff_answers(old, new):
+def diff_answers(old: JSON | None, new: JSON | None) -> list[tuple[str, str, str, str]]:
     """What changed between two answers documents: [(path, kind, before, after)], kind added/removed/changed.
 
     Lists of entries (data, processors, cookies) are keyed by their id or name, so reordering is not
@@ -203,24 +206,24 @@ def diff_answers(old, new):
     return rows
 
 
-def policy_document(answers):
+def policy_document(answers: JSON) -> PolicyDocument | None:
     """The policy built from an answers document, or None when it does not validate (for a
     published version: a catalogue entry it names was withdrawn since)."""
     result = validate(answers)
-    return build_policy(result.answers) if result.ok else None
+    return build_policy(result.answers) if result.ok else None  # type: ignore[arg-type]  # set whenever result.ok
 
 
-def wording_changes(old, new):
+def wording_changes(old: PolicyDocument | None, new: PolicyDocument | None) -> list[SectionChange] | None:
     """How the policy text changed from document `old` to `new` ([SectionChange]), or None when
     either could not be built."""
     return policy_changes(old, new) if old is not None and new is not None else None
 
 
-def version_document(version):
+def version_document(version: PublishedVersion) -> PolicyDocument | None:
     return policy_document(version_answers_for_rendering(version))
 
 
-def version_get(draft, number):
+def version_get(draft: Draft, number: int) -> PublishedVersion:
     try:
         return draft.versions.get(number=number)
     except PublishedVersion.DoesNotExist:

@@ -91,7 +91,7 @@ def start(request):
 @limit("drafts", "HOSTPOLICY_RATE_NEW_DRAFTS")
 def upload(request):
     form = UploadForm(request.POST, request.FILES)
-    errors = ()
+    errors: tuple = ()
     if form.is_valid():
         handle = form.cleaned_data["answers_file"]
         raw = handle.read(MAX_BYTES + 1)
@@ -140,7 +140,7 @@ def step(request, draft, token, step):
         # Control characters, lone surrogates and bidi overrides are removed at the edge (generator.text).
         posted = text_.clean_querydict(request.POST)
         bundle = definition.forms(answers, posted)
-        problems = ()
+        problems: tuple = ()
         if bundle.is_valid():
             new = definition.apply(answers, bundle)
             problems = services.draft_save_answers(draft, new, step)
@@ -245,7 +245,7 @@ def _pdf_response(request, answers, stem="", kind="policy"):
     if not result.ok:
         raise Http404("This download is not available")
     try:
-        document = documents.build(kind, result.answers)
+        document = documents.build(kind, result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     except ValueError:
         raise Http404("This download is not available") from None
     pdf = OUTPUT_FORMAT["pdf"]
@@ -334,7 +334,7 @@ def versions(request, draft, token):
         a = b = None
     wording = None
     if a in numbers and b in numbers:
-        old, new = services.version_get(draft, a), services.version_get(draft, b)
+        old, new = services.version_get(draft, a), services.version_get(draft, b)  # type: ignore[arg-type]  # both in numbers
         diff = services.diff_answers(old.answers, new.answers)
         wording = services.wording_changes(services.version_document(old), services.version_document(new))
     context = _draft_context(request, draft, token, None)

@@ -5,6 +5,8 @@ template under templates/wizard/steps/) and add one line to STEPS below.
 """
 import re
 
+from generator.answers.model import JSON
+
 from .base import Bundle, Step
 from .business import BusinessStep
 from .cookies import CookiesStep
@@ -40,7 +42,7 @@ __all__ = ["BY_SLUG", "Bundle", "FIELD_STEP", "SLUGS", "STEPS", "Step", "applica
            "next_step", "previous_step", "step_for_path"]
 
 
-def step_for_path(path):
+def step_for_path(path: str) -> str:
     """"data[2].retention" -> "retention"; "business.country" -> "business"."""
     head = re.split(r"[.\[]", path or "", maxsplit=1)[0]
     if head == "data" and "retention" in path:
@@ -48,25 +50,25 @@ def step_for_path(path):
     return FIELD_STEP.get(head, "business")
 
 
-def applicable(answers):
+def applicable(answers: JSON) -> list[Step]:
     return [s for s in STEPS if s.applies(answers)]
 
 
-def next_step(slug, answers):
+def next_step(slug: str, answers: JSON) -> Step:
     steps = applicable(answers)
     order = [s.slug for s in STEPS]
     after = [s for s in steps if order.index(s.slug) > order.index(slug)]
     return after[0] if after else BY_SLUG["review"]
 
 
-def previous_step(slug, answers):
+def previous_step(slug: str, answers: JSON) -> Step | None:
     steps = applicable(answers)
     order = [s.slug for s in STEPS]
     before = [s for s in steps if order.index(s.slug) < order.index(slug)]
     return before[-1] if before else None
 
 
-def first_unfinished(answers):
+def first_unfinished(answers: JSON) -> Step:
     for s in applicable(answers):
         if s.slug != "review" and not s.is_done(answers):
             return s

@@ -12,16 +12,20 @@ A step is one module in this package holding its form(s) and a `Step` subclass:
 """
 import copy
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from generator.answers.durations import KEYWORDS, Duration, is_duration
+from generator.answers.model import JSON
 from generator.library import get_catalogues
 
 # The loader's own checks (generator/answers/loader.py), repeated so the wizard never saves a value
@@ -32,12 +36,12 @@ _URL = re.compile(r"^https?://[^\s<>\"'`\\]+$", re.IGNORECASE)
 
 # --- the answers document ---------------------------------------------------------------------
 
-def without_empty(d):
+def without_empty(d: Mapping[str, Any]) -> JSON:
     """Drop keys whose value is empty (None, "", [], {}): optional fields are left out, not nulled."""
     return {k: v for k, v in d.items() if v not in (None, "", [], {}, ())}
 
 
-def put(d, key, value):
+def put(d: JSON, key: str, value: Any) -> None:
     """Set d[key], or remove it when the value is empty."""
     if value in (None, "", [], {}, ()):
         d.pop(key, None)
@@ -45,14 +49,14 @@ def put(d, key, value):
         d[key] = value
 
 
-def ordered(d, keys):
+def ordered(d: Mapping[str, Any], keys: Iterable[str]) -> JSON:
     """d with `keys` first, in that order, then the rest as they were."""
     out = {k: d[k] for k in keys if k in d}
     out.update({k: v for k, v in d.items() if k not in out})
     return out
 
 
-def in_owner_order(chosen, before, offered):
+def in_owner_order(chosen: Iterable[str], before: Iterable[str] | None, offered: Iterable[str]) -> list[str]:
     """The ticked values in the owner's order: those the answers already held keep their place
     (an uploaded file's order, or the order they were added in), new ones follow in the order the
     page offers them."""
@@ -61,7 +65,7 @@ def in_owner_order(chosen, before, offered):
     return kept + [v for v in offered if v in chosen and v not in kept]
 
 
-def keep_owner_order(items, before, key):
+def keep_owner_order(items: Iterable[JSON], before: Iterable[JSON] | None, key: Callable[[JSON], Any]) -> list[JSON]:
     """`items` (dicts) sorted so that those already in `before` keep their order there and new
     ones follow in their own order; `key(item)` identifies an item in both lists."""
     place = {key(item): i for i, item in enumerate(before or ())}
@@ -70,18 +74,18 @@ def keep_owner_order(items, before, key):
     return [item for _, item in indexed]
 
 
-def deep_copy(answers):
+def deep_copy(answers: JSON) -> JSON:
     return copy.deepcopy(answers)
 
 
 # --- vocabulary labels ------------------------------------------------------------------------
 
-def labels(group):
+def labels(group: str) -> dict[str, str]:
     """id -> label of one vocabulary group (vocabulary.yaml), for a choice list."""
     return dict(get_catalogues().vocabulary.get(group) or {})
 
 
-def choices(values, group):
+def choices(values: Iterable[str], group: str | dict[str, str]) -> list[tuple[str, str]]:
     """(id, label) for each contract value, labelled from a vocabulary group (its name) or a dict."""
     words = group if isinstance(group, dict) else labels(group)
     return [(v, words.get(v, v.replace("_", " ").capitalize())) for v in values]
@@ -92,24 +96,24 @@ def choices(values, group):
 class RemoveFormSet(forms.BaseFormSet):
     """Formset whose delete box reads "Remove this row" and whose forms get per-row kwargs."""
 
-    row_kwargs = None
+    row_kwargs: list[dict[str, Any]] | None = None
 
-    def add_fields(self, form, index):
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
         super().add_fields(form, index)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove this row"
 
-    def get_form_kwargs(self, index):
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
         kwargs = super().get_form_kwargs(index)
         if self.row_kwargs and index is not None and index < len(self.row_kwargs):
             kwargs.update(self.row_kwargs[index])
         return kwargs
 
 
-def formset(form, extra=1, can_delete=True):
-    return forms.formset_factory(
+def formset(form: type[forms.Form], extra: int = 1, can_delete: bool = True) -> type[RemoveFormSet]:
+    return cast(type[RemoveFormSet], forms.formset_factory(
         form, formset=RemoveFormSet, extra=extra, can_delete=can_delete, max_num=100, validate_max=True, absolute_max=200,
-    )
+    ))
 
 
 @dataclass
@@ -119,31 +123,31 @@ class Bundle:
 
     main: forms.Form | None = None
     rows: forms.BaseFormSet | None = None
-    extra: dict = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
     rows_label: str = "Row"
-    more_rows: dict = field(default_factory=dict)
+    more_rows: dict[str, tuple[forms.BaseFormSet, str]] = field(default_factory=dict)
 
-    def formsets(self):
+    def formsets(self) -> list[tuple[forms.BaseFormSet, str]]:
         """(formset, row label) of every formset on the page."""
         out = [(self.rows, self.rows_label)] if self.rows is not None else []
         return out + list(self.more_rows.values())
 
-    def is_valid(self):
+    def is_valid(self) -> bool:
         ok = self.main.is_valid() if self.main is not None else True
         for rows, _ in self.formsets():
             ok = rows.is_valid() and ok
         return ok
 
     @staticmethod
-    def row_name(index, form, label="Row"):
+    def row_name(index: int, form: forms.BaseForm, label: str = "Row") -> str:
         """How errors name a row: the form's own `row_name` (a retention row's data label), else "Cookie 2"."""
         return getattr(form, "row_name", None) or f"{label} {index}"
 
-    def error_summary(self):
+    def error_summary(self) -> list[tuple[str, str, Any]]:
         """(element id, label, message) for every error, for the summary at the top of the page."""
         out = []
 
-        def from_form(form, prefix=""):
+        def from_form(form: forms.BaseForm, prefix: str = "") -> None:
             for error in form.non_field_errors():
                 out.append(("", prefix.rstrip(": "), error))
             for bound in form:
@@ -174,45 +178,45 @@ class Step:
     intro = ""
     template = ""
     # Top-level answers fields this step asks about (for error links and the compliance report).
-    answers_fields: tuple = ()
+    answers_fields: tuple[str, ...] = ()
 
-    def applies(self, answers):
+    def applies(self, answers: JSON) -> bool:
         """Whether the step is shown for these answers; a step that does not apply is skipped."""
         return True
 
-    def is_done(self, answers):
+    def is_done(self, answers: JSON) -> bool:
         """Whether the answers already hold this step's slice (a tick in the step list)."""
         return False
 
-    def forms(self, answers, data=None):
+    def forms(self, answers: JSON, data: Mapping[str, Any] | None = None) -> Bundle:
         """The step's Bundle: filled from `answers` when `data` is None, else bound to the posted data."""
         raise NotImplementedError
 
-    def apply(self, answers, bundle):
+    def apply(self, answers: JSON, bundle: Bundle) -> JSON:
         """A new answers dict with this step's slice taken from the valid `bundle`; the rest is kept."""
         raise NotImplementedError
 
-    def context(self, answers, bundle):
+    def context(self, answers: JSON, bundle: Bundle) -> dict[str, Any]:
         """What the template shows beside the forms."""
         return {}
 
-    def after_save(self, old, new, bundle):
+    def after_save(self, old: JSON, new: JSON, bundle: Bundle) -> str | None:
         """A message when the page should be shown again because new questions now apply."""
         return None
 
     # The mapping under its plain names: answers -> form data, and form data -> answers.
-    def from_answers(self, answers):
+    def from_answers(self, answers: JSON) -> Bundle:
         """The unbound Bundle a GET shows for `answers`."""
         return self.forms(answers)
 
-    def to_answers(self, answers, data):
+    def to_answers(self, answers: JSON, data: Mapping[str, Any]) -> tuple[JSON | None, Bundle]:
         """(new answers, bundle): `data` (a QueryDict or dict of posted fields) applied to `answers`;
         the new answers are None when the bundle has errors."""
         bundle = self.forms(answers, data)
         return (self.apply(answers, bundle) if bundle.is_valid() else None), bundle
 
     @property
-    def label(self):
+    def label(self) -> str:
         return self.nav_title or self.title
 
 
@@ -239,7 +243,7 @@ DURATION_HELP = (
 )
 
 
-def parse_duration_input(text):
+def parse_duration_input(text: object) -> str | None:
     """What a person types -> a duration of the contract ("P6Y", "while_active"), or None."""
     raw = " ".join(str(text).strip().split())
     if not raw:
@@ -265,7 +269,7 @@ def parse_duration_input(text):
     return iso if is_duration(iso) else None
 
 
-def format_duration_input(value):
+def format_duration_input(value: str | None) -> str:
     """A stored duration -> how the form shows it ("6 years", "while active")."""
     if not value:
         return ""
@@ -283,15 +287,15 @@ class DurationInput(forms.CharField):
         "invalid": "Enter a period such as “6 years”, “12 weeks” or “30 days”, or one of: session, while active, indefinite.",
     }
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", DURATION_HELP)
         kwargs.setdefault("max_length", 60)
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         return format_duration_input(value) if value and is_duration(value) else value
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str | None:
         value = super().clean(value)
         if not value:
             return None
@@ -303,7 +307,7 @@ class DurationInput(forms.CharField):
 
 # --- emails, web addresses, checkbox lists ------------------------------------------------------
 
-def clean_email(value, label="email address"):
+def clean_email(value: str | None, label: str = "email address") -> str | None:
     if not value:
         return value
     value = value.strip()
@@ -316,7 +320,7 @@ def clean_email(value, label="email address"):
     return value
 
 
-def clean_url(value, label="web address"):
+def clean_url(value: str | None, label: str = "web address") -> str:
     """Accept "www.example.com" and add https://; refuse anything that is not a plain web address."""
     value = (value or "").strip()
     if not value:
@@ -331,24 +335,24 @@ def clean_url(value, label="web address"):
 class EmailInput(forms.CharField):
     widget = forms.EmailInput
 
-    def __init__(self, label_word="email address", **kwargs):
+    def __init__(self, label_word: str = "email address", **kwargs: Any) -> None:
         self.label_word = label_word
         kwargs.setdefault("max_length", 254)
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str | None:
         return clean_email(super().clean(value), self.label_word)
 
 
 class UrlInput(forms.CharField):
     widget = forms.URLInput
 
-    def __init__(self, label_word="web address", **kwargs):
+    def __init__(self, label_word: str = "web address", **kwargs: Any) -> None:
         self.label_word = label_word
         kwargs.setdefault("max_length", 200)  # the contract's bound on web addresses
         super().__init__(**kwargs)
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         return clean_url(super().clean(value), self.label_word)
 
 
@@ -358,9 +362,10 @@ class PlainSelect(forms.Select):
     processors page holds one per chosen processor, which through the templates cost most of
     that page's time."""
 
-    _options = {}  # tuple of choices -> ([(escaped <option value="...", escaped label)], value -> index)
+    # tuple of choices -> ([(escaped <option value="...", escaped label)], value -> index)
+    _options: dict[tuple[tuple[str, str], ...], tuple[list[tuple[str, str]], dict[str, int]]] = {}
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None) -> SafeString:
         key = tuple((str(v), str(label)) for v, label in self.choices)
         cached = self._options.get(key)
         if cached is None:
@@ -381,8 +386,9 @@ class PlainSelectMultiple(forms.SelectMultiple):
 
     _options = PlainSelect._options
 
-    def render(self, name, value, attrs=None, renderer=None):
-        return PlainSelect.render(self, name, value, {**(attrs or {}), "multiple": True}, renderer)
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None) -> SafeString:
+        # PlainSelect.render reads only what both widgets have (choices, attrs, format_value)
+        return PlainSelect.render(self, name, value, {**(attrs or {}), "multiple": True}, renderer)  # type: ignore[arg-type]
 
 
 class Choice(forms.ChoiceField):
@@ -397,7 +403,7 @@ COUNTRY_LIST_ID = "country-names"  # the page's one <datalist> of country names 
 _COUNTRY_CODES: dict = {}  # id(country choices) -> (choices, {casefolded name or code: code})
 
 
-def _country_codes():
+def _country_codes() -> dict[str, str]:
     """{casefolded name or code: code} of every country in the catalogue."""
     from generator.web import catalogue as cat_
 
@@ -412,7 +418,7 @@ def _country_codes():
     return cached[1]
 
 
-def _country_name(code):
+def _country_name(code: str | None) -> str:
     from generator.web import catalogue as cat_
 
     return cat_.country_label(code) if code else ""
@@ -422,16 +428,16 @@ class CountryInput(forms.CharField):
     """A country typed by name (or ISO code), suggested from the page's list of country names: a
     page with a select of some 250 countries for every processor weighed a quarter of a megabyte."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", 100)
         kwargs.setdefault("widget", forms.TextInput(attrs={"list": COUNTRY_LIST_ID, "autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         # a stored code is shown as its name; what was typed (a bound value) is shown as it was
         return _country_name(value) if value and value in _country_codes().values() else value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         value = super().to_python(value)
         if not value:
             return ""
@@ -444,24 +450,24 @@ class CountryInput(forms.CharField):
 class CountriesInput(forms.CharField):
     """Several countries typed by name, separated by semicolons (some names hold a comma)."""
 
-    def __init__(self, max_countries=3, **kwargs):
+    def __init__(self, max_countries: int = 3, **kwargs: Any) -> None:
         self.max_countries = max_countries
         kwargs.setdefault("max_length", 400)
         kwargs.setdefault("widget", forms.TextInput(attrs={"list": COUNTRY_LIST_ID, "autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
             return "; ".join(_country_name(code) for code in value)
         return value
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         try:
             return list(initial or ()) != self.to_python(data)
         except ValidationError:
             return True
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # country codes, not one str
         value = super().to_python(value)
         known, out, wrong = _country_codes(), [], []
         for part in value.replace("\n", ";").split(";"):
@@ -493,14 +499,14 @@ class Box:
     choice_label: str
 
 
-def boxes(bound):
+def boxes(bound: forms.BoundField) -> dict[str, Box]:
     """{value: Box} for every choice of a checkbox-list field, ticked as the form shows it."""
     value = bound.value()
     chosen = {str(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v is not None}
     return {
         str(v): Box(data={"name": bound.html_name, "value": v, "selected": str(v) in chosen},
                     id_for_label=f"{bound.auto_id}_{i}", choice_label=label)
-        for i, (v, label) in enumerate(bound.field.choices)
+        for i, (v, label) in enumerate(cast(forms.ChoiceField, bound.field).choices)  # type: ignore[arg-type]  # a list of pairs once set
     }
 
 
@@ -508,5 +514,5 @@ class Checkboxes(forms.MultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
-def required_message(what):
+def required_message(what: str) -> dict[str, str]:
     return {"required": f"Enter {what}."}

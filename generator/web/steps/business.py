@@ -1,6 +1,7 @@
 """Step 1, the business: who is responsible for the data, how to reach them, where they are
 established (the German Land, Quebec), their DPO and their EU, UK and Swiss representatives."""
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -96,12 +97,12 @@ class BusinessForm(forms.Form):
 
     def __init__(self, *args, country_choices=cat_.Choices(()), rep_rule=None, land_choices=(), rep_country_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "Choose a country")] + country_choices
-        self.fields["region_de"].choices = [("", "Choose a Land")] + list(land_choices)
-        self.fields["dpo_country"].choices = [("", "Not given")] + country_choices
+        cast(forms.ChoiceField, self.fields["country"]).choices = [("", "Choose a country")] + country_choices
+        cast(forms.ChoiceField, self.fields["region_de"]).choices = [("", "Choose a Land")] + list(land_choices)
+        cast(forms.ChoiceField, self.fields["dpo_country"]).choices = [("", "Not given")] + country_choices
         for short, who, article, exemption in self.representatives():
             self.fields.update(self.representative_fields(short, who, article, exemption))
-            self.fields[f"{short}_rep_country"].choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
+            cast(forms.ChoiceField, self.fields[f"{short}_rep_country"]).choices = [("", "Not given")] + list((rep_country_choices or {}).get(short, ()))
         self.rep_rule = rep_rule  # country -> {"eu": bool, "uk": bool, "ch": bool}
 
     def clean_websites(self):
@@ -147,7 +148,7 @@ class BusinessForm(forms.Form):
         data["region"], data["region_explicit"] = land, land != from_postcode
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if any(data.get(f) for f in ("dpo_name", "dpo_address")) and not data.get("dpo_email"):
             self.add_error("dpo_email", "Enter an email address for the data protection officer, or leave all DPO fields empty.")
         self._clean_region(data)

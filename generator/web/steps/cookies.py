@@ -1,4 +1,6 @@
 """Step 5, cookies: the consent banner, the processors' cookies and the business's own."""
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -36,9 +38,9 @@ class CookieForm(forms.Form):
 
     def __init__(self, *args, set_by_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["set_by"].choices = [("", "Us (our own website or control panel)")] + list(set_by_choices)
-        self.fields["purpose"].choices = [("", "Choose a purpose")] + choices(model.COOKIE_PURPOSES, "cookie_purposes")
-        self.fields["exemption"].choices = [("", "No exemption: asked in the cookie banner")] + choices(
+        cast(forms.ChoiceField, self.fields["set_by"]).choices = [("", "Us (our own website or control panel)")] + list(set_by_choices)
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [("", "Choose a purpose")] + choices(model.COOKIE_PURPOSES, "cookie_purposes")
+        cast(forms.ChoiceField, self.fields["exemption"]).choices = [("", "No exemption: asked in the cookie banner")] + choices(
             model.COOKIE_EXEMPTIONS, "wizard_cookie_exemptions")
         self.fields["name"].error_messages["required"] = "Enter the cookie's name, or tick “Remove”."
         self.fields["purpose"].error_messages["required"] = "Choose what the cookie is for."
@@ -52,7 +54,7 @@ COOKIES_PER_PROCESSOR = 3
 class CookieRows(RemoveFormSet):
     def clean(self):
         super().clean()
-        counts = {}
+        counts: dict[str, int] = {}
         for form in self.forms:
             c = getattr(form, "cleaned_data", None) or {}
             if c.get("name") and not c.get("DELETE") and c.get("set_by"):
@@ -110,6 +112,7 @@ class CookiesStep(Step):
         old = {("", i["name"]): i for i in (answers.get("cookies") or {}).get("items", ())}
         for ref in answers.get("processors", ()):
             old.update({(_processor_ref_key(ref), i["name"]): i for i in ref.get("cookies", ())})
+        by_processor: dict[str, list[dict[str, Any]]]
         items, by_processor = [], {}
         for form in bundle.rows.forms:
             c = form.cleaned_data

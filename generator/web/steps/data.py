@@ -1,6 +1,7 @@
 """Step 3, data: the kinds of personal data collected, their purposes and legal bases, marketing
 and automated decisions."""
 import re
+from typing import Any, cast
 
 from django import forms
 
@@ -17,7 +18,8 @@ from .base import (
 class DataForm(forms.Form):
     """One include-checkbox per catalogue category, with optional overrides of its purposes and basis."""
 
-    categories = Checkboxes(
+    # the field moves to base_fields; on a form, `categories` is the list __init__ sets
+    categories: list[Any] = Checkboxes(  # type: ignore[assignment]
         label="What personal data do you collect?", required=False,
     )
     call_recording = forms.BooleanField(label="We record support phone calls", required=False)
@@ -59,8 +61,8 @@ class DataForm(forms.Form):
     def __init__(self, *args, categories=(), purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.categories = list(categories)
-        self.fields["categories"].choices = [(c.id, c.name) for c in categories]
-        self.fields["marketing_email"].choices = choices(model.EMAIL_MARKETING, "wizard_email_marketing")
+        cast(forms.ChoiceField, self.fields["categories"]).choices = [(c.id, c.name) for c in categories]
+        cast(forms.ChoiceField, self.fields["marketing_email"]).choices = choices(model.EMAIL_MARKETING, "wizard_email_marketing")
         for cat in categories:
             self.fields[f"basis_{cat.id}"] = Choice(
                 label=f"Legal basis for {cat.name.lower()}", required=False,
@@ -96,16 +98,16 @@ class CustomDataForm(forms.Form):
 
     def __init__(self, *args, purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["purposes"].choices = list(purpose_choices)
-        self.fields["legal_basis"].choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
-        self.fields["source"].choices = [("", "Not said")] + choices(DATA_SOURCES, "wizard_data_sources")
+        cast(forms.ChoiceField, self.fields["purposes"]).choices = list(purpose_choices)
+        cast(forms.ChoiceField, self.fields["legal_basis"]).choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
+        cast(forms.ChoiceField, self.fields["source"]).choices = [("", "Not said")] + choices(DATA_SOURCES, "wizard_data_sources")
         self.fields["name"].error_messages["required"] = "Enter a name for this kind of data, or tick “Remove”."
 
     def clean_examples(self):
         return [e.strip() for e in self.cleaned_data["examples"].split(",") if e.strip()]
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if data.get("name") and not data.get("DELETE"):
             if not data.get("purposes"):
                 self.add_error("purposes", "Choose at least one reason you use this data.")
@@ -121,15 +123,15 @@ DATA_SOURCES = ("you", "automatic", "third_parties")
 class PurposeBasisForm(forms.Form):
     """One `purposes` override: the legal basis for one purpose of one kind of data."""
 
-    data = Choice(label="Data")
+    data = Choice(label="Data")  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
     purpose = Choice(label="Purpose")
     legal_basis = Choice(label="Legal basis for this purpose")
 
     def __init__(self, *args, data_choices=(), purpose_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["data"].choices = [("", "Choose the data")] + list(data_choices)
-        self.fields["purpose"].choices = [("", "Choose the purpose")] + list(purpose_choices)
-        self.fields["legal_basis"].choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
+        cast(forms.ChoiceField, self.fields["data"]).choices = [("", "Choose the data")] + list(data_choices)
+        cast(forms.ChoiceField, self.fields["purpose"]).choices = [("", "Choose the purpose")] + list(purpose_choices)
+        cast(forms.ChoiceField, self.fields["legal_basis"]).choices = [("", "Choose a legal basis")] + choices(model.LEGAL_BASES, "wizard_legal_bases")
         self.fields["data"].error_messages["required"] = "Choose the data this legal basis is for, or tick “Remove”."
         self.fields["purpose"].error_messages["required"] = "Choose the purpose this legal basis is for."
         self.fields["legal_basis"].error_messages["required"] = "Choose the legal basis for this purpose."

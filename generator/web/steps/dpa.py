@@ -5,6 +5,8 @@ The step is shown only to a business that sells a service storing its customers'
 (services.yaml hosts_customer_data); for every other business it is skipped. Its defaults are the
 contract's own (generator.answers.model.Dpa), each lawful on its own.
 """
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -55,11 +57,11 @@ class DpaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["audit"].choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
-        self.fields["acceptance"].choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
+        cast(forms.ChoiceField, self.fields["audit"]).choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
+        cast(forms.ChoiceField, self.fields["acceptance"]).choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         notice, window = data.get("subprocessor_notice_days"), data.get("objection_days")
         if notice and window and window > notice:
             self.add_error("objection_days", ValidationError(
@@ -121,6 +123,6 @@ class DpaStep(Step):
     def context(self, answers, bundle):
         """The sub-processors the agreement will list, from the processors step, when the answers are complete."""
         result = services.validate(answers)
-        if not result.ok:
+        if result.answers is None:
             return {"subprocessors": None}
         return {"subprocessors": [p.name for p in Facts(result.answers, get_catalogues()).subprocessors]}

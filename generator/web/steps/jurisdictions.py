@@ -1,5 +1,7 @@
 """Step 7, laws and transfers: the laws the policy answers to, where data is stored, transfer
 safeguards, registrations and Quebec's questions."""
+from typing import cast
+
 from django import forms
 
 from generator.answers import model
@@ -36,10 +38,10 @@ class JurisdictionsForm(forms.Form):
 
     def __init__(self, *args, country_choices=cat_.Choices(()), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["jurisdictions"].choices = choices(model.LAWS, cat_.law_labels())
-        self.fields["storage_locations"].choices = [("EEA", "Somewhere in the EEA")] + country_choices
-        self.fields["safeguards"].choices = choices(model.SAFEGUARDS, "wizard_safeguards")
-        self.fields["registrations"].choices = choices(model.REGISTRATIONS, "wizard_registrations")
+        cast(forms.ChoiceField, self.fields["jurisdictions"]).choices = choices(model.LAWS, cat_.law_labels())
+        cast(forms.ChoiceField, self.fields["storage_locations"]).choices = [("EEA", "Somewhere in the EEA")] + country_choices
+        cast(forms.ChoiceField, self.fields["safeguards"]).choices = choices(model.SAFEGUARDS, "wizard_safeguards")
+        cast(forms.ChoiceField, self.fields["registrations"]).choices = choices(model.REGISTRATIONS, "wizard_registrations")
 
     def storage_boxes(self):
         return boxes(self["storage_locations"])

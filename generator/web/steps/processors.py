@@ -1,5 +1,7 @@
 """Step 4, processors: the companies that receive personal data, from the catalogue or the
 business's own, with their contracting entity, country and restricted mode."""
+from typing import Any, cast
+
 from django import forms
 
 from generator.answers import model
@@ -26,7 +28,7 @@ class ProcessorsForm(forms.Form):
         (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
         name) of the advertising and analytics processors, which get the restricted-mode box."""
         super().__init__(*args, **kwargs)
-        self.fields["processors"].choices = list(processor_choices)
+        cast(forms.ChoiceField, self.fields["processors"]).choices = list(processor_choices)
         for pid, name in details:
             self.fields[f"entity_{pid}"] = forms.CharField(
                 label=f"Legal entity you contract with for {name}", max_length=300, required=False,
@@ -65,15 +67,15 @@ class CustomProcessorForm(forms.Form):
     group = Choice(label="What kind of service it is (optional)", required=False,
                    help_text="Groups the processor with the catalogue's own in the policy; advertising and analytics "
                              "vendors are also asked about restricted mode once saved.")
-    data = Checkboxes(label="Data it receives")
+    data = Checkboxes(label="Data it receives")  # type: ignore[assignment]  # moved to base_fields: Form.data is not shadowed
     privacy_url = UrlInput(label="Its privacy policy (optional)", required=False, label_word="privacy policy address")
     safeguard = Choice(label="Transfer safeguard (optional)", required=False)
 
     def __init__(self, *args, data_choices=(), group_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", "Not said")] + list(group_choices)
-        self.fields["data"].choices = list(data_choices)
-        self.fields["safeguard"].choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
+        cast(forms.ChoiceField, self.fields["group"]).choices = [("", "Not said")] + list(group_choices)
+        cast(forms.ChoiceField, self.fields["data"]).choices = list(data_choices)
+        cast(forms.ChoiceField, self.fields["safeguard"]).choices = [("", "None or not needed")] + choices(model.SAFEGUARDS, "wizard_safeguards")
         self.fields["name"].error_messages["required"] = "Enter the processor's name, or tick “Remove”."
         self.fields["purpose"].error_messages["required"] = "Say what you use this processor for."
         self.fields["country"].error_messages["required"] = "Choose the country where the processor is established."
@@ -107,7 +109,7 @@ class ProcessorsStep(Step):
         """
         cat = cat_.get_catalogues()
         suggested = cat_.suggested_groups(answers.get("services"), cat)
-        groups = {}
+        groups: dict[str, list[Any]] = {}
         for p in cat.processors.values():
             groups.setdefault(p.group, []).append(p)
         out = []
@@ -125,7 +127,7 @@ class ProcessorsStep(Step):
         visible = [p for _, _, _, procs in self._groups(answers, chosen) for p in procs]
         business_country = (answers.get("business") or {}).get("country")
         by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in refs if r.get("id")}
-        initial = {"processors": chosen}
+        initial: dict[str, Any] = {"processors": chosen}
         details = []
         for pid in chosen:
             proc = cat.processors.get(pid)
@@ -174,7 +176,7 @@ class ProcessorsStep(Step):
         refs = []
         for pid in cat.processors:
             if pid in d["processors"] or (pid in old_by_id and pid not in offered):
-                entry = dict(old_by_id.get(pid, {}), id=pid)
+                entry: Any = dict(old_by_id.get(pid, {}), id=pid)  # later a catalogue entry
                 if f"entity_{pid}" in bundle.main.fields and pid in d["processors"]:
                     # only what differs from the catalogue's entity for the business's country is an answer
                     entity, country = cat_.processor_entity(cat.processors[pid], business_country, cat)
@@ -227,7 +229,7 @@ class ProcessorsStep(Step):
                 entity, country = cat_.processor_entity(p, business_country, cat)
                 ref = refs.get(p.id) or {}
                 entity_field = form[f"entity_{p.id}"] if f"entity_{p.id}" in form.fields else None
-                country_field = form[f"country_{p.id}"] if entity_field else None
+                country_field: Any = form[f"country_{p.id}"] if entity_field else None  # set whenever entity_field is
                 items.append({
                     "p": p, "box": boxes.get(p.id),
                     "entity": entity,

@@ -1,5 +1,6 @@
 """Step 6, retention: how long each kind of data is kept, from when, and why."""
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,7 +57,7 @@ class RetentionForm(forms.Form):
         self.fields["retention"].error_messages["required"] = f"Enter how long you keep {category_name.lower() or 'this data'}."
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         after = data.get("retention_after")
         if isinstance(after, tuple):  # an event: it is what "the period starts when" says
             event = after[1]

@@ -1,6 +1,7 @@
 """Step 8, rights, security and changes: request deadline and channels, security measures, breach
 notice, notice of changes, children, and the policy's date and paper."""
 from types import SimpleNamespace
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -66,10 +67,10 @@ class RightsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["request_channels"].choices = choices(model.REQUEST_CHANNELS, "wizard_request_channels")
-        self.fields["measures"].choices = choices(model.SECURITY_MEASURES, "wizard_security_measures")
-        self.fields["notify_by"].choices = choices(model.NOTIFY_BY, "wizard_notify_by")
-        self.fields["paper"].choices = choices(model.PAPER_SIZES, "wizard_paper")
+        cast(forms.ChoiceField, self.fields["request_channels"]).choices = choices(model.REQUEST_CHANNELS, "wizard_request_channels")
+        cast(forms.ChoiceField, self.fields["measures"]).choices = choices(model.SECURITY_MEASURES, "wizard_security_measures")
+        cast(forms.ChoiceField, self.fields["notify_by"]).choices = choices(model.NOTIFY_BY, "wizard_notify_by")
+        cast(forms.ChoiceField, self.fields["paper"]).choices = choices(model.PAPER_SIZES, "wizard_paper")
 
     def clean_other_measures(self):
         lines = [line.strip() for line in self.cleaned_data["other_measures"].splitlines() if line.strip()]
@@ -164,7 +165,7 @@ def response_periods(answers, days):
         if law is None:
             continue
         out.append({
-            "law": law.short, "text": laws.response_period(law, shim),
+            "law": law.short, "text": laws.response_period(law, shim),  # type: ignore[arg-type]  # shim: see above
             "max_days": law.response.max_days or "", "max_text": law.response.max_text,
             "working": "1" if law.response.working_days else "", "default_days": law.response.default_days or "",
         })

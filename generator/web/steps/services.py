@@ -1,4 +1,6 @@
 """Step 2, services: what the business sells, which suggests its data and processors."""
+from typing import Any, cast
+
 from django import forms
 
 from generator.web import catalogue as cat_
@@ -19,10 +21,10 @@ class ServicesForm(forms.Form):
 
     def __init__(self, *args, service_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["services"].choices = list(service_choices)
+        cast(forms.ChoiceField, self.fields["services"]).choices = list(service_choices)
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())
         if not data.get("services") and not data.get("no_services") and "services" not in self.errors:
             self.add_error("services", "Choose at least one service, or tick “We sell none of these”.")
         if data.get("services") and data.get("no_services"):
