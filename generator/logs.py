@@ -1,5 +1,6 @@
 """Secret links never reach a log: a draft's token is its only key, so a log line holding
-`/d/<token>/` would hand the draft to whoever reads the log.
+`/d/<token>/` would hand the draft to whoever reads the log; a subscription's confirm and
+unsubscribe links are redacted the same way.
 
 `RedactTokens` is a logging filter (installed on every handler in settings.LOGGING) that replaces
 the token in a record's message and arguments; `RedactingGunicornLogger` does the same for
@@ -10,11 +11,15 @@ import re
 from typing import Any
 
 TOKEN_IN_PATH = re.compile(r"(/d/)[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+# The signed links of a subscription (generator.public): whoever holds one can confirm or end it.
+SUBSCRIPTION_LINK = re.compile(r"(/p/[a-z0-9-]+/(?:subscribe/confirm|unsubscribe)/)[^/\s\"?]+")
 REDACTED = r"\1<redacted>"
 
 
 def redact(value: Any) -> Any:
-    return TOKEN_IN_PATH.sub(REDACTED, value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    return SUBSCRIPTION_LINK.sub(REDACTED, TOKEN_IN_PATH.sub(REDACTED, value))
 
 
 class RedactTokens(logging.Filter):

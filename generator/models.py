@@ -48,6 +48,16 @@ class PublishedVersion(models.Model):
     answers = models.JSONField()
     generated_on = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The public side (generator.public). A version published at the public address belongs to its
+    # publication, takes effect on `effective_on` (after the notice period), and keeps the policy
+    # document it produced, so it reads the same after the clause library changes.
+    publication = models.ForeignKey(
+        "Publication", null=True, blank=True, on_delete=models.SET_NULL, related_name="versions")
+    effective_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True, default="")  # plain text, one change a line
+    document = models.JSONField(null=True, blank=True)  # generator.document.to_json_dict
+    library_fingerprint = models.CharField(max_length=64, blank=True, default="")
+    renderer_version = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["draft", "number"]
@@ -55,3 +65,45 @@ class PublishedVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.draft_id}, generated {self.generated_on}"
+
+
+class Publication(models.Model):
+    """The public address of a draft's policy, `/p/<slug>/` (generator.public). One per draft; the
+    slug is chosen once and can be renamed. An unpublished publication keeps its row, so its old
+    links answer 410 Gone rather than 404 or being taken by someone else."""
+
+    draft = models.OneToOneField(Draft, on_delete=models.CASCADE, related_name="publication")
+    slug = models.SlugField(max_length=40, unique=True)
+    live = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"/p/{self.slug}/ ({'live' if self.live else 'unpublished'})"
+
+
+class RetiredSlug(models.Model):
+    """A public name given up by a rename: its links redirect to the current name, and nobody else
+    can take it (a visitor following an old link never lands on another business's policy)."""
+
+    slug = models.SlugField(max_length=40, unique=True)
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="retired_slugs")
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+
+class Subscriber(models.Model):
+    """Someone who asked to hear about changes to one public policy. Stored only for that purpose:
+    the address, when it was given and when it was confirmed (double opt-in); the row is deleted
+    on unsubscribe, and an unconfirmed one after HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="subscribers")
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["publication", "email"]
+        constraints = [models.UniqueConstraint(fields=["publication", "email"], name="unique_subscriber_per_publication")]
+
+    def __str__(self) -> str:
+        return f"Subscriber {self.pk} of {self.publication_id}"

@@ -105,8 +105,26 @@ RATELIMIT_ENABLE = env.bool("HOSTPOLICY_RATELIMIT_ENABLE", default=True)
 RATELIMIT_FAIL_OPEN = True
 HOSTPOLICY_RATE_NEW_DRAFTS = env.str("HOSTPOLICY_RATE_NEW_DRAFTS", default="30/h")  # start and upload
 HOSTPOLICY_RATE_STEP_POSTS = env.str("HOSTPOLICY_RATE_STEP_POSTS", default="120/m")  # step saves, publish
+# Subscribing to a public policy's changes (generator.public): per client, and per address.
+HOSTPOLICY_RATE_SUBSCRIBE = env.str("HOSTPOLICY_RATE_SUBSCRIBE", default="10/h")
+HOSTPOLICY_RATE_SUBSCRIBE_PER_ADDRESS = env.str("HOSTPOLICY_RATE_SUBSCRIBE_PER_ADDRESS", default="3/d")
+# An address not confirmed within this many days is deleted.
+HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS = env.int("HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS", default=7)
+# "Today" for the public side (which version is in force, notice periods): the real date unless set
+# to YYYY-MM-DD (tests move the clock this way; generator.public.clock).
+HOSTPOLICY_TODAY = env.str("HOSTPOLICY_TODAY", default="")
+if HOSTPOLICY_TODAY:
+    import datetime as _datetime
+
+    _datetime.date.fromisoformat(HOSTPOLICY_TODAY)  # a wrong date stops the start, not a page later
 # Drafts untouched this many days and never published are deleted by `manage.py expire_drafts`.
 HOSTPOLICY_DRAFT_EXPIRY_DAYS = env.int("HOSTPOLICY_DRAFT_EXPIRY_DAYS", default=90)
+
+# Email (notices of policy changes, subscription confirmations) through Django's email framework,
+# configured by one URL: smtp://user:password@host:587 (smtp+tls://, smtp+ssl:// for TLS), or
+# consolemail:// (the default: printed by the server, for `make run`).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="HostPolicy <no-reply@localhost>")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

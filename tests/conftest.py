@@ -57,3 +57,48 @@ def _fresh_rate_limits(request):
         request.getfixturevalue("transactional_db")
         cache.clear()
     yield
+
+
+class Mailbox:
+    """What a real SMTP server (aiosmtpd, on 127.0.0.1) received, as parsed email messages."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        import email.policy
+
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message.envelope_to = list(envelope.rcpt_tos)
+        message.raw = envelope.content  # as sent: the parsed form re-folds and re-encodes headers
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address):
+        return [m for m in self.messages if address in m.envelope_to]
+
+
+@pytest.fixture
+def mailbox(settings):
+    """A local SMTP server for the test, and Django's email framework pointed at it (the way
+    EMAIL_URL=smtp://127.0.0.1:<port> configures it in production)."""
+    import logging
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every SMTP command
+
+    with socket.socket() as probe:  # a free port: aiosmtpd checks its port is answering once started
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield box
+    controller.stop()

@@ -167,7 +167,9 @@ def version_answers_for_rendering(version: PublishedVersion) -> JSON:
     """A published version's answers, dated the day it was generated unless it names its own date."""
     answers = copy.deepcopy(version.answers)
     policy = answers.setdefault("policy", {})
-    if not policy.get("effective_date"):
+    if version.effective_on:  # published at the public address: dated the day it takes effect
+        policy["effective_date"] = version.effective_on.isoformat()
+    elif not policy.get("effective_date"):
         policy["effective_date"] = version.generated_on.isoformat()
     return answers
 
@@ -220,6 +222,12 @@ def wording_changes(old: PolicyDocument | None, new: PolicyDocument | None) -> l
 
 
 def version_document(version: PublishedVersion) -> PolicyDocument | None:
+    """The policy of a published version: the document stored when it was published at the public
+    address (it reads the same after the clause library changes), else rebuilt from its answers."""
+    if version.document:
+        from generator.public.snapshot import document_from_json
+
+        return document_from_json(version.document)
     return policy_document(version_answers_for_rendering(version))
 
 

@@ -222,6 +222,10 @@ def review(request, draft, token):
         # the review already built the current policy: compare against it rather than build it again
         "wording_since_last": services.wording_changes(services.version_document(last), result.document) if last else None,
     })
+    if result.document is not None:
+        from generator.public.owner_views import publish_context
+
+        context.update(publish_context(draft))
     for item in (*result.report_items, *result.dpa_report_items):
         item["url"] = step_url(token, item["step"]) if item["step"] else None
     return render(request, "wizard/review.html", context)
@@ -308,16 +312,10 @@ def sources(request, draft, token):
 @limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
 @draft_view
 def publish(request, draft, token):
-    version, errors = services.publish(draft)
-    if version is None:
-        messages.error(request, "The answers are not complete yet, so nothing was published. See the list below.")
-        return redirect(reverse("web:review", kwargs={"token": token}))
-    # Its PDF is rendered now, by the task worker, so the first download of it is served at once.
-    from generator import tasks
+    # At the public address (generator.public) when the form names one, else under the secret link only.
+    from generator.public import owner_views
 
-    tasks.queue_pdf(services.version_answers_for_rendering(version))
-    messages.success(request, f"Published as version {version.number} on {version.generated_on:%d %B %Y}.")
-    return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
+    return owner_views.publish(request, draft, token)
 
 
 @require_safe  # GET and HEAD
@@ -373,6 +371,10 @@ def version_answers_yaml(request, draft, token, number):
 @draft_view
 def version_download(request, draft, token, number, fmt):
     current = services.version_get(draft, number)
+    if current.document:  # published at the public address: the document it stored, as published
+        from generator.public.views import stored_version_download
+
+        return stored_version_download(request, current, fmt, stem=f"v{number}-")
     if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, services.version_answers_for_rendering(current), stem=f"v{number}-")
     return _download_response(services.version_answers_for_rendering(current), fmt, stem=f"v{number}-")
