@@ -354,6 +354,23 @@ class Facts:
         item = next((d for d in self.data_items if d.id == "hosted_content"), None)
         return bool(item and item.retention is not None and not item.retention.keyword)
 
+    def _retention_of(self, data_id: str) -> Duration | None:
+        item = next((d for d in self.data_items if d.id == data_id), None)
+        return item.retention if item else None
+
+    def backups_outlast_deletion(self) -> bool:
+        """Backup copies of customers' data are kept longer than hosted content after a service
+        ends (or with no fixed end), so "every copy ... after the service ends" would be false."""
+        backups, hosted = self._retention_of("backups"), self._retention_of("hosted_content")
+        if backups is None or hosted is None or hosted.keyword:
+            return False
+        return bool(backups.keyword) or backups.approx_seconds() > hosted.approx_seconds()
+
+    def backup_period_known(self) -> bool:
+        """The answers give backups a period (not a keyword), which the DPA can promise."""
+        backups = self._retention_of("backups")
+        return bool(backups is not None and not backups.keyword)
+
     def dpa_breach_hours_too_long(self) -> bool:
         """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
         hours = self.answers.dpa.breach_notice_hours

@@ -37,7 +37,7 @@ ART_28_3 = {
     "d": ("general written authorisation", "before we add or replace a sub-processor", "same data protection obligations"),
     "e": ("we help you with appropriate technical and organisational measures",),
     "f": ("data protection impact assessments", "notifying breaches to the supervisory authority"),
-    "g": ("every copy we hold",),
+    "g": ("delete it",),
     "h": ("audits, including inspections",),
 }
 
@@ -142,7 +142,7 @@ def test_the_answers_change_the_agreement():
 def test_deletion_period_comes_from_hosted_content_and_its_absence_is_reported():
     data = [d for d in ALLRU_ANSWERS["data"] if d["id"] != "hosted_content"] + [{"id": "hosted_content", "retention": "P60D"}]
     text = plain_text(dpa.build_dpa(answers_from(ALLRU_ANSWERS, data=data)))
-    assert "every copy we hold, 60 days after the service ends" in text
+    assert "We delete it 60 days after the service ends" in text  # backups (12 months) stated apart: C1
     without = answers_from(ALLRU_ANSWERS, data=[d for d in ALLRU_ANSWERS["data"] if d["id"] != "hosted_content"])
     document = dpa.build_dpa(without)
     item = next(i for i in dpa_report.report(without, document).items if i.element_id == "gdpr28.deletion")

@@ -150,6 +150,15 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
         return item.retention.words()
 
     values["hosted_data_period"] = hosted_data_period
+
+    def backup_period() -> str | None:
+        """How long after it is made a backup copy is deleted (the DPA's deletion term for backups)."""
+        item = next((d for d in facts.data_items if d.id == "backups"), None)
+        if item is None or item.retention is None or not facts.backup_period_known():
+            return None
+        return item.retention.words()
+
+    values["backup_period"] = backup_period
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
@@ -255,7 +264,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period",
 )
 
 

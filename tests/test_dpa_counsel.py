@@ -1,0 +1,52 @@
+"""Counsel's review of the customer DPA (/work/review/dpa-counsel.md, issue 13): each finding fixed
+is pinned here by the generated agreement's text or its compliance report."""
+from pathlib import Path
+
+from generator import dpa, dpa_report
+from generator.answers import load_answers_file
+from generator.document import plain_text
+from tests.conftest import ALLRU_ANSWERS
+from tests.factories import answers_from
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def _example(name):
+    result = load_answers_file(EXAMPLES / f"{name}.yaml")
+    assert result.ok, result.errors
+    return result.answers
+
+
+def _text(answers):
+    return " ".join(plain_text(dpa.build_dpa(answers)).split())
+
+
+def _item(answers, element_id):
+    return next(i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.element_id == element_id)
+
+
+def _with_data(base, item_id, **item):
+    return [d for d in base["data"] if d["id"] != item_id] + [{"id": item_id, **item}]
+
+
+# C1: the deletion promise must not contradict backups that outlive it (Art. 28(3)(g)).
+def test_c1_backups_longer_than_the_deletion_period_are_stated_with_their_lifetime():
+    text = _text(_example("allcot"))  # hosted content 30 days, backups 12 months
+    assert "every copy we hold, 30 days after the service ends" not in text
+    assert "We delete it 30 days after the service ends" in text
+    assert "Copies in our backups are deleted when those backups expire, at most 12 months after they are made" in text
+    assert _item(_example("allcot"), "gdpr28.deletion").status == "met"
+
+
+def test_c1_backups_within_the_deletion_period_keep_the_single_promise():
+    text = _text(_example("munich-host"))  # hosted content 30 days, backups 14 days
+    assert "every copy we hold, 30 days after the service ends" in text
+    assert "Copies in our backups" not in text
+
+
+def test_c1_backups_kept_with_no_end_are_a_problem_in_the_report():
+    answers = answers_from(ALLRU_ANSWERS, data=_with_data(ALLRU_ANSWERS, "backups", retention="indefinite"))
+    text = _text(answers)
+    assert "every copy we hold" not in text
+    item = _item(answers, "gdpr28.deletion")
+    assert item.status == "problem" and "backups" in item.advice
