@@ -50,3 +50,22 @@ def test_c1_backups_kept_with_no_end_are_a_problem_in_the_report():
     assert "every copy we hold" not in text
     item = _item(answers, "gdpr28.deletion")
     assert item.status == "problem" and "backups" in item.advice
+
+
+# C3: "we use no sub-processors" is a contractual statement: only with the answer behind it.
+def test_c3_no_subprocessors_is_said_only_when_the_answers_confirm_it():
+    answers = _example("us-reseller-eu")  # a reseller naming no upstream host
+    text = _text(answers)
+    assert "we use no sub-processors" not in text and "own equipment and staff" not in text
+    assert "not yet named the sub-processors" in text
+    item = _item(answers, "gdpr28.subprocessors")
+    assert item.status == "problem" and "dpa.no_subprocessors_confirmed" in item.advice
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"no_subprocessors_confirmed": True})
+    assert "Today we use no sub-processors for your data" in _text(confirmed)
+    assert _item(confirmed, "gdpr28.subprocessors").status == "met"
+
+
+def test_c3_the_confirmation_is_irrelevant_when_subprocessors_are_listed():
+    answers = _example("munich-host")
+    assert "Hetzner" in _text(answers) and "not yet named the sub-processors" not in _text(answers)
+    assert _item(answers, "gdpr28.subprocessors").status == "met"

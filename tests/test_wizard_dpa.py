@@ -84,3 +84,15 @@ def test_report_gap_in_the_dpa_links_to_the_step_that_fixes_it(client, allru_ans
     html = text(client.get(url(token, "review")))
     assert "leaves them no time for their own 72 hours" in html
     assert f'<a href="/d/{token}/dpa/">Fix this in the step “Customer DPA”</a>' in html
+
+
+def test_dpa_step_records_the_confirmation_of_no_subprocessors_only_when_ticked(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    base = {"subprocessor_notice_days": "30", "objection_days": "14", "audit": "reports_first",
+            "audit_notice_days": "30", "acceptance": "online"}
+    response = client.get(url(token, "dpa"))
+    assert "no third party can access customer data" in text(response)
+    submit(client, token, "dpa", base)
+    assert "no_subprocessors_confirmed" not in saved(token).get("dpa", {})
+    submit(client, token, "dpa", {**base, "no_subprocessors_confirmed": "on"})
+    assert saved(token)["dpa"]["no_subprocessors_confirmed"] is True

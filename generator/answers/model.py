@@ -201,6 +201,8 @@ class Dpa:
     breach_notice_hours: int | None = None  # None: "without undue delay", Art. 33(2)
     acceptance: str = "online"  # online | signature | terms
     measures_text: str | None = None  # the business's own description of its measures, for the Annex
+    # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
+    no_subprocessors_confirmed: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,12 @@ class DpaForm(forms.Form):
         error_messages={"invalid": "Enter a whole number of hours, like 24.", "min_value": "Enter at least 1 hour.",
                         "max_value": "Enter at most 720 hours."},
     )
+    no_subprocessors_confirmed = forms.BooleanField(
+        label="We run our own hardware in our own or colocated premises, and no third party can access customer data",
+        required=False,
+        help_text="Tick only if it is true: the agreement then says you use no sub-processors. A reseller always has "
+                  "one, its upstream host; name it in the Processors step instead.",
+    )
     audit = Choice(label="How customers audit you", widget=forms.RadioSelect, initial=DEFAULTS.audit)
     audit_notice_days = _days("Days of notice before an inspection", 180, DEFAULTS.audit_notice_days)
     acceptance = Choice(label="How customers accept the agreement", widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
@@ -102,6 +108,7 @@ class DpaStep(Step):
             "audit_notice_days": saved.get("audit_notice_days", DEFAULTS.audit_notice_days),
             "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
             "measures_text": saved.get("measures_text") or "",
+            "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
         }
         return Bundle(main=DpaForm(data, initial=initial))
 
@@ -117,6 +124,8 @@ class DpaStep(Step):
                 dpa[key] = d[key]
         put(dpa, "breach_notice_hours", d.get("breach_notice_hours"))
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
+        if d.get("no_subprocessors_confirmed"):
+            dpa["no_subprocessors_confirmed"] = True
         put(new, "dpa", dpa)
         return new
 
