@@ -371,6 +371,23 @@ class Facts:
         backups = self._retention_of("backups")
         return bool(backups is not None and not backups.keyword)
 
+    def customer_breach_hours(self) -> int | None:
+        """Hours within which customers hear of a breach: the DPA's own answer, else the security
+        step's figure when it is below the controller's own 72 hours (Art. 33(1)) and so can only
+        be a notice to customers; 72 or more is the authority's window and is never carried across."""
+        if self.answers.dpa.breach_notice_hours:
+            return self.answers.dpa.breach_notice_hours
+        hours = self.answers.security.breach_notice_hours
+        return hours if hours and hours < 72 else None
+
+    def dpa_breach_hours_given(self) -> bool:
+        return self.customer_breach_hours() is not None
+
+    def dpa_breach_hours_unasked(self) -> bool:
+        """The answers give only the authority's window (72 hours or more) and no hours for customers."""
+        hours = self.answers.security.breach_notice_hours
+        return not self.dpa_breach_hours_given() and bool(hours and hours >= 72)
+
     def dpa_breach_hours_too_long(self) -> bool:
         """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
         hours = self.answers.dpa.breach_notice_hours

@@ -69,3 +69,21 @@ def test_c3_the_confirmation_is_irrelevant_when_subprocessors_are_listed():
     answers = _example("munich-host")
     assert "Hetzner" in _text(answers) and "not yet named the sub-processors" not in _text(answers)
     assert _item(answers, "gdpr28.subprocessors").status == "met"
+
+
+# M1: the hours answered for telling customers of a breach are printed; 72 is never carried across.
+def test_m1_answered_customer_breach_hours_below_72_are_printed():
+    answers = _example("allcot")  # security.breach_notice_hours: 48, "alert our customers ... 48 hours"
+    assert "without undue delay and in any case within 48 hours of becoming aware of it" in _text(answers)
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+
+
+def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_for_hours():
+    answers = _example("munich-host")  # security.breach_notice_hours: 72, the authority's window
+    text = _text(answers)
+    assert "within 72 hours" not in text and "we tell you without undue delay" in text
+    item = _item(answers, "gdpr28.breach_notice")
+    assert item.status == "problem" and "Customer DPA step" in item.advice
+    given = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 24})
+    assert "in any case within 24 hours" in _text(given)
+    assert _item(given, "gdpr28.breach_notice").status == "met"

@@ -82,7 +82,7 @@ def test_report_gap_in_the_dpa_links_to_the_step_that_fixes_it(client, allru_ans
     allru_answers["dpa"] = {"breach_notice_hours": 96}
     token = new_draft(client, allru_answers)
     html = text(client.get(url(token, "review")))
-    assert "leaves them no time for their own 72 hours" in html
+    assert "must hear from you well within that" in html
     assert f'<a href="/d/{token}/dpa/">Fix this in the step “Customer DPA”</a>' in html
 
 
@@ -96,3 +96,11 @@ def test_dpa_step_records_the_confirmation_of_no_subprocessors_only_when_ticked(
     assert "no_subprocessors_confirmed" not in saved(token).get("dpa", {})
     submit(client, token, "dpa", {**base, "no_subprocessors_confirmed": "on"})
     assert saved(token)["dpa"]["no_subprocessors_confirmed"] is True
+
+
+def test_dpa_step_offers_the_security_steps_breach_hours_only_below_72(client, allru_answers):
+    token = new_draft(client, allru_answers)  # security.breach_notice_hours: 72, the authority's window
+    assert 'name="breach_notice_hours" value' not in raw_text(client.get(url(token, "dpa")))
+    allru_answers["security"]["breach_notice_hours"] = 48
+    token = new_draft(client, allru_answers)
+    assert 'value="48"' in raw_text(client.get(url(token, "dpa")))

@@ -159,6 +159,7 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
         return item.retention.words()
 
     values["backup_period"] = backup_period
+    values["customer_breach_hours"] = lambda: str(facts.customer_breach_hours()) if facts.dpa_breach_hours_given() else None
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
@@ -264,7 +265,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours",
 )
 
 

@@ -82,6 +82,13 @@ def hosts_customer_data(answers):
     return any(services_catalogue[s].hosts_customer_data for s in answers.get("services") or () if s in services_catalogue)
 
 
+def _customer_hours_from_security(answers):
+    """The security step's breach hours, offered here only below 72: 72 hours is the controller's own
+    window towards the authority (Art. 33(1)), never a notice period to customers (counsel, M1)."""
+    hours = (answers.get("security") or {}).get("breach_notice_hours")
+    return hours if isinstance(hours, int) and hours < 72 else None
+
+
 class DpaStep(Step):
     slug = "dpa"
     title = "Data processing agreement for your customers"
@@ -103,7 +110,7 @@ class DpaStep(Step):
         initial = {
             "subprocessor_notice_days": saved.get("subprocessor_notice_days", DEFAULTS.subprocessor_notice_days),
             "objection_days": saved.get("objection_days", DEFAULTS.objection_days),
-            "breach_notice_hours": saved.get("breach_notice_hours"),
+            "breach_notice_hours": saved.get("breach_notice_hours") or _customer_hours_from_security(answers),
             "audit": saved.get("audit", DEFAULTS.audit),
             "audit_notice_days": saved.get("audit_notice_days", DEFAULTS.audit_notice_days),
             "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
