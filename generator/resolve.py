@@ -408,6 +408,11 @@ class Facts:
         mechanism_id = laws_registry.choose_mechanism(law, us, country, self.answers, self.catalogues.countries)
         return True, law.mechanisms.get(mechanism_id) if mechanism_id else None
 
+    def own_transfer_by(self, law_id: str, mechanism_id: str) -> bool:
+        """A customer's disclosure of its data to us is a transfer under `law_id` by that mechanism."""
+        own, mechanism = self.own_transfer(laws_registry.get_laws()[law_id])
+        return own and mechanism is not None and mechanism.id == mechanism_id
+
     def dpa_transfer_gap(self, law_id: str) -> bool:
         """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
         law's territory with no mechanism named."""

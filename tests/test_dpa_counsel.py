@@ -87,3 +87,24 @@ def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_
     given = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 24})
     assert "in any case within 24 hours" in _text(given)
     assert _item(given, "gdpr28.breach_notice").status == "met"
+
+
+# C2: a host outside the EEA cannot "incorporate" the SCCs without their selections and annexes.
+def test_c2_the_sccs_for_a_host_outside_the_eea_are_a_separate_signed_document_with_their_annexes():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert "which this agreement incorporates" not in text
+    assert "module 2 (controller to processor) where you are a controller" in text
+    assert "module 3 (processor to processor) where you are yourself a processor" in text
+    assert "concluded as a separate document signed by both of us" in text
+    for part in ("Annex I", "Annex II", "Annex III", "Clause 9(a)", "Clause 13", "Clause 17", "Clause 18"):
+        assert part in text, part
+    item = _item(answers, "gdpr28.scc_conclusion")
+    assert item.status == "action"
+    for named in ("Clause 17", "Clause 18", "Annex I.C", "module 3"):
+        assert named in item.advice, named
+
+
+def test_c2_no_scc_action_for_a_host_inside_the_eea():
+    rep = dpa_report.report(_example("munich-host"), dpa.build_dpa(_example("munich-host")))
+    assert "gdpr28.scc_conclusion" not in {i.element_id for i in rep.items}
