@@ -108,3 +108,17 @@ def test_c2_the_sccs_for_a_host_outside_the_eea_are_a_separate_signed_document_w
 def test_c2_no_scc_action_for_a_host_inside_the_eea():
     rep = dpa_report.report(_example("munich-host"), dpa.build_dpa(_example("munich-host")))
     assert "gdpr28.scc_conclusion" not in {i.element_id for i in rep.items}
+
+
+# M3/M4: the CCPA terms name the specific business purposes and are credited to the California clause.
+def test_m3_m4_california_names_specific_purposes_cooperation_and_security_and_gets_the_credit():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert "business purposes of providing the services this agreement describes" not in text
+    assert "providing storage" in text and "1798.140(e)(5)" in text and "1798.140(e)(2)" in text
+    assert "we help you respond to consumer requests" in text
+    assert "reasonable security procedures and practices" in text and "1798.81.5" in text
+    rep = dpa_report.report(answers, dpa.build_dpa(answers))
+    for element_id in ("ccpa7051.purpose", "ccpa7051.limits", "ccpa7051.compliance"):
+        item = next(i for i in rep.items if i.element_id == element_id)
+        assert item.status == "met" and item.clause_id.startswith("regional_terms.california"), item

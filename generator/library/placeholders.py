@@ -159,6 +159,7 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
         return item.retention.words()
 
     values["backup_period"] = backup_period
+    values["hosting_service_names"] = lambda: join_words([running_label(s.name) for s in facts.hosting_services]) or None
     values["customer_breach_hours"] = lambda: str(facts.customer_breach_hours()) if facts.dpa_breach_hours_given() else None
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
@@ -250,6 +251,11 @@ def _role_words(chosen: Sequence[Law], attr: str) -> str | None:
     return f"{first} ({'; '.join(f'under {where}, the {term}' for term, where in others.items())})"
 
 
+def running_label(label: str) -> str:
+    """A catalogue label inside a sentence: "Shared hosting" -> "shared hosting", "VPS" kept."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
 def channel_words(facts: Facts) -> list[str]:
     """How to reach the business with a request, one phrase per chosen channel."""
     words = facts.catalogues.words
@@ -265,7 +271,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
 )
 
 
