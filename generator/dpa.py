@@ -27,7 +27,7 @@ from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
 from generator.library import CLAUSES_DIR, get_catalogues
 from generator.library.clauses import load_library
-from generator.library.placeholders import join_words
+from generator.library.placeholders import join_words, running_label
 from generator.resolve import Facts
 
 DPA_FOLDER = "dpa"  # clauses/dpa/NN_section.yaml
@@ -184,8 +184,8 @@ def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
 def measures_scope(facts: Facts, clause_id: str) -> list[Block]:
     """Which services the measures cover whole, and on which the customer runs the system."""
     words = facts.catalogues.words
-    managed = [s.name for s in facts.hosting_services if s.managed]
-    unmanaged = [s.name for s in facts.hosting_services if not s.managed]
+    managed = [running_label(s.name) for s in facts.hosting_services if s.managed]
+    unmanaged = [running_label(s.name) for s in facts.hosting_services if not s.managed]
     blocks: list[Block] = []
     if managed:
         blocks.append(Paragraph(_t(words("dpa", "managed_scope", services=join_words(managed))), clause_id))

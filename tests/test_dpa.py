@@ -179,8 +179,8 @@ def test_regime_blocks_appear_only_for_the_chosen_laws():
 
 def test_unmanaged_servers_scope_the_measures():
     text = " ".join(plain_text(dpa.build_dpa(answers_from(ALLRU_ANSWERS))).split())  # shared hosting and VPS
-    assert "Services we manage, where these measures cover the whole system: Shared hosting." in text
-    assert "Services you manage yourself" in text and "Virtual private servers (VPS)" in text
+    assert "Services we manage, where these measures cover the whole system: shared hosting." in text
+    assert "Services you manage yourself" in text and "virtual private servers (VPS)" in text
     managed_only = plain_text(dpa.build_dpa(answers_from(ALLRU_ANSWERS, services=["shared_hosting"])))
     assert "Services you manage yourself" not in managed_only and "On a server you manage yourself" not in managed_only
 

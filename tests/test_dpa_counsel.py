@@ -122,3 +122,32 @@ def test_m3_m4_california_names_specific_purposes_cooperation_and_security_and_g
     for element_id in ("ccpa7051.purpose", "ccpa7051.limits", "ccpa7051.compliance"):
         item = next(i for i in rep.items if i.element_id == element_id)
         assert item.status == "met" and item.clause_id.startswith("regional_terms.california"), item
+
+
+# m1: FADP Art. 9(1)(a) wording only in the Swiss block.
+def test_m1_fadp_wording_only_where_the_fadp_is_chosen():
+    assert "as you yourself would be permitted to" not in _text(_example("munich-host"))  # EU only
+    allcot = _text(_example("allcot"))
+    assert allcot.count("as you yourself would be permitted to") == 1 and "FADP" in allcot
+    assert _item(_example("allcot"), "fadp9.assignment").clause_id == "regional_terms.switzerland"
+
+
+# m2: "either" only after the registries sentence it refers back to.
+def test_m2_either_has_an_antecedent():
+    allcot = _text(_example("allcot"))  # sells no domains: no registries sentence
+    assert "Our payment providers are not sub-processors:" in allcot and "sub-processors either" not in allcot
+    munich = _text(_example("munich-host"))
+    assert "Domain registries and registrars" in munich and "Our payment providers are not sub-processors either" in munich
+
+
+# m4: the annex names Article 32(1) of each GDPR without the policy's long list of laws.
+def test_m4_annex_structure_sentence_is_not_garbled():
+    text = _text(_example("all-ru"))  # eu and uk
+    assert "grouped as Article 32(1) of the GDPR (and of the UK GDPR) and Annex III" in text
+    assert "and, in the UK, the UK GDPR and the Data Protection Act 2018 and Annex III" not in text
+
+
+# m5: catalogue labels are lower-cased inside running text.
+def test_m5_service_labels_in_running_text_are_lower_case():
+    text = _text(_example("munich-host"))
+    assert "Services we manage, where these measures cover the whole system: shared hosting" in text

@@ -165,6 +165,7 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_where"] = lambda: words("gdpr_family", "where_" + "_".join(gdpr_family)) if gdpr_family else None
+    values["gdpr_articles"] = lambda: words("gdpr_family", "articles_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_names"] = lambda: words("gdpr_family", "names_" + "_".join(gdpr_family)) if gdpr_family else None
     values["response_period_gdpr"] = lambda: (
         laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
@@ -271,7 +272,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "gdpr_articles", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
 )
 
 
