@@ -151,3 +151,11 @@ def test_m4_annex_structure_sentence_is_not_garbled():
 def test_m5_service_labels_in_running_text_are_lower_case():
     text = _text(_example("munich-host"))
     assert "Services we manage, where these measures cover the whole system: shared hosting" in text
+
+
+# M5 (first part): every DPA says where the data is processed, from storage_locations.
+def test_m5_the_dpa_states_where_the_data_is_stored():
+    assert "The servers on which we store your data are located in the European Economic Area" in _text(_example("all-ru"))
+    assert "The servers on which we store your data are located in Germany" in _text(_example("munich-host"))
+    elsewhere = answers_from(ALLRU_ANSWERS, storage_locations=["FR"])
+    assert "The servers on which we store your data are located in France" in _text(elsewhere)
