@@ -133,7 +133,10 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
         own, mechanism = facts.own_transfer(law)
         if own:
             country = facts.catalogues.country_name(facts.answers.business.country)
-            if mechanism:
+            decision = (words("dpa_eu_adequacy_decisions") or {}).get(facts.answers.business.country)
+            if mechanism and mechanism.id == "adequacy" and law.id == "eu" and decision:
+                blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_adequate", country=country, territory=territory, law=law_name, decision=decision)), clause_id))
+            elif mechanism:
                 text = mechanism.customer_text or mechanism.text
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us", country=country, territory=territory, law=law_name, mechanism=text)), clause_id))
             else:

@@ -159,3 +159,12 @@ def test_m5_the_dpa_states_where_the_data_is_stored():
     assert "The servers on which we store your data are located in Germany" in _text(_example("munich-host"))
     elsewhere = answers_from(ALLRU_ANSWERS, storage_locations=["FR"])
     assert "The servers on which we store your data are located in France" in _text(elsewhere)
+
+
+# M7: the customer's disclosure to a host in an adequate country names the country and the decision.
+def test_m7_adequacy_names_the_country_and_the_decision():
+    allcot = _text(_example("allcot"))
+    assert "Adequacy decision: the European Commission has decided that the country" not in allcot
+    assert "the European Commission has decided that Switzerland protects personal data adequately (Commission Decision 2000/518/EC; GDPR Art. 45)" in allcot
+    allru = _text(_example("all-ru"))
+    assert "the European Commission has decided that the United Kingdom protects personal data adequately (Commission Implementing Decision (EU) 2021/1772" in allru
