@@ -168,3 +168,19 @@ def test_m7_adequacy_names_the_country_and_the_decision():
     assert "the European Commission has decided that Switzerland protects personal data adequately (Commission Decision 2000/518/EC; GDPR Art. 45)" in allcot
     allru = _text(_example("all-ru"))
     assert "the European Commission has decided that the United Kingdom protects personal data adequately (Commission Implementing Decision (EU) 2021/1772" in allru
+
+
+# m10: inspections reach our own premises; a sub-processor's data centres through its audit reports.
+def test_m10_inspection_covers_our_own_premises_and_subprocessors_by_their_reports():
+    for name in ("munich-host", "allcot"):
+        text = _text(_example(name))
+        assert "inspect the premises and systems where we process your data" not in text
+        assert "inspect our own premises and systems where we process your data" in text
+        assert "for a sub-processor's data centres, its independent audit reports" in text
+
+
+# m6: the EU representative is named in the DPA when the answers name one (Art. 27, 30(2), 31).
+def test_m6_the_eu_representative_is_named():
+    text = _text(_example("us-reseller-eu"))
+    assert "Our representative in the European Union" in text
+    assert "Our representative in the European Union" not in _text(_example("munich-host"))
