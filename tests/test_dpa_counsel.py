@@ -184,3 +184,14 @@ def test_m6_the_eu_representative_is_named():
     text = _text(_example("us-reseller-eu"))
     assert "Our representative in the European Union" in text
     assert "Our representative in the European Union" not in _text(_example("munich-host"))
+
+
+# M8 and m3: mail logs are the host's own traffic data, not processor data; lists have no near-duplicates.
+def test_m8_m3_mail_logs_are_not_processor_data_and_lists_are_self_contained():
+    text = _text(_example("munich-host"))  # German e-mail host
+    assert "Mail server logs" not in text and "mail server logs" not in text
+    assert "secrecy of telecommunications" in text and "TDDDG" in text
+    assert "People who write to them or receive email from them" not in text
+    assert "Users of the websites and applications you run" not in text
+    assert "Email messages and attachments" not in text
+    assert "secrecy of telecommunications" not in _text(_example("allcot"))  # Swiss, no e-mail hosting
