@@ -129,7 +129,11 @@ class DpaStep(Step):
             # answers file passes through the step unchanged
             if key in before or d[key] != getattr(DEFAULTS, key):
                 dpa[key] = d[key]
-        put(dpa, "breach_notice_hours", d.get("breach_notice_hours"))
+        hours = d.get("breach_notice_hours")
+        # the security step's figure offered here is read from there anyway (Facts.customer_breach_hours):
+        # written only when the owner answered it here, so an answers file passes through unchanged
+        if "breach_notice_hours" in before or hours != _customer_hours_from_security(answers):
+            put(dpa, "breach_notice_hours", hours)
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
         if d.get("no_subprocessors_confirmed"):
             dpa["no_subprocessors_confirmed"] = True
