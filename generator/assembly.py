@@ -396,8 +396,13 @@ def _heading_text(heading: str | None, resolve: Resolve) -> str | None:
 
 # -- the document ----------------------------------------------------------------------------
 
-def assemble(answers: Answers, library: Library, catalogues: Catalogues, today: date) -> PolicyDocument:
-    """Build the PolicyDocument. `today` stands in for the effective date when none is set."""
+def assemble(answers: Answers, library: Library, catalogues: Catalogues, today: date,
+             generated: Mapping[str, Callable[[Facts, str], list[Block]]] | None = None,
+             title: str | None = None) -> PolicyDocument:
+    """Build the PolicyDocument. `today` stands in for the effective date when none is set.
+    `generated` and `title` let another document of the same answers (the customer DPA,
+    generator.dpa) use this same assembly with its own generated blocks and title."""
+    generated = generated or GENERATED_BLOCKS
     facts = Facts(answers, catalogues)
     resolve = PlaceholderResolver(facts, today)
     sections, used = [], []
@@ -411,10 +416,10 @@ def assemble(answers: Answers, library: Library, catalogues: Catalogues, today: 
             if clause_blocks is None:
                 continue
             if clause.block:
-                generated = GENERATED_BLOCKS[clause.block](facts, clause.id)
-                if not generated and not clause_blocks:
+                made = generated[clause.block](facts, clause.id)
+                if not made and not clause_blocks:
                     continue
-                clause_blocks += generated
+                clause_blocks += made
             if not clause_blocks:
                 continue
             clause_heading = _heading_text(clause.heading, resolve)
@@ -428,7 +433,7 @@ def assemble(answers: Answers, library: Library, catalogues: Catalogues, today: 
     sections, used = summary.finish(library, facts, resolve, sections, used)  # at a glance first
     effective = answers.policy.effective_date or today
     return PolicyDocument(
-        title=catalogues.words("document", "title"),
+        title=title or catalogues.words("document", "title"),
         business_name=answers.business.display_name,
         legal_name=answers.business.legal_name,
         effective_date=effective,

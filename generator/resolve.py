@@ -12,8 +12,8 @@ from typing import Any
 from generator import laws as laws_registry
 from generator.answers.durations import Duration
 from generator.answers.model import Answers, DataItem, PurposeOverride
-from generator.laws import Law, Transfer
-from generator.library.catalogues import Authority, Catalogues, DataCategory
+from generator.laws import Law, Mechanism, Transfer
+from generator.library.catalogues import Authority, Catalogues, DataCategory, Service
 from generator.library import conditions
 
 _NO_ITEM = type("NoItem", (), {"legal_basis": None})()
@@ -315,6 +315,112 @@ class Facts:
 
     def authorities(self, law_id: str) -> tuple[Authority, ...]:
         return laws_registry.authorities_for(laws_registry.get_laws()[law_id], self.answers, self.catalogues)
+
+    @cached_property
+    def hosting_services(self) -> tuple[Service, ...]:
+        """The services sold that store customers' data on their instructions (services.yaml
+        hosts_customer_data): the customer DPA covers these."""
+        services = self.catalogues.services
+        return tuple(services[s] for s in self.answers.services if s in services and services[s].hosts_customer_data)
+
+    @cached_property
+    def subprocessors(self) -> tuple[ResolvedProcessor, ...]:
+        """Recipients that receive customers' hosted data (a data category whose catalogue role is
+        processor: hosted content, customer-ordered backups) and act for us on it: the customer
+        DPA's sub-processors. Registries, registrars and certificate authorities decide their own
+        use of what they receive, payment providers handle our own billing, and advertising
+        vendors use data for their own purposes: none of them is ever a sub-processor, whatever
+        data the answers give them (the DPA says so in subprocessors.not_registries and
+        not_payments)."""
+        cats = self.catalogues.data_categories
+        customer_data = {data_id for data_id, cat in cats.items() if cat.role == "processor"}
+        never = (*laws_registry.OWN_ACCOUNT_GROUPS, "payments")
+        return tuple(
+            p for p in self.processors
+            if customer_data & set(p.data) and p.group not in never and p not in self.ad_third_parties()
+        )
+
+    def subprocessors_used(self) -> bool:
+        return bool(self.subprocessors)
+
+    def hosts_customer_data(self) -> bool:
+        return bool(self.hosting_services)
+
+    def unmanaged_service(self) -> bool:
+        return any(not s.managed for s in self.hosting_services)
+
+    def deletion_period_known(self) -> bool:
+        """The answers give hosted content a period, in days, weeks or months, after its service ends."""
+        item = next((d for d in self.data_items if d.id == "hosted_content"), None)
+        return bool(item and item.retention is not None and not item.retention.keyword)
+
+    def _retention_of(self, data_id: str) -> Duration | None:
+        item = next((d for d in self.data_items if d.id == data_id), None)
+        return item.retention if item else None
+
+    def backups_outlast_deletion(self) -> bool:
+        """Backup copies of customers' data are kept longer than hosted content after a service
+        ends (or with no fixed end), so "every copy ... after the service ends" would be false."""
+        backups, hosted = self._retention_of("backups"), self._retention_of("hosted_content")
+        if backups is None or hosted is None or hosted.keyword:
+            return False
+        return bool(backups.keyword) or backups.approx_seconds() > hosted.approx_seconds()
+
+    def backup_period_known(self) -> bool:
+        """The answers give backups a period (not a keyword), which the DPA can promise."""
+        backups = self._retention_of("backups")
+        return bool(backups is not None and not backups.keyword)
+
+    def customer_breach_hours(self) -> int | None:
+        """Hours within which customers hear of a breach: the DPA's own answer, else the security
+        step's figure when it is below the controller's own 72 hours (Art. 33(1)) and so can only
+        be a notice to customers; 72 or more is the authority's window and is never carried across."""
+        if self.answers.dpa.breach_notice_hours:
+            return self.answers.dpa.breach_notice_hours
+        hours = self.answers.security.breach_notice_hours
+        return hours if hours and hours < 72 else None
+
+    def dpa_breach_hours_given(self) -> bool:
+        return self.customer_breach_hours() is not None
+
+    def dpa_breach_hours_unasked(self) -> bool:
+        """The answers give only the authority's window (72 hours or more) and no hours for customers."""
+        hours = self.answers.security.breach_notice_hours
+        return not self.dpa_breach_hours_given() and bool(hours and hours >= 72)
+
+    def dpa_breach_hours_too_long(self) -> bool:
+        """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
+        hours = self.answers.dpa.breach_notice_hours
+        return bool(hours and hours >= 72)
+
+    def own_transfer(self, law: Law) -> tuple[bool, Mechanism | None]:
+        """(is a transfer, mechanism or None): whether a customer's disclosure of its data to us is a
+        transfer under `law`, because we are established outside the law's territory, and its
+        mechanism, chosen by the same per-law reasoning as every recipient's (laws.transfers)."""
+        country = self.answers.business.country
+        if not law.has_transfer_rules or laws_registry.in_territory(law, country, self.catalogues.countries):
+            return False, None
+        us = ResolvedProcessor(
+            id=None, name=self.answers.business.legal_name, entity=None, group=None, country=country,
+            description="", data=(), privacy_url=None, privacy_url_trusted=False, safeguard=None,
+            transfer_countries=(), cookies=(), custom=True,
+        )
+        mechanism_id = laws_registry.choose_mechanism(law, us, country, self.answers, self.catalogues.countries)
+        return True, law.mechanisms.get(mechanism_id) if mechanism_id else None
+
+    def own_transfer_by(self, law_id: str, mechanism_id: str) -> bool:
+        """A customer's disclosure of its data to us is a transfer under `law_id` by that mechanism."""
+        own, mechanism = self.own_transfer(laws_registry.get_laws()[law_id])
+        return own and mechanism is not None and mechanism.id == mechanism_id
+
+    def dpa_transfer_gap(self, law_id: str) -> bool:
+        """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
+        law's territory with no mechanism named."""
+        law = laws_registry.get_laws()[law_id]
+        own, mechanism = self.own_transfer(law)
+        if own and mechanism is None:
+            return True
+        return any(t.mechanism is None for p in self.subprocessors for t in self.transfers_for(p) if t.law is law)
 
     def ad_third_parties(self) -> tuple[ResolvedProcessor, ...]:
         """Recipients that use data for cross-context behavioural advertising: third parties under

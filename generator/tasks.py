@@ -26,16 +26,17 @@ JOB_TTL_SECONDS = 3600
 
 
 @task()
-def render_pdf(answers: dict[str, Any]) -> str:
-    """Validate and build the policy from `answers`, render its PDF into the cache; the cache key."""
-    from generator import policy
+def render_pdf(answers: dict[str, Any], kind: str = "policy") -> str:
+    """Validate and build the document of `kind` (the policy, or the customer DPA) from `answers`,
+    render its PDF into the cache; the cache key."""
+    from generator import documents
     from generator.render import pdf
     from generator.web import services
 
     result = services.validate(answers)
     if not result.ok:
         raise ValueError(f"the answers do not validate: {result.errors[0]}")
-    document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
+    document = documents.build(kind, result.answers)  # type: ignore[arg-type]  # set whenever result.ok
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -54,8 +55,8 @@ def _job_key(cache_key: str) -> str:
     return f"hostpolicy:pdf-job:{cache_key}"
 
 
-def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool = False) -> PdfJob:
-    """The PDF of `document` (built from `answers`) if it is in the cache, else queue its render."""
+def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool = False, kind: str = "policy") -> PdfJob:
+    """The PDF of `document` (the `kind` built from `answers`) if it is in the cache, else queue its render."""
     from generator.render import pdf
 
     root, path = pdf.cache_path(document)
@@ -74,7 +75,7 @@ def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool =
         if result is not None and result.status != TaskResultStatus.SUCCESSFUL:
             return PdfJob("waiting")
         # finished but the file is gone (pruned meanwhile), or the job was forgotten: queue again
-    result = render_pdf.enqueue(answers)
+    result = render_pdf.enqueue(answers, kind)
     cache.set(key, result.id, JOB_TTL_SECONDS)
     return PdfJob("waiting")
 

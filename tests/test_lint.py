@@ -246,6 +246,8 @@ SCHEMA_CASES = [
      "unused_fields.yaml:data.call_recording: Additional properties are not allowed ('reasn' was unexpected)"),
     ("us_spelling", "us_spelling.yaml", lambda d: _set(d["words"], Colour="color"),
      "us_spelling.yaml:words: 'Colour' is not a lower-case word"),
+    ("dpa_checklist", "dpa_checklist.yaml", lambda d: _set(d["regimes"]["eu"]["elements"][0], step="annex"),
+     "dpa_checklist.yaml:regimes.eu.elements.gdpr28.details.step: 'annex' is not one of"),
 ]
 
 
@@ -257,6 +259,24 @@ def test_each_schema_catches_a_broken_file(library_copy, pristine_problems, sche
         _edit(library_copy, rel, change)
     problems = new_problems(library_copy, pristine_problems)
     assert any(p.startswith(expected) for p in problems), problems
+
+
+def test_dpa_clauses_are_linted_like_the_policy(library_copy, pristine_problems):
+    """A DPA clause with an unknown placeholder, a block of the policy's, an element no checklist has,
+    and a checklist element no clause meets: each named."""
+    def change(doc):
+        clause = doc["clauses"][0]
+        clause["text"] += " {dpa.notice}"
+        clause["meets"] = ["gdpr28.nonexistent"]
+        doc["clauses"][1]["block"] = "cookies_table"
+    _edit(library_copy, "dpa/030_duties.yaml", change)
+    _edit(library_copy, "dpa_checklist.yaml", lambda d: d["regimes"]["eu"]["elements"].append(
+        {"id": "gdpr28.extra", "citation": "GDPR Art. 28(3)", "requirement": "Something no clause says."}))
+    problems = new_problems(library_copy, pristine_problems)
+    assert "030_duties.yaml:duties.instructions: placeholder {dpa.notice} is not a field of the answers model" in problems
+    assert "030_duties.yaml:duties.instructions: meets unknown checklist element 'gdpr28.nonexistent'" in problems
+    assert "dpa/030_duties.yaml:duties.confidentiality: block 'cookies_table' is not one of the DPA's (generator.dpa.GENERATED_BLOCKS)" in problems
+    assert "dpa_checklist.yaml:gdpr28.extra: no DPA clause meets this element" in problems
 
 
 def test_every_schema_has_a_broken_file_test():
@@ -295,6 +315,7 @@ def test_schema_vocabularies_match_the_code():
     """The enums of common.schema.json are the code's own vocabularies, and laws.yaml has their laws."""
     from generator.answers import model
     from generator.assembly import GENERATED_BLOCKS
+    from generator.dpa import GENERATED_BLOCKS as DPA_BLOCKS
     from generator.laws.registry import load_laws
     from generator.library.schemas import load_schema
 
@@ -304,7 +325,7 @@ def test_schema_vocabularies_match_the_code():
     assert tuple(defs["cookie_purpose"]["enum"]) == model.COOKIE_PURPOSES
     assert tuple(defs["safeguard"]["enum"]) == model.SAFEGUARDS
     assert tuple(defs["registration"]["enum"]) == model.REGISTRATIONS
-    assert set(defs["block"]["enum"]) == set(GENERATED_BLOCKS)
+    assert set(defs["block"]["enum"]) == set(GENERATED_BLOCKS) | set(DPA_BLOCKS)
     assert set(load_schema("services")["items"]["properties"]["id"]["enum"]) == set(model.SERVICES)
 
 

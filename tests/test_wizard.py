@@ -731,10 +731,14 @@ def test_complete_walkthrough_makes_valid_answers(client):
     submit(client, token, "retention", {})
     submit(client, token, "jurisdictions", {"jurisdictions": ["uk", "eu"], "storage_locations": ["GB"], "safeguards": ["scc"], "js": "1"})
     response = submit(client, token, "rights", {})
+    assert response["Location"] == url(token, "dpa")  # shared hosting stores customers' data: the DPA step
+    response = submit(client, token, "dpa", {})
     assert response["Location"] == url(token, "review")
     result = load_document(saved(token))
     assert result.ok, result.errors
     assert result.answers.business.legal_name == "All-Ru Ltd"
+    assert "dpa" not in saved(token)  # the DPA's defaults, left to the contract (generator.answers.model.Dpa)
+    assert result.answers.dpa.subprocessor_notice_days == 30 and result.answers.dpa.acceptance == "online"
     for step in steps.STEPS[:-1]:
         assert step.is_done(saved(token)), step.slug
 

@@ -200,11 +200,16 @@ def test_new_user_completes_the_wizard_for_allru_and_downloads_the_pdf(page, liv
     page.get_by_label("Hours within which you notify the authority of a breach (optional)").fill("72")
     save_and_continue(page)
 
-    # 9 review
+    # 9 the customer DPA: shared hosting stores customers' data; keep its defaults
+    assert page.url.endswith("/dpa/")
+    save_and_continue(page)
+
+    # 10 review
     assert page.url.endswith("/review/")
-    assert page.get_by_role("heading", name="Compliance report").is_visible()
-    assert page.get_by_role("heading", name="Preview").is_visible()
-    assert "All-Ru" in page.locator(".policy-preview").inner_text()
+    assert page.get_by_role("heading", name="Compliance report", exact=True).is_visible()
+    assert page.get_by_role("heading", name="Preview", exact=True).is_visible()
+    assert "All-Ru" in page.locator(".policy-preview").first.inner_text()
+    assert "Our duties as your processor" in page.locator("article[aria-labelledby=dpa-title]").inner_text()
     copy = page.get_by_role("button", name="Copy snippet")
     assert copy.is_visible()  # the script reveals it
     shot(page, "09-review")
@@ -277,7 +282,7 @@ def test_phone_width_layout(phone, live_server):
     phone.wait_for_url(re.compile(r"/business/$"))
     width = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1], width  # nothing wider than the screen
-    assert phone.get_by_text(re.compile("^Step 1 of 9: all steps")).is_visible()
+    assert phone.get_by_text(re.compile("^Step 1 of 10: all steps")).is_visible()
     shot(phone, "phone-business")
     phone.get_by_label("Legal name").fill("All-Ru Ltd")
     phone.get_by_role("button", name="Save and continue").click()
@@ -334,7 +339,7 @@ def test_every_page_passes_axe_wcag_aa(page, live_server, allru_answers):
     draft, token = services.draft_create(allru_answers)
     services.publish(draft)
     paths = ["/", *[f"/d/{token}/{slug}/" for slug in (
-        "business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights", "review",
+        "business", "services", "data", "processors", "cookies", "retention", "jurisdictions", "rights", "dpa", "review",
         "sources", "versions")], f"/d/{token}/versions/1/"]
     for path in paths:
         page.goto(live_server.url + path)

@@ -369,7 +369,7 @@ def test_response_days_shorten_but_never_lengthen(client, allru_answers):
     allru_answers["jurisdictions"] = ["us_ca", "eu", "ru", "au"]
     token = new_draft(client, allru_answers)
     response = submit(client, token, "rights", {"response_days": "20"})
-    assert response["Location"] == url(token, "review")
+    assert response["Location"] == url(token, "dpa")  # All-Ru hosts customers' data: the DPA step is next
     assert saved(token)["rights"]["response_days"] == 20
     html = text(client.get(url(token, "rights")))
     # shorter than the GDPR's month and California's 45 days: 20 days; Russia counts working days

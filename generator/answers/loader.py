@@ -375,6 +375,20 @@ def _duplicate_errors(doc: JSON) -> list[AnswerError]:
     return errors
 
 
+def _dpa_errors(doc: JSON) -> list[AnswerError]:
+    """The objection window must close before the change it objects to can take effect."""
+    dpa = doc.get("dpa") or {}
+    notice = dpa.get("subprocessor_notice_days", model.Dpa.subprocessor_notice_days)
+    window = dpa.get("objection_days", model.Dpa.objection_days)
+    if isinstance(notice, int) and isinstance(window, int) and window > notice:
+        return [AnswerError(
+            "dpa.objection_days",
+            f"{window} days is longer than the {notice} days' notice before a sub-processor change "
+            "(dpa.subprocessor_notice_days): the customer must be able to object before the change",
+        )]
+    return []
+
+
 def _catalogue_errors(doc: JSON, catalogues: Catalogues) -> list[AnswerError]:
     """Unknown catalogue ids, with the nearest known ids; resolves processor aliases in place."""
     errors: list[AnswerError] = []
@@ -425,7 +439,7 @@ def load_document(doc: JSON, catalogues: Catalogues | None = None) -> LoadResult
     if errors:
         return LoadResult(None, tuple(errors))
     doc = _normalise(doc)
-    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc)
+    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc) or _dpa_errors(doc)
     if errors:
         return LoadResult(None, tuple(errors))
     errors = _catalogue_errors(doc, catalogues)
@@ -445,7 +459,7 @@ def partial_errors(doc: JSON, catalogues: Catalogues | None = None) -> list[Answ
     if errors:
         return errors
     doc = _normalise(doc)
-    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc)
+    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc) or _dpa_errors(doc)
 
 
 def load_answers(raw: bytes | str, catalogues: Catalogues | None = None) -> LoadResult:

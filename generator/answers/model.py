@@ -37,6 +37,8 @@ EMAIL_MARKETING = ("none", "opt_in", "soft_opt_in")
 NOTIFY_BY = ("email", "website", "control_panel")
 PAPER_SIZES = ("A4", "Letter")
 LANGUAGES = ("en",)
+DPA_AUDIT = ("reports_first", "inspection_on_request")
+DPA_ACCEPTANCE = ("online", "signature", "terms")
 REGISTRATIONS = ("roskomnadzor", "roskomnadzor_transfers", "ico")  # regulators the business has notified or registered with
 
 
@@ -188,6 +190,22 @@ class Changes:
 
 
 @dataclass(frozen=True)
+class Dpa:
+    """The customer DPA's own answers. Each default is a lawful choice: Art. 28 fixes no number of
+    days, and the breach notice defaults to the legal standard itself ("without undue delay")."""
+
+    subprocessor_notice_days: int = 30
+    objection_days: int = 14  # within the notice period, so an objection comes before the change
+    audit: str = "reports_first"  # reports and certifications first; inspections stay available (Art. 28(3)(h))
+    audit_notice_days: int = 30
+    breach_notice_hours: int | None = None  # None: "without undue delay", Art. 33(2)
+    acceptance: str = "online"  # online | signature | terms
+    measures_text: str | None = None  # the business's own description of its measures, for the Annex
+    # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
+    no_subprocessors_confirmed: bool = False
+
+
+@dataclass(frozen=True)
 class PolicyMeta:
     effective_date: date | None = None  # None: the day the policy is generated
     language: str = "en"
@@ -215,6 +233,7 @@ class Answers:
     children: Children = field(default_factory=Children)
     changes: Changes = field(default_factory=Changes)
     policy: PolicyMeta = field(default_factory=PolicyMeta)
+    dpa: Dpa = field(default_factory=Dpa)
     registrations: tuple[str, ...] = ()
     quebec_governance_policy: bool = False  # governance policy adopted under Quebec s. 3.2
     vat_oss: bool = False  # sells to consumers in other EU states under the VAT One-Stop-Shop
@@ -340,6 +359,7 @@ def from_dict(doc: JSON, known_data_ids: Collection[str] = ()) -> Answers:
             notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
         ),
         registrations=tuple(doc.get("registrations", ())),
+        dpa=Dpa(**doc.get("dpa", {})),
         vat_oss=bool(doc.get("vat_oss", False)),
         quebec_governance_policy=bool(doc.get("quebec_governance_policy", False)),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),

@@ -21,7 +21,10 @@ import yaml
 from generator.library.catalogues import CLAUSES_DIR
 
 from .registry import Basis, Law, Mechanism, get_laws, law_ids, load_laws
-from .transfers import Transfer, analyse, gaps, in_territory, is_adequate, territory_name, transfer_law_name
+from .transfers import (
+    OWN_ACCOUNT_GROUPS, Transfer, analyse, choose_mechanism, gaps, in_territory, is_adequate, territory_name,
+    transfer_law_name,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from generator.resolve import Facts
 
 __all__ = [
-    "Basis", "Law", "Mechanism", "Transfer", "analyse", "authorities_for", "basis_cell", "gaps", "get_laws",
+    "OWN_ACCOUNT_GROUPS", "Basis", "Law", "Mechanism", "Transfer", "analyse", "choose_mechanism", "authorities_for", "basis_cell", "gaps", "get_laws",
     "in_territory", "is_adequate", "law_ids", "load_laws", "representative_missing", "representative_needed",
     "response_days", "response_period", "german_land", "suggested_laws", "territory_name", "transfer_law_name",
 ]

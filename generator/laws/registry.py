@@ -27,6 +27,8 @@ class Mechanism:
     text: str
     cite: str
     routine: bool = True  # False: a derogation that cannot cover regular transfers to a processor
+    customer_text: str = ""  # how it covers a customer's disclosure to us, in the customer DPA
+    processor_text: str = ""  # how it covers a sub-processor, in the customer DPA
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Law:
     us_dpf: str | None = None
     representative: Representative | None = None
     breach_authority_hours: int | None = None
+    dpa_cite: str | None = None  # the processor-contract provision; None: the customer DPA does not cover this law
     legal_bases: dict[str, Basis] = field(default_factory=dict)  # basis id -> Basis
     purpose_bases: dict[str, dict[str, Basis]] = field(default_factory=dict)  # purpose id -> basis id -> Basis
     foreign_obligation: Basis | None = None  # legal obligation of a business established elsewhere

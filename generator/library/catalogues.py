@@ -116,6 +116,12 @@ class Service:
     description: str = ""
     suggests_data: tuple[str, ...] = ()
     suggests_groups: tuple[str, ...] = ()
+    # the customer DPA (generator/dpa.py): whether the service stores customers' data on their
+    # instructions, what that data typically is, and whose it is
+    hosts_customer_data: bool = False
+    hosted_data: tuple[str, ...] = ()
+    data_subjects: tuple[str, ...] = ()
+    managed: bool = True  # False: the customer runs the system (an unmanaged server); our measures stop at the hardware and network
 
 
 @dataclass(frozen=True)
@@ -226,7 +232,7 @@ def load_catalogues(root: str | Path = CLAUSES_DIR) -> Catalogues:
     for entry in entries("services.yaml"):
         item = _build(
             Service, entry, problems, f"services.yaml:{entry.get('id')}",
-            suggests_data=_tuple, suggests_groups=_tuple,
+            suggests_data=_tuple, suggests_groups=_tuple, hosted_data=_tuple, data_subjects=_tuple,
         )
         if item:
             services[item.id] = item

@@ -222,11 +222,13 @@ def _load_clause(entry: dict[str, Any], section_id: str, file_name: str, problem
         return None
 
 
-def load_library(root: str | Path = CLAUSES_DIR) -> Library:
+def load_library(root: str | Path = CLAUSES_DIR, folder: str = "sections") -> Library:
+    """The library of one document: the policy's sections (clauses/sections/), or another
+    document's in the same format (the customer DPA: folder="dpa")."""
     root = Path(root)
     problems: list[str] = []
     sections: list[SectionDef] = []
-    for path in sorted((root / "sections").glob("*.yaml")):
+    for path in sorted((root / folder).glob("*.yaml")):
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except yaml.YAMLError as exc:

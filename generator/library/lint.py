@@ -76,7 +76,7 @@ def _check_condition(expression: str, where: str, catalogues: Catalogues, paths:
 
 
 def lint_clauses(library: Library, catalogues: Catalogues, seeds: dict[str, str], checklist_ids: Collection[str],
-                 problems: list[str]) -> dict[str, int]:
+                 problems: list[str], min_per_seed: int = MIN_CLAUSES_PER_SEED) -> dict[str, int]:
     paths = field_paths()
     section_ids = {s.id for s in library.sections}
     seen: dict[str, str] = {}
@@ -119,8 +119,8 @@ def lint_clauses(library: Library, catalogues: Catalogues, seeds: dict[str, str]
                 counted.add(source.seed)
                 per_seed[source.seed] += 1
     for seed, count in per_seed.items():
-        if count < MIN_CLAUSES_PER_SEED:
-            problems.append(f"sources/{seed}: contributes {count} adopted clauses; at least {MIN_CLAUSES_PER_SEED} are required")
+        if count < min_per_seed:
+            problems.append(f"sources/{seed}: contributes {count} adopted clauses; at least {min_per_seed} are required")
     return per_seed
 
 
@@ -239,6 +239,44 @@ def lint_compliance(root: Path, catalogues: Catalogues, checklist_ids: Collectio
             problems.append(f"{where}: id used more than once")
         seen.add(check.get("id"))
         _check_condition(check.get("when", ""), where, catalogues, paths, problems)
+
+
+def lint_dpa(root: Path, catalogues: Catalogues, seeds: dict[str, str], problems: list[str]) -> None:
+    """The customer DPA's clauses (clauses/dpa/) by the policy's rules, against its own checklist
+    (dpa_checklist.yaml): ids unique, conditions' arguments real, every element met by a clause
+    or marked outside the agreement, and only laws that name a processor-contract provision."""
+    path = root / "dpa_checklist.yaml"
+    checklist = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    paths = field_paths()
+    elements: dict[str, dict[str, Any]] = {}
+    laws_doc = yaml.safe_load((root / "laws.yaml").read_text(encoding="utf-8")) if (root / "laws.yaml").exists() else {}
+    covered = {law.get("id") for law in (laws_doc or {}).get("laws") or () if law.get("dpa_cite")}
+    for law_id, regime in (checklist.get("regimes") or {}).items():
+        if law_id not in covered:
+            problems.append(f"dpa_checklist.yaml:{law_id}: laws.yaml gives this law no dpa_cite, so the DPA never covers it")
+        for element in regime.get("elements") or ():
+            where = f"dpa_checklist.yaml:{element.get('id')}"
+            if element.get("id") in elements:
+                problems.append(f"{where}: id used more than once")
+            elements[element.get("id")] = element
+            for key in ("applies", "verify"):
+                if element.get(key):
+                    _check_condition(element[key], where, catalogues, paths, problems)
+    for law_id in covered - set(checklist.get("regimes") or {}):
+        problems.append(f"dpa_checklist.yaml: no regime for law {law_id!r}, which laws.yaml gives a dpa_cite")
+    library = load_library(root, folder="dpa")
+    problems.extend(library.problems)
+    lint_clauses(library, catalogues, seeds, set(elements), problems, min_per_seed=0)
+    lint_rejected(library, seeds, problems)
+    from generator.dpa import GENERATED_BLOCKS as DPA_BLOCKS  # imported late: dpa imports assembly
+
+    for clause in library.clauses():
+        if clause.block and clause.block not in DPA_BLOCKS:
+            problems.append(f"dpa/{clause.file}:{clause.id}: block {clause.block!r} is not one of the DPA's (generator.dpa.GENERATED_BLOCKS)")
+    met = {e for clause in library.clauses() for e in clause.meets}
+    for element_id, element in elements.items():
+        if element_id not in met and not element.get("outside_agreement"):
+            problems.append(f"dpa_checklist.yaml:{element_id}: no DPA clause meets this element")
 
 
 def schema_field_paths(node: dict[str, Any], prefix: str = "") -> list[str]:
@@ -394,6 +432,12 @@ def _lint_references(root: Path, problems: list[str]) -> None:
     lint_processors(catalogues, problems, raw_processors)
     lint_clauses(library, catalogues, seeds, set(levels), problems)
     lint_rejected(library, seeds, problems)
+    from generator.assembly import GENERATED_BLOCKS
+
+    for clause in library.clauses():  # the schema knows both documents' blocks; each uses its own
+        if clause.block and clause.block not in GENERATED_BLOCKS:
+            problems.append(f"{clause.file}:{clause.id}: block {clause.block!r} is not one of the policy's (generator.assembly.GENERATED_BLOCKS)")
+    lint_dpa(root, catalogues, seeds, problems)
     lint_compliance(root, catalogues, set(levels), levels, problems)
     lint_seed_labels(root, seeds, problems)
     lint_answer_fields(root, problems)

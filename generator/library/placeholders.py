@@ -140,10 +140,32 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
         "notice_period": lambda: _days(answers.changes.notice_days),
         "notify_by": lambda: join_words([words("notify_by", n) for n in answers.changes.notify_by]) or None,
     }
+
+    def hosted_data_period() -> str | None:
+        """How long after a service ends hosted content is deleted (the customer DPA's deletion
+        term): the answers' period for hosted content, or None when they give no duration."""
+        item = next((d for d in facts.data_items if d.id == "hosted_content"), None)
+        if item is None or item.retention is None or not facts.deletion_period_known():
+            return None
+        return item.retention.words()
+
+    values["hosted_data_period"] = hosted_data_period
+
+    def backup_period() -> str | None:
+        """How long after it is made a backup copy is deleted (the DPA's deletion term for backups)."""
+        item = next((d for d in facts.data_items if d.id == "backups"), None)
+        if item is None or item.retention is None or not facts.backup_period_known():
+            return None
+        return item.retention.words()
+
+    values["backup_period"] = backup_period
+    values["hosting_service_names"] = lambda: join_words([running_label(s.name) for s in facts.hosting_services]) or None
+    values["customer_breach_hours"] = lambda: str(facts.customer_breach_hours()) if facts.dpa_breach_hours_given() else None
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_where"] = lambda: words("gdpr_family", "where_" + "_".join(gdpr_family)) if gdpr_family else None
+    values["gdpr_articles"] = lambda: words("gdpr_family", "articles_" + "_".join(gdpr_family)) if gdpr_family else None
     values["gdpr_names"] = lambda: words("gdpr_family", "names_" + "_".join(gdpr_family)) if gdpr_family else None
     values["response_period_gdpr"] = lambda: (
         laws.response_period(registry[gdpr_family[0]], answers) if gdpr_family else None)
@@ -230,6 +252,11 @@ def _role_words(chosen: Sequence[Law], attr: str) -> str | None:
     return f"{first} ({'; '.join(f'under {where}, the {term}' for term, where in others.items())})"
 
 
+def running_label(label: str) -> str:
+    """A catalogue label inside a sentence: "Shared hosting" -> "shared hosting", "VPS" kept."""
+    return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
+
+
 def channel_words(facts: Facts) -> list[str]:
     """How to reach the business with a request, one phrase per chosen channel."""
     words = facts.catalogues.words
@@ -245,7 +272,7 @@ COMPUTED_NAMES = (
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
-    "gdpr_where", "gdpr_heading", "gdpr_names", "response_period_gdpr",
+    "gdpr_where", "gdpr_heading", "gdpr_names", "gdpr_articles", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
 )
 
 

@@ -33,6 +33,8 @@ FILES = (
     ("catalogues/vocabulary.yaml", "vocabulary"),
     ("catalogues/processors/*.yaml", "processors"),
     ("sections/*.yaml", "section"),
+    ("dpa/*.yaml", "section"),  # the customer DPA's clauses: the same format as the policy's
+    ("dpa_checklist.yaml", "dpa_checklist"),
     ("compliance.yaml", "compliance"),
     ("rejected.yaml", "rejected"),
     ("unused_fields.yaml", "unused_fields"),
@@ -41,7 +43,7 @@ FILES = (
 # Files that must exist; the others are optional for the loaders.
 REQUIRED_FILES = ("laws.yaml", "catalogues/countries.yaml")  # compliance.yaml: the lint says so
 # Folders whose every YAML file needs a schema (a new catalogue file must come with one).
-COVERED_DIRS = ("", "catalogues", "catalogues/processors", "sections")
+COVERED_DIRS = ("", "catalogues", "catalogues/processors", "sections", "dpa")
 _SHORT = 60  # longest value quoted whole in a message
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where available: the same documents, faster
 

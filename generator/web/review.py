@@ -1,5 +1,5 @@
-"""The review step's work: validate the answers, build the policy, run the compliance report and
-render downloads. Views call these; the pipeline itself lives in generator.policy, .compliance and
+"""The review step's work: validate the answers, build the policy and, for a business that hosts
+its customers' data, the customer DPA, run both compliance reports and render downloads. Views call these; the pipeline itself lives in generator.policy, .compliance and
 .render, and this module only adapts it to the templates.
 """
 import logging
@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from generator import compliance, completeness, policy
+from generator import compliance, completeness, documents, dpa, dpa_report, policy
 from generator import render as renderers
-from generator.answers.model import JSON
+from generator.answers.model import JSON, Answers
 from generator.document import PolicyDocument, to_json_dict
 from generator.laws import get_laws
 from generator.provenance import Trace, trace
@@ -30,6 +30,11 @@ class Review:
     report_unavailable: str = ""
     snippet: str = ""
     unfinished: tuple = ()          # (path, why, step slug): required fields missing or placeholders
+    # the customer DPA, for a business that hosts its customers' data (generator.dpa)
+    dpa_document: PolicyDocument | None = None
+    dpa_tree: dict[str, Any] | None = None
+    dpa_report_items: list[dict[str, Any]] = field(default_factory=list)
+    dpa_absent: str = ""            # why there is no DPA for these answers (it is not needed, or not covered)
 
 
 def review(answers: JSON) -> Review:
@@ -53,7 +58,22 @@ def review(answers: JSON) -> Review:
         log.exception("the compliance report failed")
         out.report_unavailable = "The compliance report could not be made because of an error in HostPolicy; it has been logged."
     out.snippet = cast(str, renderers.render(out.document, "snippet"))  # str for every format but "pdf"
+    _review_dpa(result.answers, out)  # type: ignore[arg-type]  # set whenever result.ok
     return out
+
+
+def _review_dpa(answers: Answers, out: Review) -> None:
+    out.dpa_absent = dpa.why_not_available(answers) or ""
+    if out.dpa_absent:
+        return
+    try:
+        out.dpa_document = dpa.build_dpa(answers)
+        out.dpa_tree = safe_tree(to_json_dict(out.dpa_document))
+        out.dpa_report_items = [_report_row(item) for item in dpa_report.report(answers, out.dpa_document).items]
+    except Exception:  # noqa: BLE001 - shown to the user, logged in full for the maintainers
+        log.exception("building the customer DPA failed")
+        out.dpa_document = out.dpa_tree = None
+        out.dpa_absent = "The data processing agreement could not be generated because of an error in HostPolicy; it has been logged."
 
 
 def plain_field(path: str | None) -> str:
@@ -132,10 +152,12 @@ def traces(answers: JSON) -> list[Trace] | None:
     return trace(policy.build(result.answers))  # type: ignore[arg-type]  # set whenever result.ok
 
 
-def download(answers: JSON, fmt: str) -> tuple[str | bytes, str, str]:
-    """(content, content type, file name) of the policy in a format; ValueError if it cannot be made."""
+def download(answers: JSON, fmt: str, kind: str = "policy") -> tuple[str | bytes, str, str]:
+    """(content, content type, file name) of the policy, or the customer DPA (kind="dpa"), in a
+    format; ValueError if it cannot be made."""
     output = renderers.get_format(fmt)
     result = services.validate(answers)
     if not result.ok:
         raise ValueError("the answers are not complete")
-    return output.render(policy.build(result.answers)), output.content_type, output.filename()  # type: ignore[arg-type]  # set whenever result.ok
+    return (output.render(documents.build(kind, result.answers)),  # type: ignore[arg-type]  # set whenever result.ok
+            output.content_type, output.filename(documents.FILE_STEMS[kind]))

@@ -40,6 +40,7 @@ urlpatterns = [
     path("d/<token:token>/answers.yaml", views.answers_yaml, name="answers_yaml"),
     path("d/<token:token>/review/", views.review, name="review"),
     path("d/<token:token>/download/<fmt:fmt>/", views.download, name="download"),
+    path("d/<token:token>/dpa/download/<fmt:fmt>/", views.dpa_download, name="dpa_download"),
     path("d/<token:token>/publish/", views.publish, name="publish"),
     path("d/<token:token>/sources/", views.sources, name="sources"),
     path("d/<token:token>/versions/", views.versions, name="versions"),

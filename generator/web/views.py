@@ -212,6 +212,10 @@ def review(request, draft, token):
         "missing": [i for i in result.report_items if i["status"] in ("missing", "problem")],
         "actions": [i for i in result.report_items if i["status"] == "action"],
         "met": [i for i in result.report_items if i["status"] == "met"],
+        "dpa_missing": [i for i in result.dpa_report_items if i["status"] in ("missing", "problem")],
+        "dpa_actions": [i for i in result.dpa_report_items if i["status"] == "action"],
+        "dpa_met": [i for i in result.dpa_report_items if i["status"] == "met"],
+        "dpa_step_url": step_url(token, "dpa") if steps.BY_SLUG["dpa"].applies(draft.answers) else "",
         "formats": OUTPUT_FORMATS,
         "last_version": last,
         "changes_since_last": services.diff_answers(last.answers, draft.answers) if last else None,
@@ -222,7 +226,7 @@ def review(request, draft, token):
         from generator.public.owner_views import publish_context
 
         context.update(publish_context(draft))
-    for item in result.report_items:
+    for item in (*result.report_items, *result.dpa_report_items):
         item["url"] = step_url(token, item["step"]) if item["step"] else None
     return render(request, "wizard/review.html", context)
 
@@ -233,23 +237,27 @@ def _attachment(content, content_type, filename):
     return response
 
 
-def _pdf_response(request, answers, stem=""):
+def _pdf_response(request, answers, stem="", kind="policy"):
     """The PDF from the cache when it is there; otherwise its render is queued for the task worker
     (generator.tasks) and a page that reloads itself every few seconds waits for it, without
-    JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged)."""
-    from generator import policy, tasks
+    JavaScript. When the cache cannot be used at all, the PDF is rendered here instead (logged).
+    `kind`: the policy, or the customer DPA (generator.documents)."""
+    from generator import documents, tasks
     from generator.render import pdf as pdf_renderer
 
     result = services.validate(answers)
     if not result.ok:
         raise Http404("This download is not available")
-    document = policy.build(result.answers)  # type: ignore[arg-type]  # set whenever result.ok
+    try:
+        document = documents.build(kind, result.answers)  # type: ignore[arg-type]  # set whenever result.ok
+    except ValueError:
+        raise Http404("This download is not available") from None
     pdf = OUTPUT_FORMAT["pdf"]
-    filename = f"{stem}{pdf.filename()}"
+    filename = f"{stem}{pdf.filename(documents.FILE_STEMS[kind])}"
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
         return _attachment(pdf_renderer.render_pdf(document), pdf.content_type, filename)
-    job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1")
+    job = tasks.request_pdf(answers, document, retry=request.GET.get("retry") == "1", kind=kind)
     if job.status == "ready":
         return _attachment(job.data, pdf.content_type, filename)
     context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
@@ -259,9 +267,9 @@ def _pdf_response(request, answers, stem=""):
     return render(request, "wizard/pdf_wait.html", context, status=status)
 
 
-def _download_response(answers, fmt, stem=""):
+def _download_response(answers, fmt, stem="", kind="policy"):
     try:
-        content, content_type, filename = review_.download(answers, fmt)
+        content, content_type, filename = review_.download(answers, fmt, kind)
     except ValueError:
         raise Http404("This download is not available") from None
     response = HttpResponse(content, content_type=content_type)
@@ -276,6 +284,16 @@ def download(request, draft, token, fmt):  # `fmt` is a registered format: the U
     if OUTPUT_FORMAT[fmt].queued:
         return _pdf_response(request, draft.answers)
     return _download_response(draft.answers, fmt)
+
+
+@require_safe  # GET and HEAD
+@draft_view
+def dpa_download(request, draft, token, fmt):  # `fmt` is a registered format: the URL converter says so
+    """The customer data processing agreement, in the same formats as the policy; 404 when the
+    answers call for none."""
+    if OUTPUT_FORMAT[fmt].queued:
+        return _pdf_response(request, draft.answers, kind="dpa")
+    return _download_response(draft.answers, fmt, kind="dpa")
 
 
 @require_safe  # GET and HEAD

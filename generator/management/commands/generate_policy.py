@@ -1,4 +1,8 @@
-"""`manage.py generate_policy ANSWERS --format FMT [-o OUT] [--report] [--draft]`.
+"""`manage.py generate_policy ANSWERS --format FMT [--document {policy,dpa}] [-o OUT] [--report] [--draft]`.
+
+`--document dpa` writes the customer data processing agreement instead of the privacy policy
+(generator.dpa), in the same formats, with its own report; answers for a business that hosts no
+customer data, or only under laws the agreement does not cover, exit 1 saying why.
 
 Validates the answers (exit 1 with the errors when they are bad), builds the policy and writes it
 in the chosen format to stdout or a file; --report prints the compliance report to stderr so that
@@ -10,7 +14,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from generator import compliance, completeness, policy, render
+from generator import compliance, completeness, dpa, dpa_report, policy, render
 from generator.management.answers_file import load_answers_or_exit
 
 
@@ -20,6 +24,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("answers", help="answers file (YAML or JSON)")
         parser.add_argument("--format", "-f", choices=render.FORMAT_IDS, default="markdown")
+        parser.add_argument(
+            "--document", choices=("policy", "dpa"), default="policy",
+            help="the privacy policy (default) or the customer data processing agreement",
+        )
         parser.add_argument("-o", "--output", help="write here instead of stdout")
         parser.add_argument("--report", action="store_true", help="print the compliance report")
         parser.add_argument("--today", help="generation date YYYY-MM-DD (defaults to today)")
@@ -44,7 +52,13 @@ class Command(BaseCommand):
             )
         for path, why in unfinished:
             self.stderr.write(f"draft: {path}: {why}")
-        document = policy.build(answers, today=today)
+        if options["document"] == "dpa":
+            reason = dpa.why_not_available(answers)
+            if reason:
+                raise CommandError(reason)
+            document = dpa.build_dpa(answers, today=today)
+        else:
+            document = policy.build(answers, today=today)
         output = render.render(document, options["format"])
         if options["output"]:
             mode = "wb" if isinstance(output, bytes) else "w"
@@ -57,4 +71,7 @@ class Command(BaseCommand):
             self.stdout.write(output, ending="" if output.endswith("\n") else "\n")
         if options["report"]:
             stream = self.stderr if not options["output"] else self.stdout
-            stream.write(compliance.format_report(compliance.report(answers, document)))
+            if options["document"] == "dpa":
+                stream.write(dpa_report.format_report(dpa_report.report(answers, document)))
+            else:
+                stream.write(compliance.format_report(compliance.report(answers, document)))

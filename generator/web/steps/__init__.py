@@ -11,6 +11,7 @@ from .base import Bundle, Step
 from .business import BusinessStep
 from .cookies import CookiesStep
 from .data import DataStep
+from .dpa import DpaStep
 from .jurisdictions import JurisdictionsStep
 from .processors import ProcessorsStep
 from .retention import RetentionStep
@@ -27,6 +28,7 @@ STEPS = (
     RetentionStep(),
     JurisdictionsStep(),
     RightsStep(),
+    DpaStep(),
     ReviewStep(),
 )
 BY_SLUG = {s.slug: s for s in STEPS}

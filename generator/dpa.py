@@ -1,0 +1,208 @@
+"""The customer DPA: the hosting business's second document, from the same answers.
+
+A business that stores its customers' data on their instructions is their processor, and owes them
+a contract with the terms of GDPR Art. 28(3) (UK GDPR Art. 28, FADP Art. 9, LGPD Art. 39; for
+California, a service provider's contract under 11 CCR 7051). The agreement is built exactly like
+the policy: clauses in clauses/dpa/ (same format, provenance and lint), the same assembly
+(generator.assembly.assemble with this module's generated blocks), the same document tree and so
+the same five renderers. Every fact comes from one place: the sub-processors are Facts.subprocessors,
+each transfer and its mechanism is Facts.transfers (generator.laws.transfers, the policy's own
+reasoning), the measures are security.measures in the policy's own words.
+
+The DPA covers the laws that name a processor-contract provision (laws.yaml `dpa_cite`); for the
+others it is not produced for them, and its report says so.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
+
+from generator import laws as laws_registry
+from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
+from generator.answers.model import Answers
+from generator.document import Block, BulletList, Inlines, Heading, Paragraph, PolicyDocument, Table, Text
+from generator.laws import Law
+from generator.library.catalogues import Catalogues
+from generator.library.clauses import Library
+from generator.library import CLAUSES_DIR, get_catalogues
+from generator.library.clauses import load_library
+from generator.library.placeholders import join_words, running_label
+from generator.resolve import Facts
+
+DPA_FOLDER = "dpa"  # clauses/dpa/NN_section.yaml
+
+
+@lru_cache(maxsize=1)
+def get_dpa_library() -> Library:
+    return load_library(CLAUSES_DIR, folder=DPA_FOLDER)
+
+
+def covered_laws(answers: Answers) -> tuple[Law, ...]:
+    """The chosen laws the DPA covers (those with a processor-contract provision), in answers order."""
+    registry = laws_registry.get_laws()
+    return tuple(registry[i] for i in answers.jurisdictions if i in registry and registry[i].dpa_cite)
+
+
+def uncovered_laws(answers: Answers) -> tuple[Law, ...]:
+    registry = laws_registry.get_laws()
+    return tuple(registry[i] for i in answers.jurisdictions if i in registry and not registry[i].dpa_cite)
+
+
+def why_not_available(answers: Answers, catalogues: Catalogues | None = None) -> str | None:
+    """None when a DPA can be produced for these answers, else the reason in one sentence."""
+    facts = Facts(answers, catalogues or get_catalogues())
+    if not facts.hosting_services:
+        return ("None of the services you sell stores your customers' data for them (services step), so you "
+                "are not their processor and need no customer DPA.")
+    if not covered_laws(answers):
+        names = join_words([law.short for law in uncovered_laws(answers)])
+        return (f"The customer DPA covers the GDPR, the UK GDPR, the Swiss FADP, Brazil's LGPD and the CCPA; "
+                f"for {names} it is not yet written, so none is produced.")
+    return None
+
+
+def build_dpa(answers: Answers, today: date | None = None, library: Library | None = None,
+              catalogues: Catalogues | None = None) -> PolicyDocument:
+    """Answers -> the DPA as a PolicyDocument (the same tree every renderer reads)."""
+    catalogues = catalogues or get_catalogues()
+    return assemble(
+        answers, library or get_dpa_library(), catalogues, today or date.today(),
+        generated=GENERATED_BLOCKS, title=catalogues.words("dpa", "title"),
+    )
+
+
+# -- generated blocks ------------------------------------------------------------------------
+
+def services_list(facts: Facts, clause_id: str) -> list[Block]:
+    words = facts.catalogues.words
+    items = [
+        (Text(s.name, strong=True), Text(f": {s.description}")) if s.description else _t(s.name, strong=True)
+        for s in facts.hosting_services
+    ]
+    return [BulletList(tuple(items), clause_id)] if items else []
+
+
+def _union(facts: Facts, attribute: str) -> list[str]:
+    return list(dict.fromkeys(x for s in facts.hosting_services for x in getattr(s, attribute)))
+
+
+def _sentence_items(phrases: list[str]) -> tuple[Inlines, ...]:
+    return tuple(_t(p[:1].upper() + p[1:]) for p in phrases)
+
+
+def data_types_list(facts: Facts, clause_id: str) -> list[Block]:
+    items = _union(facts, "hosted_data")
+    return [BulletList(_sentence_items(items), clause_id)] if items else []
+
+
+def data_subjects_list(facts: Facts, clause_id: str) -> list[Block]:
+    items = _union(facts, "data_subjects")
+    return [BulletList(_sentence_items(items), clause_id)] if items else []
+
+
+def subprocessors_table(facts: Facts, clause_id: str) -> list[Block]:
+    """The sub-processors: entity, what for, where, and the transfer mechanism under each law - the
+    very cell the policy's recipients table prints for the same recipient (mechanisms_cell)."""
+    rows = []
+    for p in facts.subprocessors:
+        countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
+        rows.append((
+            _name_cell(p), _t(p.description),
+            _t(join_words([_table_country(facts, c) for c in countries])),
+            mechanisms_cell(facts, p),
+        ))
+    if not rows:
+        return []
+    return [Table(tuple(facts.catalogues.words("tables", "subprocessors")), tuple(rows), clause_id, kind="subprocessors")]
+
+
+def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
+    """For each covered law with transfer rules: our own position (a customer's disclosure to a
+    business outside the territory is itself a transfer), then the sub-processors that receive the
+    data outside the territory, country by country, and each mechanism used, in its words for a
+    sub-processor (laws.yaml processor_text)."""
+    words = facts.catalogues.words
+    blocks: list[Block] = []
+    chosen = {law.id for law in covered_laws(facts.answers)}
+    for law in facts.laws:
+        if law.id not in chosen or not law.has_transfer_rules:
+            continue
+        law_name = laws_registry.transfer_law_name(law, facts.answers)
+        territory = laws_registry.territory_name(law, facts.answers)
+        own, mechanism = facts.own_transfer(law)
+        if own:
+            country = facts.catalogues.country_name(facts.answers.business.country)
+            decision = (words("dpa_eu_adequacy_decisions") or {}).get(facts.answers.business.country)
+            if mechanism and mechanism.id == "adequacy" and law.id == "eu" and decision:
+                blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_adequate", country=country, territory=territory, law=law_name, decision=decision)), clause_id))
+            elif mechanism:
+                text = mechanism.customer_text or mechanism.text
+                blocks.append(Paragraph(_t(words("dpa", "transfer_to_us", country=country, territory=territory, law=law_name, mechanism=text)), clause_id))
+            else:
+                blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_gap", country=country, territory=territory, law=law_name)), clause_id))
+        transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
+        if not transfers:
+            blocks.append(Paragraph(_t(words("dpa", "transfers_none", law=law_name, territory=territory)), clause_id))
+            continue
+        by_country: dict[str, dict[str, None]] = {}
+        for t in transfers:
+            by_country.setdefault(t.country, {})[t.recipient.name] = None
+        places = "; ".join(
+            words("transfers", "item", country=facts.catalogues.country_name(code), recipients=join_words(list(names)))
+            for code, names in by_country.items()
+        )
+        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory, places=places)), clause_id))
+        used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
+        if used:
+            short = laws_registry.transfer_law_name(law, facts.answers, short=True)
+            blocks.append(Paragraph(_t(words("dpa", "transfers_mechanisms", law=short)), clause_id))
+            blocks.append(BulletList(tuple(_t(m.processor_text or m.text) for m in used.values()), clause_id))
+    return blocks
+
+
+def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
+    """The security answers grouped as GDPR Art. 32(1) and Annex III of Decision (EU) 2021/915
+    group them, each measure in the policy's own words (vocabulary security_measures), which speak
+    only of the systems we run; then the business's own text."""
+    words = facts.catalogues.words
+    group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
+    grouped: dict[str, list[str]] = {}
+    for measure in facts.answers.security.measures:
+        own_words = (words("security_measures") or {}).get(measure)
+        group = group_of.get(measure, "other") if own_words else "other"
+        grouped.setdefault(group, []).append(own_words or measure)  # a typed measure is data: Text
+    blocks: list[Block] = []
+    for group in titles:
+        if group in grouped:
+            blocks.append(Heading(titles[group], clause_id, f"annex-{group}"))
+            blocks.append(BulletList(tuple(_t(m) for m in grouped[group]), clause_id))
+    own = facts.answers.dpa.measures_text
+    if own:
+        blocks.append(Heading(words("dpa", "own_measures"), clause_id, "annex-own-words"))
+        blocks.append(Paragraph(_t(own), clause_id))
+    return blocks
+
+
+def measures_scope(facts: Facts, clause_id: str) -> list[Block]:
+    """Which services the measures cover whole, and on which the customer runs the system."""
+    words = facts.catalogues.words
+    managed = [running_label(s.name) for s in facts.hosting_services if s.managed]
+    unmanaged = [running_label(s.name) for s in facts.hosting_services if not s.managed]
+    blocks: list[Block] = []
+    if managed:
+        blocks.append(Paragraph(_t(words("dpa", "managed_scope", services=join_words(managed))), clause_id))
+    if unmanaged:
+        blocks.append(Paragraph(_t(words("dpa", "unmanaged_scope", services=join_words(unmanaged))), clause_id))
+    return blocks
+
+
+GENERATED_BLOCKS: dict[str, Callable[[Facts, str], list[Block]]] = {
+    "dpa_services_list": services_list,
+    "dpa_data_types_list": data_types_list,
+    "dpa_data_subjects_list": data_subjects_list,
+    "subprocessors_table": subprocessors_table,
+    "dpa_transfers_by_law": transfers_by_law,
+    "dpa_measures_scope": measures_scope,
+    "dpa_measures_annex": measures_annex,
+}

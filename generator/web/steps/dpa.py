@@ -1,0 +1,140 @@
+"""Step 9, the customer data processing agreement: its form and its slice of the answers (`dpa`,
+docs/answers.md "The customer DPA").
+
+The step is shown only to a business that sells a service storing its customers' data
+(services.yaml hosts_customer_data); for every other business it is skipped. Its defaults are the
+contract's own (generator.answers.model.Dpa), each lawful on its own.
+"""
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from generator.answers import model
+from generator.library import get_catalogues
+from generator.resolve import Facts
+
+from .. import services
+from .base import Bundle, Choice, Step, choices, deep_copy, field_help, field_label, put
+
+DEFAULTS = model.Dpa()
+
+
+def _days(key, maximum, initial, with_help=True):
+    return forms.IntegerField(
+        label=field_label(key), min_value=1, max_value=maximum, initial=initial,
+        help_text=field_help(key) if with_help else "",
+        error_messages={
+            "required": "Enter a number of days.", "invalid": "Enter a whole number of days, like 30.",
+            "min_value": "Enter at least 1 day.", "max_value": f"Enter at most {maximum} days.",
+        },
+    )
+
+
+class DpaForm(forms.Form):
+    subprocessor_notice_days = _days("dpa.subprocessor_notice_days", 365, DEFAULTS.subprocessor_notice_days)
+    objection_days = _days("dpa.objection_days", 365, DEFAULTS.objection_days)
+    breach_notice_hours = forms.IntegerField(
+        label=field_label("dpa.breach_notice_hours"), required=False, min_value=1, max_value=720,
+        help_text=field_help("dpa.breach_notice_hours"),
+        error_messages={"invalid": "Enter a whole number of hours, like 24.", "min_value": "Enter at least 1 hour.",
+                        "max_value": "Enter at most 720 hours."},
+    )
+    no_subprocessors_confirmed = forms.BooleanField(
+        label=field_label("dpa.no_subprocessors_confirmed"), required=False,
+        help_text=field_help("dpa.no_subprocessors_confirmed"),
+    )
+    audit = Choice(label=field_label("dpa.audit"), widget=forms.RadioSelect, initial=DEFAULTS.audit)
+    audit_notice_days = _days("dpa.audit_notice_days", 180, DEFAULTS.audit_notice_days, with_help=False)
+    acceptance = Choice(label=field_label("dpa.acceptance"), widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
+    measures_text = forms.CharField(
+        label=field_label("dpa.measures_text"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=field_help("dpa.measures_text"),
+        error_messages={"max_length": "Keep this under 2000 characters."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["audit"]).choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
+        cast(forms.ChoiceField, self.fields["acceptance"]).choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
+
+    def clean(self):
+        data = cast(dict[str, Any], super().clean())
+        notice, window = data.get("subprocessor_notice_days"), data.get("objection_days")
+        if notice and window and window > notice:
+            self.add_error("objection_days", ValidationError(
+                f"Make this at most {notice} days, the notice you give: the customer must be able to object "
+                "before the change."))
+        return data
+
+
+def hosts_customer_data(answers):
+    """Whether a service the answers sell stores customers' data (the DPA applies)."""
+    services_catalogue = get_catalogues().services
+    return any(services_catalogue[s].hosts_customer_data for s in answers.get("services") or () if s in services_catalogue)
+
+
+def _customer_hours_from_security(answers):
+    """The security step's breach hours, offered here only below 72: 72 hours is the controller's own
+    window towards the authority (Art. 33(1)), never a notice period to customers (counsel, M1)."""
+    hours = (answers.get("security") or {}).get("breach_notice_hours")
+    return hours if isinstance(hours, int) and hours < 72 else None
+
+
+class DpaStep(Step):
+    slug = "dpa"
+    title = "Data processing agreement for your customers"
+    nav_title = "Customer DPA"
+    intro = ("You store your customers' data for them, so you are their processor and must offer them a data "
+             "processing agreement. These answers set its terms; everything else comes from your other answers.")
+    template = "wizard/steps/dpa.html"
+    answers_fields = ("dpa",)
+
+    def applies(self, answers):
+        return hosts_customer_data(answers)
+
+    def is_done(self, answers):
+        # the contract's defaults are lawful terms of their own: past the rights step, the DPA is complete
+        return "dpa" in answers or "rights" in answers
+
+    def forms(self, answers, data=None):
+        saved = answers.get("dpa") or {}
+        initial = {
+            "subprocessor_notice_days": saved.get("subprocessor_notice_days", DEFAULTS.subprocessor_notice_days),
+            "objection_days": saved.get("objection_days", DEFAULTS.objection_days),
+            "breach_notice_hours": saved.get("breach_notice_hours") or _customer_hours_from_security(answers),
+            "audit": saved.get("audit", DEFAULTS.audit),
+            "audit_notice_days": saved.get("audit_notice_days", DEFAULTS.audit_notice_days),
+            "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
+            "measures_text": saved.get("measures_text") or "",
+            "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
+        }
+        return Bundle(main=DpaForm(data, initial=initial))
+
+    def apply(self, answers, bundle):
+        d = bundle.main.cleaned_data
+        new = deep_copy(answers)
+        before = answers.get("dpa") or {}
+        dpa = {}
+        for key in ("subprocessor_notice_days", "objection_days", "audit", "audit_notice_days", "acceptance"):
+            # a default the answers did not state is left to the contract's own default, so an
+            # answers file passes through the step unchanged
+            if key in before or d[key] != getattr(DEFAULTS, key):
+                dpa[key] = d[key]
+        hours = d.get("breach_notice_hours")
+        # the security step's figure offered here is read from there anyway (Facts.customer_breach_hours):
+        # written only when the owner answered it here, so an answers file passes through unchanged
+        if "breach_notice_hours" in before or hours != _customer_hours_from_security(answers):
+            put(dpa, "breach_notice_hours", hours)
+        put(dpa, "measures_text", (d.get("measures_text") or "").strip())
+        if d.get("no_subprocessors_confirmed"):
+            dpa["no_subprocessors_confirmed"] = True
+        put(new, "dpa", dpa)
+        return new
+
+    def context(self, answers, bundle):
+        """The sub-processors the agreement will list, from the processors step, when the answers are complete."""
+        result = services.validate(answers)
+        if result.answers is None:
+            return {"subprocessors": None}
+        return {"subprocessors": [p.name for p in Facts(result.answers, get_catalogues()).subprocessors]}

@@ -1,0 +1,48 @@
+"""The customer DPA's part of the answers contract: defaults, bounds and the objection window."""
+import pytest
+
+from generator.answers import load_document
+from tests.conftest import ALLRU_ANSWERS
+from tests.factories import answers_from
+
+
+def test_dpa_answers_default_to_lawful_values():
+    dpa = answers_from(ALLRU_ANSWERS).dpa
+    assert (dpa.subprocessor_notice_days, dpa.objection_days) == (30, 14)
+    assert dpa.audit == "reports_first" and dpa.audit_notice_days == 30
+    assert dpa.breach_notice_hours is None  # the legal standard, "without undue delay"
+    assert dpa.acceptance == "online" and dpa.measures_text is None
+
+
+def test_dpa_answers_are_read():
+    dpa = answers_from(ALLRU_ANSWERS, dpa={
+        "subprocessor_notice_days": 45, "objection_days": 45, "audit": "inspection_on_request",
+        "audit_notice_days": 10, "breach_notice_hours": 24, "acceptance": "signature",
+        "measures_text": "Racks in a locked cage.",
+    }).dpa
+    assert (dpa.subprocessor_notice_days, dpa.objection_days, dpa.breach_notice_hours) == (45, 45, 24)
+    assert (dpa.audit, dpa.acceptance, dpa.measures_text) == ("inspection_on_request", "signature", "Racks in a locked cage.")
+
+
+def _errors(dpa):
+    doc = dict(ALLRU_ANSWERS, dpa=dpa)
+    result = load_document(doc)
+    assert not result.ok
+    return [str(e) for e in result.errors]
+
+
+def test_objection_window_longer_than_the_notice_is_refused_naming_the_field():
+    errors = _errors({"subprocessor_notice_days": 10, "objection_days": 20})
+    assert len(errors) == 1 and errors[0].startswith("dpa.objection_days: 20 days is longer than the 10 days")
+
+
+@pytest.mark.parametrize("dpa, field", [
+    ({"audit": "never"}, "dpa.audit"),  # no option without inspections (Art. 28(3)(h))
+    ({"acceptance": "verbal"}, "dpa.acceptance"),
+    ({"subprocessor_notice_days": 0}, "dpa.subprocessor_notice_days"),
+    ({"breach_notice_hours": 0}, "dpa.breach_notice_hours"),
+    ({"measures_text": ""}, "dpa.measures_text"),
+    ({"surprise": 1}, "dpa"),
+])
+def test_bad_dpa_answers_name_their_field(dpa, field):
+    assert any(e.startswith(field) for e in _errors(dpa)), _errors(dpa)

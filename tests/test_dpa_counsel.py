@@ -1,0 +1,197 @@
+"""Counsel's review of the customer DPA (/work/review/dpa-counsel.md, issue 13): each finding fixed
+is pinned here by the generated agreement's text or its compliance report."""
+from pathlib import Path
+
+from generator import dpa, dpa_report
+from generator.answers import load_answers_file
+from generator.document import plain_text
+from tests.conftest import ALLRU_ANSWERS
+from tests.factories import answers_from
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
+
+
+def _example(name):
+    result = load_answers_file(EXAMPLES / f"{name}.yaml")
+    assert result.ok, result.errors
+    return result.answers
+
+
+def _text(answers):
+    return " ".join(plain_text(dpa.build_dpa(answers)).split())
+
+
+def _item(answers, element_id):
+    return next(i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.element_id == element_id)
+
+
+def _with_data(base, item_id, **item):
+    return [d for d in base["data"] if d["id"] != item_id] + [{"id": item_id, **item}]
+
+
+# C1: the deletion promise must not contradict backups that outlive it (Art. 28(3)(g)).
+def test_c1_backups_longer_than_the_deletion_period_are_stated_with_their_lifetime():
+    text = _text(_example("allcot"))  # hosted content 30 days, backups 12 months
+    assert "every copy we hold, 30 days after the service ends" not in text
+    assert "We delete it 30 days after the service ends" in text
+    assert "Copies in our backups are deleted when those backups expire, at most 12 months after they are made" in text
+    assert _item(_example("allcot"), "gdpr28.deletion").status == "met"
+
+
+def test_c1_backups_within_the_deletion_period_keep_the_single_promise():
+    text = _text(_example("munich-host"))  # hosted content 30 days, backups 14 days
+    assert "every copy we hold, 30 days after the service ends" in text
+    assert "Copies in our backups" not in text
+
+
+def test_c1_backups_kept_with_no_end_are_a_problem_in_the_report():
+    answers = answers_from(ALLRU_ANSWERS, data=_with_data(ALLRU_ANSWERS, "backups", retention="indefinite"))
+    text = _text(answers)
+    assert "every copy we hold" not in text
+    item = _item(answers, "gdpr28.deletion")
+    assert item.status == "problem" and "backups" in item.advice
+
+
+# C3: "we use no sub-processors" is a contractual statement: only with the answer behind it.
+def test_c3_no_subprocessors_is_said_only_when_the_answers_confirm_it():
+    answers = _example("us-reseller-eu")  # a reseller naming no upstream host
+    text = _text(answers)
+    assert "we use no sub-processors" not in text and "own equipment and staff" not in text
+    assert "not yet named the sub-processors" in text
+    item = _item(answers, "gdpr28.subprocessors")
+    assert item.status == "problem" and "dpa.no_subprocessors_confirmed" in item.advice
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"no_subprocessors_confirmed": True})
+    assert "Today we use no sub-processors for your data" in _text(confirmed)
+    assert _item(confirmed, "gdpr28.subprocessors").status == "met"
+
+
+def test_c3_the_confirmation_is_irrelevant_when_subprocessors_are_listed():
+    answers = _example("munich-host")
+    assert "Hetzner" in _text(answers) and "not yet named the sub-processors" not in _text(answers)
+    assert _item(answers, "gdpr28.subprocessors").status == "met"
+
+
+# M1: the hours answered for telling customers of a breach are printed; 72 is never carried across.
+def test_m1_answered_customer_breach_hours_below_72_are_printed():
+    answers = _example("allcot")  # security.breach_notice_hours: 48, "alert our customers ... 48 hours"
+    assert "without undue delay and in any case within 48 hours of becoming aware of it" in _text(answers)
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+
+
+def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_for_hours():
+    answers = _example("munich-host")  # security.breach_notice_hours: 72, the authority's window
+    text = _text(answers)
+    assert "within 72 hours" not in text and "we tell you without undue delay" in text
+    item = _item(answers, "gdpr28.breach_notice")
+    assert item.status == "problem" and "Customer DPA step" in item.advice
+    given = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 24})
+    assert "in any case within 24 hours" in _text(given)
+    assert _item(given, "gdpr28.breach_notice").status == "met"
+
+
+# C2: a host outside the EEA cannot "incorporate" the SCCs without their selections and annexes.
+def test_c2_the_sccs_for_a_host_outside_the_eea_are_a_separate_signed_document_with_their_annexes():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert "which this agreement incorporates" not in text
+    assert "module 2 (controller to processor) where you are a controller" in text
+    assert "module 3 (processor to processor) where you are yourself a processor" in text
+    assert "concluded as a separate document signed by both of us" in text
+    for part in ("Annex I", "Annex II", "Annex III", "Clause 9(a)", "Clause 13", "Clause 17", "Clause 18"):
+        assert part in text, part
+    item = _item(answers, "gdpr28.scc_conclusion")
+    assert item.status == "action"
+    for named in ("Clause 17", "Clause 18", "Annex I.C", "module 3"):
+        assert named in item.advice, named
+
+
+def test_c2_no_scc_action_for_a_host_inside_the_eea():
+    rep = dpa_report.report(_example("munich-host"), dpa.build_dpa(_example("munich-host")))
+    assert "gdpr28.scc_conclusion" not in {i.element_id for i in rep.items}
+
+
+# M3/M4: the CCPA terms name the specific business purposes and are credited to the California clause.
+def test_m3_m4_california_names_specific_purposes_cooperation_and_security_and_gets_the_credit():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert "business purposes of providing the services this agreement describes" not in text
+    assert "providing storage" in text and "1798.140(e)(5)" in text and "1798.140(e)(2)" in text
+    assert "we help you respond to consumer requests" in text
+    assert "reasonable security procedures and practices" in text and "1798.81.5" in text
+    rep = dpa_report.report(answers, dpa.build_dpa(answers))
+    for element_id in ("ccpa7051.purpose", "ccpa7051.limits", "ccpa7051.compliance"):
+        item = next(i for i in rep.items if i.element_id == element_id)
+        assert item.status == "met" and item.clause_id.startswith("regional_terms.california"), item
+
+
+# m1: FADP Art. 9(1)(a) wording only in the Swiss block.
+def test_m1_fadp_wording_only_where_the_fadp_is_chosen():
+    assert "as you yourself would be permitted to" not in _text(_example("munich-host"))  # EU only
+    allcot = _text(_example("allcot"))
+    assert allcot.count("as you yourself would be permitted to") == 1 and "FADP" in allcot
+    assert _item(_example("allcot"), "fadp9.assignment").clause_id == "regional_terms.switzerland"
+
+
+# m2: "either" only after the registries sentence it refers back to.
+def test_m2_either_has_an_antecedent():
+    allcot = _text(_example("allcot"))  # sells no domains: no registries sentence
+    assert "Our payment providers are not sub-processors:" in allcot and "sub-processors either" not in allcot
+    munich = _text(_example("munich-host"))
+    assert "Domain registries and registrars" in munich and "Our payment providers are not sub-processors either" in munich
+
+
+# m4: the annex names Article 32(1) of each GDPR without the policy's long list of laws.
+def test_m4_annex_structure_sentence_is_not_garbled():
+    text = _text(_example("all-ru"))  # eu and uk
+    assert "grouped as Article 32(1) of the GDPR (and of the UK GDPR) and Annex III" in text
+    assert "and, in the UK, the UK GDPR and the Data Protection Act 2018 and Annex III" not in text
+
+
+# m5: catalogue labels are lower-cased inside running text.
+def test_m5_service_labels_in_running_text_are_lower_case():
+    text = _text(_example("munich-host"))
+    assert "Services we manage, where these measures cover the whole system: shared hosting" in text
+
+
+# M5 (first part): every DPA says where the data is processed, from storage_locations.
+def test_m5_the_dpa_states_where_the_data_is_stored():
+    assert "The servers on which we store your data are located in the European Economic Area" in _text(_example("all-ru"))
+    assert "The servers on which we store your data are located in Germany" in _text(_example("munich-host"))
+    elsewhere = answers_from(ALLRU_ANSWERS, storage_locations=["FR"])
+    assert "The servers on which we store your data are located in France" in _text(elsewhere)
+
+
+# M7: the customer's disclosure to a host in an adequate country names the country and the decision.
+def test_m7_adequacy_names_the_country_and_the_decision():
+    allcot = _text(_example("allcot"))
+    assert "Adequacy decision: the European Commission has decided that the country" not in allcot
+    assert "the European Commission has decided that Switzerland protects personal data adequately (Commission Decision 2000/518/EC; GDPR Art. 45)" in allcot
+    allru = _text(_example("all-ru"))
+    assert "the European Commission has decided that the United Kingdom protects personal data adequately (Commission Implementing Decision (EU) 2021/1772" in allru
+
+
+# m10: inspections reach our own premises; a sub-processor's data centres through its audit reports.
+def test_m10_inspection_covers_our_own_premises_and_subprocessors_by_their_reports():
+    for name in ("munich-host", "allcot"):
+        text = _text(_example(name))
+        assert "inspect the premises and systems where we process your data" not in text
+        assert "inspect our own premises and systems where we process your data" in text
+        assert "for a sub-processor's data centres, its independent audit reports" in text
+
+
+# m6: the EU representative is named in the DPA when the answers name one (Art. 27, 30(2), 31).
+def test_m6_the_eu_representative_is_named():
+    text = _text(_example("us-reseller-eu"))
+    assert "Our representative in the European Union" in text
+    assert "Our representative in the European Union" not in _text(_example("munich-host"))
+
+
+# M8 and m3: mail logs are the host's own traffic data, not processor data; lists have no near-duplicates.
+def test_m8_m3_mail_logs_are_not_processor_data_and_lists_are_self_contained():
+    text = _text(_example("munich-host"))  # German e-mail host
+    assert "Mail server logs" not in text and "mail server logs" not in text
+    assert "secrecy of telecommunications" in text and "TDDDG" in text
+    assert "People who write to them or receive email from them" not in text
+    assert "Users of the websites and applications you run" not in text
+    assert "Email messages and attachments" not in text
+    assert "secrecy of telecommunications" not in _text(_example("allcot"))  # Swiss, no e-mail hosting

@@ -1,0 +1,106 @@
+"""The customer DPA in the wizard: its step (shown only to hosts of customer data), the review
+showing both documents and both reports, and downloads of both, through Django's test client."""
+import html as html_lib
+import json
+import re
+
+import pytest
+
+from tests.test_wizard import error_ids, new_draft, saved, submit, url
+from tests.test_wizard import text as raw_text
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response):
+    return html_lib.unescape(raw_text(response))
+
+
+def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "dpa", {"subprocessor_notice_days": "20", "objection_days": "25"})
+    assert response.status_code == 200  # not saved: shown again
+    html = text(response)
+    assert "Make this at most 20 days, the notice you give" in html
+    assert 'value="25"' in html  # what was typed is kept
+    ids, described = error_ids(raw_text(response))
+    assert any(i.startswith("id_objection_days") for i in ids) and "id_objection_days" in described
+    assert "dpa" not in saved(token)
+    response = submit(client, token, "dpa", {
+        "subprocessor_notice_days": "20", "objection_days": "10", "breach_notice_hours": "24",
+        "audit": "inspection_on_request", "acceptance": "signature", "measures_text": "Locked racks, CCTV.",
+    })
+    assert response.status_code == 302 and response["Location"] == url(token, "review")
+    assert saved(token)["dpa"] == {  # audit_notice_days kept at the contract's default, so not written
+        "subprocessor_notice_days": 20, "objection_days": 10, "audit": "inspection_on_request",
+        "acceptance": "signature", "breach_notice_hours": 24, "measures_text": "Locked racks, CCTV.",
+    }
+
+
+def test_dpa_step_is_skipped_for_a_business_that_hosts_no_customer_data(client, allru_answers):
+    allru_answers["services"] = ["domains", "ssl_certificates"]
+    allru_answers["data"] = [d for d in allru_answers["data"] if d["id"] != "hosted_content"]
+    token = new_draft(client, allru_answers)
+    assert client.get(url(token, "dpa"))["Location"] == url(token, "review")
+    html = text(client.get(url(token, "review")))
+    assert "None of the services you sell stores your customers' data" in html
+    assert f"/d/{token}/dpa/download/" not in html
+    assert client.get(f"/d/{token}/dpa/download/markdown/").status_code == 404
+    assert client.get(f"/d/{token}/download/markdown/").status_code == 200  # the policy still is
+
+
+def test_review_shows_both_documents_both_reports_and_both_downloads(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "review")))
+    assert 'id="policy-title"' in html and 'id="dpa-title"' in html
+    assert "Data processing agreement" in html and "Its compliance report" in html
+    assert "Our duties as your processor" in html
+    for fmt in ("pdf", "html", "markdown", "snippet", "json"):
+        assert f'href="/d/{token}/download/{fmt}/"' in html
+        assert f'href="/d/{token}/dpa/download/{fmt}/"' in html
+    assert "GDPR Art. 28(3)(a)" in html  # the Art. 28(3) checklist, met items listed
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "two previews on one page share an id"
+
+
+def test_dpa_downloads_are_the_agreement(client, allru_answers):
+    allru_answers["processors"].append({"id": "aws"})
+    token = new_draft(client, allru_answers)
+    response = client.get(f"/d/{token}/dpa/download/markdown/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="data-processing-agreement.md"'
+    body = response.content.decode()
+    assert body.startswith("# Data processing agreement") and "Amazon Web Services" in body
+    data = json.loads(client.get(f"/d/{token}/dpa/download/json/").content)
+    assert data["title"] == "Data processing agreement"
+    policy = client.get(f"/d/{token}/download/markdown/")
+    assert policy["Content-Disposition"] == 'attachment; filename="privacy-policy.md"'
+    assert not policy.content.decode().startswith("# Data processing agreement")
+
+
+def test_report_gap_in_the_dpa_links_to_the_step_that_fixes_it(client, allru_answers):
+    allru_answers["dpa"] = {"breach_notice_hours": 96}
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "review")))
+    assert "must hear from you well within that" in html
+    assert f'<a href="/d/{token}/dpa/">Fix this in the step “Customer DPA”</a>' in html
+
+
+def test_dpa_step_records_the_confirmation_of_no_subprocessors_only_when_ticked(client, allru_answers):
+    token = new_draft(client, allru_answers)
+    base = {"subprocessor_notice_days": "30", "objection_days": "14", "audit": "reports_first",
+            "audit_notice_days": "30", "acceptance": "online"}
+    response = client.get(url(token, "dpa"))
+    assert "no third party can access customer data" in text(response)
+    submit(client, token, "dpa", base)
+    assert "no_subprocessors_confirmed" not in saved(token).get("dpa", {})
+    submit(client, token, "dpa", {**base, "no_subprocessors_confirmed": "on"})
+    assert saved(token)["dpa"]["no_subprocessors_confirmed"] is True
+
+
+def test_dpa_step_offers_the_security_steps_breach_hours_only_below_72(client, allru_answers):
+    token = new_draft(client, allru_answers)  # security.breach_notice_hours: 72, the authority's window
+    assert 'name="breach_notice_hours" value' not in raw_text(client.get(url(token, "dpa")))
+    allru_answers["security"]["breach_notice_hours"] = 48
+    token = new_draft(client, allru_answers)
+    assert 'value="48"' in raw_text(client.get(url(token, "dpa")))
