@@ -8,6 +8,7 @@ problems in the answers themselves (indefinite retention, no EU representative, 
 """
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -144,13 +145,15 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
     return Report(laws=tuple(answers.jurisdictions), items=tuple(items))
 
 
-def format_report(rep: Report) -> str:
-    """Plain-text report for the CLI."""
+def format_report(rep: Report, *, law_name: Callable[[str], str] | None = None, document: str = "the policy") -> str:
+    """Plain-text report for the CLI: per law, `law_name(law)` (default: the registry's label) and its
+    items; `document` names what the "to do" items are outside of."""
     lines: list[str] = []
     for law in rep.laws:
         counts = rep.counts(law)
-        lines.append(f"{get_laws()[law].label}: {counts['met']} met, {counts['missing']} missing, "
-                     f"{counts['problem']} problems, {counts['action']} to do outside the policy")
+        name = law_name(law) if law_name else get_laws()[law].label
+        lines.append(f"{name}: {counts['met']} met, {counts['missing']} missing, "
+                     f"{counts['problem']} problems, {counts['action']} to do outside {document}")
         for item in rep.for_law(law):
             if item.status == "met":
                 lines.append(f"  met      {item.element_id} ({item.citation}) by {item.clause_id}")

@@ -15,6 +15,7 @@ import yaml
 
 from generator.answers.model import Answers
 from generator.compliance import Report, ReportItem, STATUSES
+from generator.compliance import format_report as format_policy_report
 from generator.document import PolicyDocument
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
@@ -82,21 +83,12 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
 
 
 def format_report(rep: Report) -> str:
-    """Plain-text report for the CLI, in the policy report's shape."""
-    lines = []
-    for law in rep.laws:
-        counts = rep.counts(law)
+    """Plain-text report for the CLI, in the policy report's shape (compliance.format_report)."""
+    def regime_name(law: str) -> str:
         regime = load_dpa_checklist()["regimes"].get(law)
-        name = regime["name"] if regime else get_laws()[law].label
-        lines.append(f"{name}: {counts['met']} met, {counts['missing']} missing, "
-                     f"{counts['problem']} problems, {counts['action']} to do outside the agreement")
-        for item in rep.for_law(law):
-            if item.status == "met":
-                lines.append(f"  met      {item.element_id} ({item.citation}) by {item.clause_id}")
-            else:
-                label = {"missing": "MISSING ", "problem": "PROBLEM ", "action": "TO DO   "}[item.status]
-                lines.append(f"  {label} {item.element_id} ({item.citation}): {item.advice}")
-    return "\n".join(lines)
+        return str(regime["name"]) if regime else get_laws()[law].label
+
+    return format_policy_report(rep, law_name=regime_name, document="the agreement")
 
 
 __all__ = ["STATUSES", "format_report", "load_dpa_checklist", "report"]
