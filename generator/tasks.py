@@ -30,13 +30,18 @@ def render_pdf(answers: dict[str, Any], kind: str = "policy") -> str:
     """Validate and build the document of `kind` (the policy, or the customer DPA) from `answers`,
     render its PDF into the cache; the cache key."""
     from generator import documents
-    from generator.render import pdf
     from generator.web import services
 
     result = services.validate(answers)
     if not result.ok:
         raise ValueError(f"the answers do not validate: {result.errors[0]}")
-    document = documents.build(kind, result.answers)  # type: ignore[arg-type]  # set whenever result.ok
+    return render_into_cache(documents.build(kind, result.answers))  # type: ignore[arg-type]  # set whenever result.ok
+
+
+def render_into_cache(document: PolicyDocument) -> str:
+    """Render `document`'s PDF into the cache unless it is there already; the cache key."""
+    from generator.render import pdf
+
     root, path = pdf.cache_path(document)
     if pdf.cache_read(path) is None:
         data = pdf.render_pdf(document)
@@ -51,23 +56,27 @@ class PdfJob:
     data: bytes | None = None
 
 
-def _job_key(cache_key: str) -> str:
-    return f"hostpolicy:pdf-job:{cache_key}"
-
-
 def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool = False, kind: str = "policy") -> PdfJob:
     """The PDF of `document` (the `kind` built from `answers`) if it is in the cache, else queue its render."""
+    return pdf_job(document, render_pdf, (answers, kind), "pdf-job", retry)
+
+
+def pdf_job(document: PolicyDocument, render_task: Any, task_args: tuple[Any, ...], job_name: str,
+            retry: bool = False) -> PdfJob:
+    """The PDF of `document` from the cache, or its render queued once: `render_task(*task_args)` is
+    enqueued and its id kept in the shared cache under `job_name` and the PDF's cache key, so a page
+    reloaded every two seconds does not queue it again."""
     from generator.render import pdf
 
     root, path = pdf.cache_path(document)
     data = pdf.cache_read(path)
     if data is not None:
         return PdfJob("ready", data)
-    key = _job_key(path.stem)
+    key = f"hostpolicy:{job_name}:{path.stem}"
     job_id = cache.get(key)
     if job_id is not None and not retry:
         try:
-            result = render_pdf.get_result(job_id)
+            result = render_task.get_result(job_id)
         except TaskResultDoesNotExist:
             result = None
         if result is not None and result.status == TaskResultStatus.FAILED:
@@ -75,7 +84,7 @@ def request_pdf(answers: dict[str, Any], document: PolicyDocument, retry: bool =
         if result is not None and result.status != TaskResultStatus.SUCCESSFUL:
             return PdfJob("waiting")
         # finished but the file is gone (pruned meanwhile), or the job was forgotten: queue again
-    result = render_pdf.enqueue(answers, kind)
+    result = render_task.enqueue(*task_args)
     cache.set(key, result.id, JOB_TTL_SECONDS)
     return PdfJob("waiting")
 
