@@ -26,7 +26,7 @@ from generator.laws import Law
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
 from generator.library import CLAUSES_DIR, get_catalogues
-from generator.library.clauses import load_library
+from generator.library.clauses import load_complete_library
 from generator.library.placeholders import join_words, running_label
 from generator.resolve import Facts
 
@@ -35,7 +35,7 @@ DPA_FOLDER = "dpa"  # clauses/dpa/NN_section.yaml
 
 @lru_cache(maxsize=1)
 def get_dpa_library() -> Library:
-    return load_library(CLAUSES_DIR, folder=DPA_FOLDER)
+    return load_complete_library(CLAUSES_DIR, folder=DPA_FOLDER)
 
 
 def covered_laws(answers: Answers) -> tuple[Law, ...]:

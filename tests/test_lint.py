@@ -351,3 +351,18 @@ def test_schemas_allow_only_what_the_loaders_read():
     assert props(load_schema("services")["items"]) <= names(cat.Service)
     assert props(load_schema("authorities")["items"]) <= names(cat.Authority)
     assert props(load_schema("countries")["properties"]["countries"]["items"]) == names(cat.Country)
+
+
+@pytest.mark.parametrize("folder", ["sections", "dpa"])
+def test_a_file_that_cannot_be_read_stops_the_documents_instead_of_dropping_its_section(library_copy, folder):
+    from generator.library import LibraryLoadError
+    from generator.library.clauses import load_complete_library, load_library
+
+    assert load_complete_library(library_copy, folder).sections  # the copy itself is whole
+    broken = sorted((library_copy / folder).glob("*.yaml"))[1]
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n  - id: [unclosed\n", encoding="utf-8")
+    # the plain loader, which the lint reports from, leaves the file out ...
+    assert broken.name not in {s.file for s in load_library(library_copy, folder).sections}
+    # ... and the loader behind every document refuses, naming the file
+    with pytest.raises(LibraryLoadError, match=broken.name):
+        load_complete_library(library_copy, folder)

@@ -2,7 +2,7 @@
 from functools import lru_cache
 
 from .catalogues import CLAUSES_DIR, Catalogues, load_catalogues
-from .clauses import Library, load_library
+from .clauses import Library, LibraryLoadError, load_complete_library, load_library
 
 
 @lru_cache(maxsize=1)
@@ -12,7 +12,7 @@ def get_catalogues() -> Catalogues:
 
 @lru_cache(maxsize=1)
 def get_library() -> Library:
-    return load_library(CLAUSES_DIR)
+    return load_complete_library(CLAUSES_DIR)
 
 
-__all__ = ["CLAUSES_DIR", "Catalogues", "Library", "get_catalogues", "get_library", "load_catalogues", "load_library"]
+__all__ = ["CLAUSES_DIR", "Catalogues", "Library", "LibraryLoadError", "get_catalogues", "get_library", "load_catalogues", "load_library"]

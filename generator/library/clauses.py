@@ -222,6 +222,20 @@ def _load_clause(entry: dict[str, Any], section_id: str, file_name: str, problem
         return None
 
 
+class LibraryLoadError(RuntimeError):
+    """A clause file could not be read whole: building from what is left would silently drop
+    clauses, so no document is built until the file is fixed (manage.py check_clauses names it)."""
+
+
+def load_complete_library(root: str | Path = CLAUSES_DIR, folder: str = "sections") -> Library:
+    """load_library, refusing a library with a file or clause it could not read."""
+    library = load_library(root, folder)
+    if library.problems:
+        raise LibraryLoadError(f"the clause library in {Path(root) / folder} cannot be read whole: "
+                               + "; ".join(library.problems))
+    return library
+
+
 def load_library(root: str | Path = CLAUSES_DIR, folder: str = "sections") -> Library:
     """The library of one document: the policy's sections (clauses/sections/), or another
     document's in the same format (the customer DPA: folder="dpa")."""
