@@ -1,9 +1,11 @@
 """Counsel's review of the customer DPA (/work/review/dpa-counsel.md, issue 13): each finding fixed
 is pinned here by the generated agreement's text or its compliance report."""
+import copy
 from pathlib import Path
 
 from generator import dpa, dpa_report
 from generator.answers import load_answers_file
+from generator.answers.loader import load_document
 from generator.document import plain_text
 from tests.conftest import ALLRU_ANSWERS
 from tests.factories import answers_from
@@ -89,20 +91,56 @@ def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_
     assert _item(given, "gdpr28.breach_notice").status == "met"
 
 
-# C2: a host outside the EEA cannot "incorporate" the SCCs without their selections and annexes.
-def test_c2_the_sccs_for_a_host_outside_the_eea_are_a_separate_signed_document_with_their_annexes():
-    answers = _example("us-reseller-eu")
+# C2: the SCCs between an EU customer and a host outside the EEA are incorporated with their
+# module, options and annexes, or said plainly not to be while their governing law is unanswered.
+def test_c2_the_sccs_are_incorporated_with_module_options_and_annexes():
+    answers = _example("us-reseller-eu")  # dpa.scc_governing_law: IE, no forum (the same state)
     text = _text(answers)
-    assert "which this agreement incorporates" not in text
-    assert "module 2 (controller to processor) where you are a controller" in text
-    assert "module 3 (processor to processor) where you are yourself a processor" in text
-    assert "concluded as a separate document signed by both of us" in text
-    for part in ("Annex I", "Annex II", "Annex III", "Clause 9(a)", "Clause 13", "Clause 17", "Clause 18"):
-        assert part in text, part
+    assert "The clauses are concluded as a separate document" not in text
+    assert ("this agreement incorporates the standard contractual clauses in the Annex to Commission Implementing "
+            "Decision (EU) 2021/914, unaltered, with you as data exporter and us as data importer") in text
+    assert "Module Two (controller to processor) applies where you are the controller of the data" in text
+    assert "Module Three (processor to processor) where you are yourself a processor of it for someone else" in text
+    assert "Clause 9(a): Option 2, general written authorisation" in text and "at least 30 days in advance" in text
+    assert "Clause 11(a) applies without its optional wording" in text
+    assert "Clause 13(a): the competent supervisory authority is the one responsible for your compliance" in text
+    assert "under its Article 3(2) and you have appointed a representative under its Article 27(1)" in text
+    assert "Clause 17: Option 1. The clauses are governed by the law of Ireland." in text
+    assert "Clause 18(b): disputes arising from the clauses are resolved by the courts of Ireland." in text
+    assert "Annex I.A (the parties)" in text and "Annex I.C" in text and "Annex II (technical" in text
+    assert "the transfer is continuous" in text and "the place of processing is the United States" in text
+    assert "Annex III (list of sub-processors)" in text
+    assert _item(answers, "gdpr28.scc_conclusion").status == "met"
+
+
+def test_c2_the_answered_notice_days_and_a_separate_forum_are_used():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    answers = answers_from(base, dpa={"scc_governing_law": "IE", "scc_forum": "NL", "subprocessor_notice_days": 45})
+    text = _text(answers)
+    assert "governed by the law of Ireland" in text and "resolved by the courts of the Netherlands" in text
+    assert "at least 45 days in advance" in text
+
+
+def test_c2_without_the_governing_law_the_clauses_are_not_incorporated_and_the_report_says_so():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    answers = answers_from(base, dpa={})
+    text = _text(answers)
+    assert "this agreement incorporates the standard contractual clauses" not in text
+    assert "It is protected as follows: the European Commission's standard contractual clauses" not in text
+    assert "The standard contractual clauses for your own disclosure of the data to us are not yet incorporated" in text
+    assert "this agreement gives that disclosure no transfer mechanism under the GDPR" in text
     item = _item(answers, "gdpr28.scc_conclusion")
-    assert item.status == "action"
-    for named in ("Clause 17", "Clause 18", "Annex I.C", "module 3"):
-        assert named in item.advice, named
+    assert item.status == "problem" and "dpa.scc_governing_law" in item.advice and "Clause 17" in item.advice
+
+
+def test_c2_the_governing_law_and_forum_must_be_an_eu_or_eea_state():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    for key in ("scc_governing_law", "scc_forum"):
+        doc = dict(copy.deepcopy(base), dpa={"scc_governing_law": "IE", key: "US"})
+        result = load_document(doc)
+        assert not result.ok and result.errors[0].path == f"dpa.{key}", result.errors
+        assert "not a member state of the EU or the EEA" in result.errors[0].message
+    assert load_document(dict(copy.deepcopy(base), dpa={"scc_governing_law": "NO"})).ok  # an EEA state outside the EU
 
 
 def test_c2_no_scc_action_for_a_host_inside_the_eea():
