@@ -27,6 +27,7 @@ WITH_DPA = {
     "all-ru": set(),
     "allcot": {"DigitalOcean"},
     "munich-host": {"Hetzner"},
+    "lisbon-host": {"Hetzner", "Amazon Web Services"},
     "us-reseller-eu": set(),
 }
 # Art. 28(3)(a)-(h), each by words the agreement must contain.
