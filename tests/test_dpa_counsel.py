@@ -7,8 +7,9 @@ from generator import dpa, dpa_report
 from generator.answers import load_answers_file
 from generator.answers.loader import load_document
 from generator.document import plain_text
+from generator.render import render
 from tests.conftest import ALLRU_ANSWERS
-from tests.factories import answers_from
+from tests.factories import answers_from, markdown_tables
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -233,3 +234,93 @@ def test_m8_m3_mail_logs_are_not_processor_data_and_lists_are_self_contained():
     assert "Users of the websites and applications you run" not in text
     assert "Email messages and attachments" not in text
     assert "secrecy of telecommunications" not in _text(_example("allcot"))  # Swiss, no e-mail hosting
+
+
+# M5 (rest): the UK mechanism for a UK host's storage in the EEA is printed, and the UK block points
+# to a UK mechanism only when one is printed.
+def test_m5_the_uk_mechanism_for_storage_in_the_eea_is_named():
+    text = _text(_example("all-ru"))  # a UK host storing in the EEA, no sub-processors
+    assert ("Under the UK General Data Protection Regulation (UK GDPR) and the Data Protection Act 2018, we store "
+            "your data in the European Economic Area, outside the United Kingdom. Transfers from the United Kingdom "
+            "to the EEA states are approved by UK regulations") in text
+    assert "(Sch. 21 para. 4, regulations under s. 17A)" in text and "UK GDPR Art. 45A" in text
+    assert "Data (Use and Access) Act 2025" in text
+    assert "A transfer of the data out of the United Kingdom is protected by the UK mechanism named for it" in text
+    assert "the supervisory authority is the Information Commissioner" in text  # m9: no commencement date found
+
+
+def test_m5_the_uk_block_names_no_mechanism_when_none_is_printed():
+    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"])  # no sub-processors either
+    text = _text(at_home)
+    assert "we store your data in" not in text
+    assert "none of our sub-processors receives your data outside the United Kingdom" in text
+    assert "protected by the UK mechanism" not in text
+    assert "the supervisory authority is the Information Commissioner" in text
+
+
+def test_m5_every_dpa_states_where_the_data_is_stored_and_the_sccs_annex_points_there():
+    for name in ("all-ru", "allcot", "munich-host", "us-reseller-eu", "lisbon-host"):
+        assert "The servers on which we store your data are located in" in _text(_example(name)), name
+    assert "the place of processing is the United States, as under \"Where we process your data\"" in _text(
+        _example("us-reseller-eu"))
+
+
+# M6: a Swiss host's mechanisms per destination, and module 3 concluded as a non-EEA exporter.
+def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_authority():
+    text = _text(_example("allcot"))
+    assert "where we transfer the data from the EEA" not in text
+    assert ("DigitalOcean in the United States: Standard contractual clauses: our contract with the sub-processor "
+            "includes the European Commission's standard contractual clauses (Implementing Decision (EU) 2021/914), "
+            "module 3 (processor to processor), which we conclude as data exporter established outside the EEA to "
+            "which the GDPR applies for your data (GDPR Art. 3(2))") in text
+    assert ("under their Clause 13(a) the competent supervisory authority is the supervisory authority of Germany, "
+            "the Member State where our representative in the European Union is established (GDPR Art. 27)") in text
+
+
+def test_m6_mechanisms_are_given_per_destination_not_mixed():
+    answers = _example("allcot")
+    text = _text(answers)
+    assert "DigitalOcean in Germany: Adequate protection" in text
+    assert "DigitalOcean in the United States: Standard contractual clauses with Swiss adaptations" in text
+    table = next(t for t in markdown_tables(render(dpa.build_dpa(answers), "markdown")) if t and "Sub-processor" in t[0])
+    cell = table[0]["Transfer mechanism"]
+    assert cell.startswith("FADP: adequate protection (Federal Council list) for Germany and standard contractual "
+                           "clauses recognised by the FDPIC for the United States; GDPR: standard contractual clauses")
+
+
+def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
+    answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
+    text = _text(answers)
+    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: our contract with the "
+            "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
+            "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
+            "data importer") in text
+    assert "Art. 3(2)" not in text
+
+
+# M10: the LGPD block in a worked example: breach hours for the controller's 3 working days, the
+# ANPD's clauses incorporated in full, the ANPD's own adequacy decision.
+def test_m10_lgpd_breach_line_states_hours_for_the_controllers_three_working_days():
+    answers = _example("lisbon-host")  # dpa.breach_notice_hours: 24, jurisdictions eu + br
+    text = _text(answers)
+    assert ("For data protected by Brazil's LGPD, our notice of a security incident reaches you within 24 hours of "
+            "our becoming aware of it") in text
+    assert "to the ANPD and to them within 3 working days of becoming aware of it" in text
+    assert _item(answers, "lgpd.breach").status == "met"
+    no_hours = answers_from(load_answers_file(EXAMPLES / "lisbon-host.yaml").document, dpa={})
+    assert "we tell you of a security incident as early as we can" in _text(no_hours)
+    item = _item(no_hours, "lgpd.breach")
+    assert item.status == "problem" and "3 working days" in item.advice
+    assert "lgpd.breach" not in {i.element_id for i in dpa_report.report(_example("allcot"), dpa.build_dpa(
+        _example("allcot"))).items}  # only where the LGPD is chosen
+
+
+def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
+    text = _text(_example("lisbon-host"))
+    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: our contract with the "
+            "sub-processor incorporates the standard contractual clauses approved by the ANPD in full and without "
+            "alteration") in text and "Resolution CD/ANPD No. 19/2024" in text
+    assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
+            "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
+    assert "has recognised the country as protecting" not in text
+    assert "Hetzner in Germany: ANPD adequacy decision" in text
