@@ -145,10 +145,10 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us", country=country, territory=territory, law=law_name, mechanism=text)), clause_id))
             else:
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_gap", country=country, territory=territory, law=law_name)), clause_id))
-        for code, _adequacy in facts.storage_abroad(law):
+        for code, adequacy in facts.storage_abroad(law):
             blocks.append(Paragraph(_t(words(
                 "dpa", "storage_abroad", law=law_name, territory=territory,
-                country=facts.catalogues.country_name(code), mechanism=_storage_adequacy(facts, law, code),
+                country=facts.catalogues.country_name(code), mechanism=_storage_adequacy(facts, law, code, adequacy),
             )), clause_id))
         transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
         if not transfers:
@@ -171,14 +171,15 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
     return blocks
 
 
-def _storage_adequacy(facts: Facts, law: Law, code: str) -> str:
+def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:
     """The adequacy that covers our own storage in `code` under `law`, in the law's own terms
-    (vocabulary dpa_storage_adequacy; the UK's approval of the EEA states has its own source)."""
+    (vocabulary dpa_storage_adequacy; the UK's approval of the EEA states has its own source),
+    else the law's general adequacy text."""
     texts = facts.catalogues.words("dpa_storage_adequacy") or {}
     country = facts.catalogues.countries.get(code)
     in_eea = code == "EEA" or bool(country and country.eea)
-    text = texts.get(f"{law.id}_EEA") if in_eea and f"{law.id}_EEA" in texts else texts[law.id]
-    return str(text).format(country=facts.catalogues.country_name(code))
+    text = texts.get(f"{law.id}_EEA") if in_eea and f"{law.id}_EEA" in texts else texts.get(law.id)
+    return str(text).format(country=facts.catalogues.country_name(code)) if text else adequacy.text
 
 
 def _processor_text(facts: Facts, law: Law, mechanism: Mechanism) -> str:
