@@ -233,16 +233,27 @@ def mechanisms_cell(facts: Facts, recipient: ResolvedProcessor) -> Inlines:
     "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
     left out when only one chosen law has transfer rules; "—" when no law sees a transfer."""
     words = facts.catalogues.words
-    per_law: dict[str, dict[str, None]] = {}
+    per_law: dict[str, dict[str, dict[str, None]]] = {}  # law -> mechanism label -> destinations
     for t in facts.transfers_for(recipient):
         label = t.mechanism.label if t.mechanism else words("transfer_not_yet_named")
-        per_law.setdefault(t.law.short, {})[label] = None
+        per_law.setdefault(t.law.short, {}).setdefault(label, {})[t.country] = None
+
+    def labels_cell(labels: dict[str, dict[str, None]]) -> str:
+        # two mechanisms under one law for different destinations: each names its own, so none reads
+        # as covering all of them (counsel review of the DPA, M6: "Germany: adequacy; United States:
+        # SCC"); mechanisms that overlap on a destination apply together and are simply listed
+        places_seen = [set(places) for places in labels.values()]
+        if len(labels) == 1 or sum(len(p) for p in places_seen) != len(set().union(*places_seen)):
+            return join_words(list(labels))
+        return join_words([f"{label} for {join_words([facts.catalogues.country_name(c) for c in places])}"
+                           for label, places in labels.items()])
+
     if not per_law:
         return _t(words("not_applicable"))
     with_rules = [law for law in facts.laws if law.has_transfer_rules]
     if len(with_rules) == 1:
-        return _t(join_words(list(next(iter(per_law.values())))))
-    return _t("; ".join(f"{law}: {join_words(list(labels))}" for law, labels in per_law.items()))
+        return _t(labels_cell(next(iter(per_law.values()))))
+    return _t("; ".join(f"{law}: {labels_cell(labels)}" for law, labels in per_law.items()))
 
 
 def processors_table(facts: Facts, clause_id: str, recipients: Sequence[ResolvedProcessor] | None = None,

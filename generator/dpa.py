@@ -22,7 +22,7 @@ from generator import laws as laws_registry
 from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
 from generator.answers.model import Answers
 from generator.document import Block, BulletList, Inlines, Heading, Paragraph, PolicyDocument, Table, Text
-from generator.laws import Law
+from generator.laws import Law, Mechanism
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
 from generator.library import CLAUSES_DIR, get_catalogues
@@ -119,9 +119,10 @@ def subprocessors_table(facts: Facts, clause_id: str) -> list[Block]:
 
 def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
     """For each covered law with transfer rules: our own position (a customer's disclosure to a
-    business outside the territory is itself a transfer), then the sub-processors that receive the
-    data outside the territory, country by country, and each mechanism used, in its words for a
-    sub-processor (laws.yaml processor_text)."""
+    business outside the territory is itself a transfer), where we ourselves store the data outside
+    the territory, then the sub-processors that receive the data outside it, destination by
+    destination, each with its own mechanism in its words for a sub-processor (laws.yaml
+    processor_text; counsel review of the DPA, M6: never one list mixing destinations)."""
     words = facts.catalogues.words
     blocks: list[Block] = []
     chosen = {law.id for law in covered_laws(facts.answers)}
@@ -136,29 +137,63 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
             decision = (words("dpa_eu_adequacy_decisions") or {}).get(facts.answers.business.country)
             if mechanism and mechanism.id == "adequacy" and law.id == "eu" and decision:
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_adequate", country=country, territory=territory, law=law_name, decision=decision)), clause_id))
+            elif mechanism and mechanism.id == "scc" and law.id == "eu" and not facts.answers.dpa.scc_governing_law:
+                # not "protected": the clauses are incorporated only once their governing law is chosen (C2)
+                blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_scc_pending", country=country, territory=territory, law=law_name)), clause_id))
             elif mechanism:
                 text = mechanism.customer_text or mechanism.text
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us", country=country, territory=territory, law=law_name, mechanism=text)), clause_id))
             else:
                 blocks.append(Paragraph(_t(words("dpa", "transfer_to_us_gap", country=country, territory=territory, law=law_name)), clause_id))
+        for code, adequacy in facts.storage_abroad(law):
+            blocks.append(Paragraph(_t(words(
+                "dpa", "storage_abroad", law=law_name, territory=territory,
+                country=facts.catalogues.country_name(code), mechanism=_storage_adequacy(facts, law, code, adequacy),
+            )), clause_id))
         transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
         if not transfers:
             blocks.append(Paragraph(_t(words("dpa", "transfers_none", law=law_name, territory=territory)), clause_id))
             continue
-        by_country: dict[str, dict[str, None]] = {}
+        by_destination: dict[tuple[str, str | None], dict[str, None]] = {}
+        mechanisms = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         for t in transfers:
-            by_country.setdefault(t.country, {})[t.recipient.name] = None
-        places = "; ".join(
-            words("transfers", "item", country=facts.catalogues.country_name(code), recipients=join_words(list(names)))
-            for code, names in by_country.items()
-        )
-        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory, places=places)), clause_id))
-        used = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
-        if used:
-            short = laws_registry.transfer_law_name(law, facts.answers, short=True)
-            blocks.append(Paragraph(_t(words("dpa", "transfers_mechanisms", law=short)), clause_id))
-            blocks.append(BulletList(tuple(_t(m.processor_text or m.text) for m in used.values()), clause_id))
+            by_destination.setdefault((t.country, t.mechanism.id if t.mechanism else None), {})[t.recipient.name] = None
+        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory)), clause_id))
+        items = []
+        for (code, mechanism_id), names in by_destination.items():
+            found = mechanisms.get(mechanism_id) if mechanism_id else None
+            items.append(_t(words(
+                "dpa", "transfer_destination", country=facts.catalogues.country_name(code),
+                recipients=join_words(list(names)),
+                mechanism=_processor_text(facts, law, found) if found else words("dpa", "transfer_destination_gap"),
+            )))
+        blocks.append(BulletList(tuple(items), clause_id))
     return blocks
+
+
+def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:
+    """The adequacy that covers our own storage in `code` under `law`, in the law's own terms
+    (vocabulary dpa_storage_adequacy; the UK's approval of the EEA states has its own source),
+    else the law's general adequacy text."""
+    texts = facts.catalogues.words("dpa_storage_adequacy") or {}
+    country = facts.catalogues.countries.get(code)
+    in_eea = code == "EEA" or bool(country and country.eea)
+    text = texts.get(f"{law.id}_EEA") if in_eea and f"{law.id}_EEA" in texts else texts.get(law.id)
+    return str(text).format(country=facts.catalogues.country_name(code)) if text else adequacy.text
+
+
+def _processor_text(facts: Facts, law: Law, mechanism: Mechanism) -> str:
+    """A mechanism's words for a sub-processor; when we are ourselves outside the law's territory
+    and the mechanism has words for that, those, with the supervisory authority the clauses then
+    name (Clause 13(a) for an exporter outside the EEA: its Art. 27 representative's Member State)."""
+    outside = facts.own_transfer(law)[0]
+    if not (outside and mechanism.processor_text_exporter_outside):
+        return mechanism.processor_text or mechanism.text
+    words = facts.catalogues.words
+    country = laws_registry.establishment_country(law, facts.answers, facts.catalogues.countries)
+    clause13 = (words("dpa", "scc_clause13_representative", country=facts.catalogues.country_name(country))
+                if country else words("dpa", "scc_clause13_no_representative"))
+    return mechanism.processor_text_exporter_outside.format(clause13=clause13)
 
 
 def measures_annex(facts: Facts, clause_id: str) -> list[Block]:

@@ -413,6 +413,28 @@ class Facts:
         own, mechanism = self.own_transfer(laws_registry.get_laws()[law_id])
         return own and mechanism is not None and mechanism.id == mechanism_id
 
+    def storage_abroad(self, law: Law) -> tuple[tuple[str, Mechanism], ...]:
+        """Where we store customers' data outside `law`'s territory in a country the law itself finds
+        adequate, with that adequacy (counsel review of the DPA, M5: a UK host storing in the EEA).
+        Our own country is left out (the customer's disclosure to us covers it), and so is a country
+        without adequacy (the sub-processor there is listed with its own mechanism)."""
+        if not law.has_transfer_rules or "adequacy" not in law.mechanisms:
+            return ()
+        countries = self.catalogues.countries
+        return tuple(
+            (code, law.mechanisms["adequacy"]) for code in self.answers.storage_locations
+            if code != self.answers.business.country and not laws_registry.in_territory(law, code, countries)
+            and laws_registry.is_adequate(law, code, countries)
+        )
+
+    def dpa_mechanism_named(self, law_id: str) -> bool:
+        """The DPA's transfers section names at least one mechanism under `law_id` (for our own
+        position, our storage abroad or a sub-processor), so other clauses may point to it."""
+        law = laws_registry.get_laws()[law_id]
+        own, mechanism = self.own_transfer(law)
+        return bool((own and mechanism) or self.storage_abroad(law) or any(
+            t.mechanism for p in self.subprocessors for t in self.transfers_for(p) if t.law is law))
+
     def dpa_transfer_gap(self, law_id: str) -> bool:
         """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
         law's territory with no mechanism named."""

@@ -27,6 +27,7 @@ WITH_DPA = {
     "all-ru": set(),
     "allcot": {"DigitalOcean"},
     "munich-host": {"Hetzner"},
+    "lisbon-host": {"Hetzner", "Amazon Web Services"},
     "us-reseller-eu": set(),
 }
 # Art. 28(3)(a)-(h), each by words the agreement must contain.
@@ -121,7 +122,9 @@ def test_a_host_outside_the_eea_names_the_transfer_to_itself_or_the_report_flags
     with_scc = answers_from(us_host, transfers={"safeguards": ["scc"]})
     text = " ".join(plain_text(dpa.build_dpa(with_scc)).split())
     assert "We are established in the United States, outside the European Economic Area (EEA)" in text
-    assert "module 2 (controller to processor)" in text
+    assert "standard contractual clauses, which are not yet incorporated" in text  # no governing law yet
+    chosen = answers_from(us_host, transfers={"safeguards": ["scc"]}, dpa={"scc_governing_law": "NL"})
+    assert "Module Two (controller to processor)" in " ".join(plain_text(dpa.build_dpa(chosen)).split())
     without = answers_from(us_host)
     document = dpa.build_dpa(without)
     assert "No transfer mechanism for it is named yet" in plain_text(document)

@@ -1,12 +1,15 @@
 """Counsel's review of the customer DPA (/work/review/dpa-counsel.md, issue 13): each finding fixed
 is pinned here by the generated agreement's text or its compliance report."""
+import copy
 from pathlib import Path
 
 from generator import dpa, dpa_report
 from generator.answers import load_answers_file
+from generator.answers.loader import load_document
 from generator.document import plain_text
+from generator.render import render
 from tests.conftest import ALLRU_ANSWERS
-from tests.factories import answers_from
+from tests.factories import answers_from, markdown_tables
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "docs" / "examples"
 
@@ -89,20 +92,56 @@ def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_
     assert _item(given, "gdpr28.breach_notice").status == "met"
 
 
-# C2: a host outside the EEA cannot "incorporate" the SCCs without their selections and annexes.
-def test_c2_the_sccs_for_a_host_outside_the_eea_are_a_separate_signed_document_with_their_annexes():
-    answers = _example("us-reseller-eu")
+# C2: the SCCs between an EU customer and a host outside the EEA are incorporated with their
+# module, options and annexes, or said plainly not to be while their governing law is unanswered.
+def test_c2_the_sccs_are_incorporated_with_module_options_and_annexes():
+    answers = _example("us-reseller-eu")  # dpa.scc_governing_law: IE, no forum (the same state)
     text = _text(answers)
-    assert "which this agreement incorporates" not in text
-    assert "module 2 (controller to processor) where you are a controller" in text
-    assert "module 3 (processor to processor) where you are yourself a processor" in text
-    assert "concluded as a separate document signed by both of us" in text
-    for part in ("Annex I", "Annex II", "Annex III", "Clause 9(a)", "Clause 13", "Clause 17", "Clause 18"):
-        assert part in text, part
+    assert "The clauses are concluded as a separate document" not in text
+    assert ("this agreement incorporates the standard contractual clauses in the Annex to Commission Implementing "
+            "Decision (EU) 2021/914, unaltered, with you as data exporter and us as data importer") in text
+    assert "Module Two (controller to processor) applies where you are the controller of the data" in text
+    assert "Module Three (processor to processor) where you are yourself a processor of it for someone else" in text
+    assert "Clause 9(a): Option 2, general written authorisation" in text and "at least 30 days in advance" in text
+    assert "Clause 11(a) applies without its optional wording" in text
+    assert "Clause 13(a): the competent supervisory authority is the one responsible for your compliance" in text
+    assert "under its Article 3(2) and you have appointed a representative under its Article 27(1)" in text
+    assert "Clause 17: Option 1. The clauses are governed by the law of Ireland." in text
+    assert "Clause 18(b): disputes arising from the clauses are resolved by the courts of Ireland." in text
+    assert "Annex I.A (the parties)" in text and "Annex I.C" in text and "Annex II (technical" in text
+    assert "the transfer is continuous" in text and "the place of processing is the United States" in text
+    assert "Annex III (list of sub-processors)" in text
+    assert _item(answers, "gdpr28.scc_conclusion").status == "met"
+
+
+def test_c2_the_answered_notice_days_and_a_separate_forum_are_used():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    answers = answers_from(base, dpa={"scc_governing_law": "IE", "scc_forum": "NL", "subprocessor_notice_days": 45})
+    text = _text(answers)
+    assert "governed by the law of Ireland" in text and "resolved by the courts of the Netherlands" in text
+    assert "at least 45 days in advance" in text
+
+
+def test_c2_without_the_governing_law_the_clauses_are_not_incorporated_and_the_report_says_so():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    answers = answers_from(base, dpa={})
+    text = _text(answers)
+    assert "this agreement incorporates the standard contractual clauses" not in text
+    assert "It is protected as follows: the European Commission's standard contractual clauses" not in text
+    assert "The standard contractual clauses for your own disclosure of the data to us are not yet incorporated" in text
+    assert "this agreement gives that disclosure no transfer mechanism under the GDPR" in text
     item = _item(answers, "gdpr28.scc_conclusion")
-    assert item.status == "action"
-    for named in ("Clause 17", "Clause 18", "Annex I.C", "module 3"):
-        assert named in item.advice, named
+    assert item.status == "problem" and "dpa.scc_governing_law" in item.advice and "Clause 17" in item.advice
+
+
+def test_c2_the_governing_law_and_forum_must_be_an_eu_or_eea_state():
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    for key in ("scc_governing_law", "scc_forum"):
+        doc = dict(copy.deepcopy(base), dpa={"scc_governing_law": "IE", key: "US"})
+        result = load_document(doc)
+        assert not result.ok and result.errors[0].path == f"dpa.{key}", result.errors
+        assert "not a member state of the EU or the EEA" in result.errors[0].message
+    assert load_document(dict(copy.deepcopy(base), dpa={"scc_governing_law": "NO"})).ok  # an EEA state outside the EU
 
 
 def test_c2_no_scc_action_for_a_host_inside_the_eea():
@@ -195,3 +234,93 @@ def test_m8_m3_mail_logs_are_not_processor_data_and_lists_are_self_contained():
     assert "Users of the websites and applications you run" not in text
     assert "Email messages and attachments" not in text
     assert "secrecy of telecommunications" not in _text(_example("allcot"))  # Swiss, no e-mail hosting
+
+
+# M5 (rest): the UK mechanism for a UK host's storage in the EEA is printed, and the UK block points
+# to a UK mechanism only when one is printed.
+def test_m5_the_uk_mechanism_for_storage_in_the_eea_is_named():
+    text = _text(_example("all-ru"))  # a UK host storing in the EEA, no sub-processors
+    assert ("Under the UK General Data Protection Regulation (UK GDPR) and the Data Protection Act 2018, we store "
+            "your data in the European Economic Area, outside the United Kingdom. Transfers from the United Kingdom "
+            "to the EEA states are approved by UK regulations") in text
+    assert "(Sch. 21 para. 4, regulations under s. 17A)" in text and "UK GDPR Art. 45A" in text
+    assert "Data (Use and Access) Act 2025" in text
+    assert "A transfer of the data out of the United Kingdom is protected by the UK mechanism named for it" in text
+    assert "the supervisory authority is the Information Commissioner" in text  # m9: no commencement date found
+
+
+def test_m5_the_uk_block_names_no_mechanism_when_none_is_printed():
+    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"])  # no sub-processors either
+    text = _text(at_home)
+    assert "we store your data in" not in text
+    assert "none of our sub-processors receives your data outside the United Kingdom" in text
+    assert "protected by the UK mechanism" not in text
+    assert "the supervisory authority is the Information Commissioner" in text
+
+
+def test_m5_every_dpa_states_where_the_data_is_stored_and_the_sccs_annex_points_there():
+    for name in ("all-ru", "allcot", "munich-host", "us-reseller-eu", "lisbon-host"):
+        assert "The servers on which we store your data are located in" in _text(_example(name)), name
+    assert "the place of processing is the United States, as under \"Where we process your data\"" in _text(
+        _example("us-reseller-eu"))
+
+
+# M6: a Swiss host's mechanisms per destination, and module 3 concluded as a non-EEA exporter.
+def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_authority():
+    text = _text(_example("allcot"))
+    assert "where we transfer the data from the EEA" not in text
+    assert ("DigitalOcean in the United States: Standard contractual clauses: our contract with the sub-processor "
+            "includes the European Commission's standard contractual clauses (Implementing Decision (EU) 2021/914), "
+            "module 3 (processor to processor), which we conclude as data exporter established outside the EEA to "
+            "which the GDPR applies for your data (GDPR Art. 3(2))") in text
+    assert ("under their Clause 13(a) the competent supervisory authority is the supervisory authority of Germany, "
+            "the Member State where our representative in the European Union is established (GDPR Art. 27)") in text
+
+
+def test_m6_mechanisms_are_given_per_destination_not_mixed():
+    answers = _example("allcot")
+    text = _text(answers)
+    assert "DigitalOcean in Germany: Adequate protection" in text
+    assert "DigitalOcean in the United States: Standard contractual clauses with Swiss adaptations" in text
+    table = next(t for t in markdown_tables(render(dpa.build_dpa(answers), "markdown")) if t and "Sub-processor" in t[0])
+    cell = table[0]["Transfer mechanism"]
+    assert cell.startswith("FADP: adequate protection (Federal Council list) for Germany and standard contractual "
+                           "clauses recognised by the FDPIC for the United States; GDPR: standard contractual clauses")
+
+
+def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
+    answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
+    text = _text(answers)
+    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: our contract with the "
+            "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
+            "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
+            "data importer") in text
+    assert "Art. 3(2)" not in text
+
+
+# M10: the LGPD block in a worked example: breach hours for the controller's 3 working days, the
+# ANPD's clauses incorporated in full, the ANPD's own adequacy decision.
+def test_m10_lgpd_breach_line_states_hours_for_the_controllers_three_working_days():
+    answers = _example("lisbon-host")  # dpa.breach_notice_hours: 24, jurisdictions eu + br
+    text = _text(answers)
+    assert ("For data protected by Brazil's LGPD, our notice of a security incident reaches you within 24 hours of "
+            "our becoming aware of it") in text
+    assert "to the ANPD and to them within 3 working days of becoming aware of it" in text
+    assert _item(answers, "lgpd.breach").status == "met"
+    no_hours = answers_from(load_answers_file(EXAMPLES / "lisbon-host.yaml").document, dpa={})
+    assert "we tell you of a security incident as early as we can" in _text(no_hours)
+    item = _item(no_hours, "lgpd.breach")
+    assert item.status == "problem" and "3 working days" in item.advice
+    assert "lgpd.breach" not in {i.element_id for i in dpa_report.report(_example("allcot"), dpa.build_dpa(
+        _example("allcot"))).items}  # only where the LGPD is chosen
+
+
+def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
+    text = _text(_example("lisbon-host"))
+    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: our contract with the "
+            "sub-processor incorporates the standard contractual clauses approved by the ANPD in full and without "
+            "alteration") in text and "Resolution CD/ANPD No. 19/2024" in text
+    assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
+            "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
+    assert "has recognised the country as protecting" not in text
+    assert "Hetzner in Germany: ANPD adequacy decision" in text

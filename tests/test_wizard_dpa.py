@@ -104,3 +104,37 @@ def test_dpa_step_offers_the_security_steps_breach_hours_only_below_72(client, a
     allru_answers["security"]["breach_notice_hours"] = 48
     token = new_draft(client, allru_answers)
     assert 'value="48"' in raw_text(client.get(url(token, "dpa")))
+
+
+def _us_reseller_answers():
+    import yaml
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "docs" / "examples" / "us-reseller-eu.yaml"
+    answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    answers["policy"]["effective_date"] = str(answers["policy"]["effective_date"])
+    answers.pop("dpa", None)  # the governing law not chosen yet
+    return answers
+
+
+def test_scc_law_and_courts_are_asked_of_a_host_outside_the_eea_and_saved_as_eea_codes(client):
+    token = new_draft(client, _us_reseller_answers())
+    html = text(client.get(url(token, "dpa")))
+    assert "Standard contractual clauses with customers in the EU" in html
+    assert "Law governing the standard contractual clauses (Clause 17)" in html
+    assert '<option value="IE">Ireland</option>' in html and '<option value="US">' not in html
+    response = submit(client, token, "dpa", {"scc_governing_law": "US"})
+    assert response.status_code == 200 and "id_scc_governing_law_error" in error_ids(raw_text(response))[0]
+    response = submit(client, token, "dpa", {"scc_governing_law": "IE"})
+    assert response.status_code == 302
+    assert saved(token)["dpa"] == {"scc_governing_law": "IE"}  # the courts left to the same state: not written
+    body = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
+    assert "The clauses are governed by the law of Ireland." in body and "courts of Ireland" in body
+
+
+def test_scc_fields_are_not_shown_to_a_host_inside_the_eea_or_in_an_adequate_country(client, allru_answers):
+    token = new_draft(client, allru_answers)  # All-Ru is in the UK, which the EU finds adequate
+    html = text(client.get(url(token, "dpa")))
+    assert "Standard contractual clauses with customers in the EU" not in html and "scc_governing_law" not in html
+    assert submit(client, token, "dpa").status_code == 302
+    assert "scc_governing_law" not in (saved(token).get("dpa") or {})

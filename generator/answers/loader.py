@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -375,18 +375,29 @@ def _duplicate_errors(doc: JSON) -> list[AnswerError]:
     return errors
 
 
-def _dpa_errors(doc: JSON) -> list[AnswerError]:
-    """The objection window must close before the change it objects to can take effect."""
+def _dpa_errors(doc: JSON, countries: Mapping[str, Any]) -> list[AnswerError]:
+    """The objection window must close before the change it objects to can take effect; the EU
+    clauses' governing law and courts must be an EU/EEA member state's (Clauses 17 and 18)."""
     dpa = doc.get("dpa") or {}
+    errors: list[AnswerError] = []
     notice = dpa.get("subprocessor_notice_days", model.Dpa.subprocessor_notice_days)
     window = dpa.get("objection_days", model.Dpa.objection_days)
     if isinstance(notice, int) and isinstance(window, int) and window > notice:
-        return [AnswerError(
+        errors.append(AnswerError(
             "dpa.objection_days",
             f"{window} days is longer than the {notice} days' notice before a sub-processor change "
             "(dpa.subprocessor_notice_days): the customer must be able to object before the change",
-        )]
-    return []
+        ))
+    for key, clause in (("scc_governing_law", "Clause 17"), ("scc_forum", "Clause 18")):
+        code = dpa.get(key)
+        country = countries.get(code) if isinstance(code, str) else None
+        if isinstance(code, str) and not (country and getattr(country, "eea", False)):
+            errors.append(AnswerError(
+                f"dpa.{key}",
+                f"{_shown(code)} is not a member state of the EU or the EEA: the standard contractual clauses' "
+                f"{clause} allows only the law and courts of one of them (for example IE for Ireland)",
+            ))
+    return errors
 
 
 def _catalogue_errors(doc: JSON, catalogues: Catalogues) -> list[AnswerError]:
@@ -439,7 +450,7 @@ def load_document(doc: JSON, catalogues: Catalogues | None = None) -> LoadResult
     if errors:
         return LoadResult(None, tuple(errors))
     doc = _normalise(doc)
-    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc) or _dpa_errors(doc)
+    errors = _schema_errors(doc, catalogues.countries) or _duplicate_errors(doc) or _dpa_errors(doc, catalogues.countries)
     if errors:
         return LoadResult(None, tuple(errors))
     errors = _catalogue_errors(doc, catalogues)
@@ -459,7 +470,7 @@ def partial_errors(doc: JSON, catalogues: Catalogues | None = None) -> list[Answ
     if errors:
         return errors
     doc = _normalise(doc)
-    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc) or _dpa_errors(doc)
+    return _schema_errors(doc, catalogues.countries, partial=True) or _duplicate_errors(doc) or _dpa_errors(doc, catalogues.countries)
 
 
 def load_answers(raw: bytes | str, catalogues: Catalogues | None = None) -> LoadResult:

@@ -203,6 +203,10 @@ class Dpa:
     measures_text: str | None = None  # the business's own description of its measures, for the Annex
     # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
     no_subprocessors_confirmed: bool = False
+    # the EU standard contractual clauses' Clause 17 (option 1) law and Clause 18 courts: an EEA state's
+    # code; without the law the clauses are not yet incorporated (counsel review of the DPA, C2)
+    scc_governing_law: str | None = None
+    scc_forum: str | None = None  # None: the courts of the governing law's state
 
 
 @dataclass(frozen=True)

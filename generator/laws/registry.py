@@ -29,6 +29,9 @@ class Mechanism:
     routine: bool = True  # False: a derogation that cannot cover regular transfers to a processor
     customer_text: str = ""  # how it covers a customer's disclosure to us, in the customer DPA
     processor_text: str = ""  # how it covers a sub-processor, in the customer DPA
+    # processor_text when we are ourselves established outside the law's territory ({clause13}: the
+    # supervisory authority the clauses name for such an exporter; counsel review of the DPA, M6)
+    processor_text_exporter_outside: str = ""
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,11 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
     values["backup_period"] = backup_period
     values["hosting_service_names"] = lambda: join_words([running_label(s.name) for s in facts.hosting_services]) or None
     values["customer_breach_hours"] = lambda: str(facts.customer_breach_hours()) if facts.dpa_breach_hours_given() else None
+    # the EU clauses' Clause 17 law and Clause 18 courts (the courts default to the law's state)
+    scc_law = answers.dpa.scc_governing_law
+    scc_forum = answers.dpa.scc_forum or scc_law
+    values["scc_governing_law"] = lambda: countries(scc_law) if scc_law else None
+    values["scc_forum"] = lambda: countries(scc_forum) if scc_forum else None
     registry = laws.get_laws()
     gdpr_family = [law for law in ("eu", "uk") if law in answers.jurisdictions]
     values["gdpr_heading"] = lambda: words("gdpr_family", "heading_" + "_".join(gdpr_family)) if gdpr_family else None
@@ -273,6 +278,7 @@ COMPUTED_NAMES = (
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
     "controller_term", "controller_role", "processor_role", "dpo_title",
     "gdpr_where", "gdpr_heading", "gdpr_names", "gdpr_articles", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
+    "scc_governing_law", "scc_forum",
 )
 
 

@@ -11,9 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from generator.answers import model
+from generator.laws import get_laws
 from generator.library import get_catalogues
 from generator.resolve import Facts
 
+from .. import catalogue as cat_
 from .. import services
 from .base import Bundle, Choice, Step, choices, deep_copy, field_help, field_label, put
 
@@ -47,6 +49,9 @@ class DpaForm(forms.Form):
     audit = Choice(label=field_label("dpa.audit"), widget=forms.RadioSelect, initial=DEFAULTS.audit)
     audit_notice_days = _days("dpa.audit_notice_days", 180, DEFAULTS.audit_notice_days, with_help=False)
     acceptance = Choice(label=field_label("dpa.acceptance"), widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
+    scc_governing_law = Choice(label=field_label("dpa.scc_governing_law"), required=False,
+                               help_text=field_help("dpa.scc_governing_law"))
+    scc_forum = Choice(label=field_label("dpa.scc_forum"), required=False, help_text=field_help("dpa.scc_forum"))
     measures_text = forms.CharField(
         label=field_label("dpa.measures_text"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}), help_text=field_help("dpa.measures_text"),
@@ -57,6 +62,9 @@ class DpaForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["audit"]).choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
         cast(forms.ChoiceField, self.fields["acceptance"]).choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
+        member_states = cat_.representative_country_choices("eu")  # the EU and EEA states (Clauses 17, 18)
+        cast(forms.ChoiceField, self.fields["scc_governing_law"]).choices = [("", "Not chosen yet")] + member_states
+        cast(forms.ChoiceField, self.fields["scc_forum"]).choices = [("", "The same state's courts")] + member_states
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -79,6 +87,26 @@ def _customer_hours_from_security(answers):
     window towards the authority (Art. 33(1)), never a notice period to customers (counsel, M1)."""
     hours = (answers.get("security") or {}).get("breach_notice_hours")
     return hours if isinstance(hours, int) and hours < 72 else None
+
+
+SCC_FIELDS = ("scc_governing_law", "scc_forum")
+
+
+def sccs_relevant(answers):
+    """Whether the customer's disclosure of its data to the business is a GDPR transfer that the EU
+    standard contractual clauses cover (or nothing covers yet): a business outside the EEA and not
+    in an adequate country. Only then do the clauses' governing law and courts matter. A draft that
+    does not load yet is judged by its country and laws; an answer already given is always shown."""
+    if any(key in (answers.get("dpa") or {}) for key in SCC_FIELDS):
+        return True
+    if "eu" not in (answers.get("jurisdictions") or ()):
+        return False
+    result = services.validate(answers)
+    if result.answers is not None:
+        own, mechanism = Facts(result.answers, get_catalogues()).own_transfer(get_laws()["eu"])
+        return own and (mechanism is None or mechanism.id == "scc")
+    country = get_catalogues().countries.get((answers.get("business") or {}).get("country") or "")
+    return bool(country and not country.eea and not country.eu_adequacy)
 
 
 class DpaStep(Step):
@@ -108,8 +136,14 @@ class DpaStep(Step):
             "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
             "measures_text": saved.get("measures_text") or "",
             "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
+            "scc_governing_law": saved.get("scc_governing_law") or "",
+            "scc_forum": saved.get("scc_forum") or "",
         }
-        return Bundle(main=DpaForm(data, initial=initial))
+        form = DpaForm(data, initial=initial)
+        if not sccs_relevant(answers):
+            for key in SCC_FIELDS:
+                del form.fields[key]
+        return Bundle(main=form)
 
     def apply(self, answers, bundle):
         d = bundle.main.cleaned_data
@@ -129,12 +163,16 @@ class DpaStep(Step):
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
         if d.get("no_subprocessors_confirmed"):
             dpa["no_subprocessors_confirmed"] = True
+        for key in SCC_FIELDS:
+            if key in bundle.main.fields:
+                put(dpa, key, d.get(key) or None)
         put(new, "dpa", dpa)
         return new
 
     def context(self, answers, bundle):
         """The sub-processors the agreement will list, from the processors step, when the answers are complete."""
+        sccs = SCC_FIELDS[0] in bundle.main.fields
         result = services.validate(answers)
         if result.answers is None:
-            return {"subprocessors": None}
-        return {"subprocessors": [p.name for p in Facts(result.answers, get_catalogues()).subprocessors]}
+            return {"subprocessors": None, "sccs": sccs}
+        return {"subprocessors": [p.name for p in Facts(result.answers, get_catalogues()).subprocessors], "sccs": sccs}
