@@ -284,3 +284,57 @@ def test_the_notice_reaches_a_real_smtp_server(client, host_answers, mailbox):
     assert "- OVHcloud\n" in body and "You may object until 15 December 2026" in body
     unfolded = re.sub(r"\r\n[ \t]+", " ", notice.raw.decode("ascii"))
     assert re.search(r"^List-Unsubscribe: +<http://testserver/p/all-ru/unsubscribe/\S+/>\r$", unfolded, re.M)
+
+
+# --- the DPA points to the list (counsel m8) ---------------------------------------------------------
+
+LIST_URL = "https://policies.all-ru.net/p/all-ru/subprocessors/"
+
+
+def test_the_dpa_names_the_public_list_as_plain_text(host_answers):
+    from generator import dpa
+    from generator.answers import load_document
+    from generator.render import render
+
+    host_answers["dpa"]["subprocessor_list_url"] = LIST_URL
+    result = load_document(host_answers)
+    assert result.ok, result.errors
+    document = dpa.build_dpa(result.answers)
+    assert "subprocessors.changes_listed" in document.clause_ids and "subprocessors.changes" not in document.clause_ids
+    html = render(document, "html")
+    assert ("We publish the current list of sub-processors, and each change we have announced, at "
+            f"{LIST_URL}.") in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert f'href="{LIST_URL}"' not in html  # an answer never becomes a link
+    del host_answers["dpa"]["subprocessor_list_url"]
+    without = dpa.build_dpa(load_document(host_answers).answers)
+    assert "subprocessors.changes" in without.clause_ids and "subprocessors.changes_listed" not in without.clause_ids
+
+
+@pytest.mark.parametrize("value, message", [
+    ("http://policies.all-ru.net/p/all-ru/subprocessors/", "is not a web address starting with https://"),
+    ("javascript:alert(1)", "is not a web address starting with https://"),
+])
+def test_the_list_address_must_be_an_https_address(host_answers, value, message):
+    from generator.answers import load_document
+
+    host_answers["dpa"]["subprocessor_list_url"] = value
+    result = load_document(host_answers)
+    assert not result.ok
+    assert [(e.path, message in e.message) for e in result.errors] == [("dpa.subprocessor_list_url", True)]
+
+
+def test_the_dpa_step_takes_the_list_address_and_refuses_a_plain_http_one(client, host_answers):
+    from tests.test_wizard import new_draft, saved, submit, url
+
+    token = new_draft(client, host_answers)
+    form = client.get(url(token, "dpa")).content.decode()
+    assert "https://&lt;this site&gt;/p/&lt;name&gt;/subprocessors/" in form
+    base = {"subprocessor_notice_days": "45", "objection_days": "20", "audit": "reports_first", "acceptance": "online"}
+    response = submit(client, token, "dpa", {**base, "subprocessor_list_url": "http://policies.all-ru.net/list/"})
+    assert response.status_code == 200
+    page_html = response.content.decode()
+    assert "Enter the web address of your list starting with https://." in page_html
+    assert 'value="http://policies.all-ru.net/list/"' in page_html  # what was typed is kept
+    response = submit(client, token, "dpa", {**base, "subprocessor_list_url": LIST_URL})
+    assert response.status_code == 302
+    assert saved(token)["dpa"]["subprocessor_list_url"] == LIST_URL

@@ -207,7 +207,8 @@ def full_answers(business):
     doc["policy"] = {"effective_date": "2026-12-01", "language": "en", "paper": "Letter"}
     doc["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20, "audit": "inspection_on_request",
                   "audit_notice_days": 14, "breach_notice_hours": 24, "acceptance": "signature",
-                  "measures_text": "Servers in locked racks.", "no_subprocessors_confirmed": True}
+                  "measures_text": "Servers in locked racks.", "no_subprocessors_confirmed": True,
+                  "subprocessor_list_url": "https://www.all-ru.net/p/all-ru/subprocessors/"}
     return doc
 
 

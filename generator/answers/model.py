@@ -203,6 +203,8 @@ class Dpa:
     measures_text: str | None = None  # the business's own description of its measures, for the Annex
     # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
     no_subprocessors_confirmed: bool = False
+    # where the public list of sub-processors is (https); printed as text, never as a link
+    subprocessor_list_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from generator.library import get_catalogues
 from generator.resolve import Facts
 
 from .. import services
-from .base import Bundle, Choice, Step, choices, deep_copy, field_help, field_label, put
+from .base import Bundle, Choice, Step, UrlInput, choices, deep_copy, field_help, field_label, put
 
 DEFAULTS = model.Dpa()
 
@@ -44,6 +44,10 @@ class DpaForm(forms.Form):
         label=field_label("dpa.no_subprocessors_confirmed"), required=False,
         help_text=field_help("dpa.no_subprocessors_confirmed"),
     )
+    subprocessor_list_url = UrlInput(
+        label=field_label("dpa.subprocessor_list_url"), required=False, label_word="web address of your list",
+        help_text=field_help("dpa.subprocessor_list_url"),
+    )
     audit = Choice(label=field_label("dpa.audit"), widget=forms.RadioSelect, initial=DEFAULTS.audit)
     audit_notice_days = _days("dpa.audit_notice_days", 180, DEFAULTS.audit_notice_days, with_help=False)
     acceptance = Choice(label=field_label("dpa.acceptance"), widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
@@ -57,6 +61,12 @@ class DpaForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["audit"]).choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
         cast(forms.ChoiceField, self.fields["acceptance"]).choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
+
+    def clean_subprocessor_list_url(self):
+        url = self.cleaned_data.get("subprocessor_list_url") or ""
+        if url and not url.lower().startswith("https://"):
+            raise ValidationError("Enter the web address of your list starting with https://.")
+        return url
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -108,6 +118,7 @@ class DpaStep(Step):
             "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
             "measures_text": saved.get("measures_text") or "",
             "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
+            "subprocessor_list_url": saved.get("subprocessor_list_url") or "",
         }
         return Bundle(main=DpaForm(data, initial=initial))
 
@@ -127,6 +138,7 @@ class DpaStep(Step):
         if "breach_notice_hours" in before or hours != _customer_hours_from_security(answers):
             put(dpa, "breach_notice_hours", hours)
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
+        put(dpa, "subprocessor_list_url", d.get("subprocessor_list_url"))
         if d.get("no_subprocessors_confirmed"):
             dpa["no_subprocessors_confirmed"] = True
         put(new, "dpa", dpa)
