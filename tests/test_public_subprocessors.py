@@ -79,7 +79,10 @@ def subscribe_and_confirm(client, email, topic_path="subprocessors/subscribe"):
     run_worker()
     confirmation = [m for m in mail.outbox if m.to == [email]][-1]
     confirm_url = re.search(r"http://testserver(/p/all-ru/subscribe/confirm/\S+/)", confirmation.body).group(1)
-    assert "You are subscribed" in client.post(confirm_url).content.decode()
+    what = "list of sub-processors" if topic_path.startswith("subprocessors") else "privacy policy"
+    assert f"before each change to its {what} takes effect" in page(client, confirm_url)
+    confirmed = client.post(confirm_url).content.decode()
+    assert "You are subscribed" in confirmed and f"before each change to this {what} takes effect" in confirmed
     return confirmation
 
 
@@ -162,8 +165,10 @@ def test_the_page_shows_the_list_a_coming_change_and_the_history(client, host_an
             "Germany UK GDPR: approved by UK regulations (adequacy)") in text
     assert "First published list: Hetzner (Hetzner Online GmbH)." in text
     assert 'href="/p/all-ru/subprocessors/dpa/pdf/"' in html and 'href="/p/all-ru/subprocessors/subscribe/"' in html
-    # the policy page and its bar link to it
+    # the policy page's bar and the publish box under the secret link point to it
     assert 'href="/p/all-ru/subprocessors/"' in page(client, "/p/all-ru/")
+    review = text_of(page(client, f"/d/{token}/review/"))
+    assert "Your customer DPA's list of sub-processors is public at /p/all-ru/subprocessors/, with its history" in review
 
     add_processor(draft, "ovhcloud")
     publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
@@ -248,6 +253,7 @@ def test_subscribers_of_the_list_get_its_notice_and_policy_subscribers_do_not(cl
     assert "Hetzner" not in body  # only what changes
     assert notice.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.search(r"http://testserver(/p/all-ru/unsubscribe/\S+/)", body).group(1)
+    assert "Stop the emails about changes to the list of sub-processors of All-Ru" in page(client, unsubscribe)
     assert client.post(unsubscribe).status_code == 200
     assert not Subscriber.objects.filter(email="customer@example.org").exists()
     assert Subscriber.objects.filter(email="both@example.org").count() == 2

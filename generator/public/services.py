@@ -339,6 +339,16 @@ def _subscriber_from(token: str, salt: str, publication: Publication, max_age: i
     return subscriber
 
 
+def token_topic(publication: Publication, token: str) -> str:
+    """What the subscription behind a confirmation or unsubscribe link is to ("policy" when the link
+    names nobody), so its page can say so."""
+    for salt in (CONFIRM_SALT, UNSUBSCRIBE_SALT):
+        subscriber = _subscriber_from(token, salt, publication)
+        if subscriber is not None:
+            return subscriber.topic
+    return "policy"
+
+
 def delete_unconfirmed(now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS)
     return Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()[0]

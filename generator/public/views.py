@@ -401,6 +401,7 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
     """The link in the confirmation email opens a page with one button: a mail scanner that
     follows links cannot subscribe anyone."""
     context = _base_context(request, publication, services.timeline(publication))
+    context["topic"] = services.token_topic(publication, token)
     if request.method == "POST":
         context["confirmed"] = services.confirm(publication, token)
         return render(request, "public/confirm.html", context, status=200 if context["confirmed"] else 400)
@@ -414,6 +415,7 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
 @public_view
 def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
     context = _base_context(request, publication, services.timeline(publication))
+    context["topic"] = services.token_topic(publication, token)
     if request.method == "POST":
         context["done"] = services.unsubscribe(publication, token)
         return render(request, "public/unsubscribe.html", context, status=200 if context["done"] else 400)
