@@ -211,6 +211,23 @@ def test_the_dpa_downloads_as_published(client, host_answers):
     assert "OVH SAS" not in client.get("/p/all-ru/subprocessors/dpa/markdown/").content.decode()
 
 
+def test_the_dpa_pdf_as_published_is_rendered_by_the_worker(client, host_answers):
+    import subprocess
+
+    published(client, host_answers)
+    waiting = client.get("/p/all-ru/subprocessors/dpa/pdf/")
+    assert waiting.status_code == 202  # queued for the task worker
+    run_worker()
+    response = client.get("/p/all-ru/subprocessors/dpa/pdf/")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"] == 'attachment; filename="data-processing-agreement.pdf"'
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True,
+                                   check=True).stdout.decode().split())
+    assert "Data processing agreement" in text and "Hetzner Online GmbH" in text
+    # the policy's PDF is another file
+    assert client.get("/p/all-ru/download/pdf/").content != response.content
+
+
 # --- subscriptions and the notice ------------------------------------------------------------------
 
 def test_subscribers_of_the_list_get_its_notice_and_policy_subscribers_do_not(client, host_answers):

@@ -97,6 +97,7 @@ def publish_context(draft: Draft) -> dict[str, Any]:
         "subprocessor_subscriber_count": publication.subscribers.filter(
             confirmed_at__isnull=False, topic="subprocessors").count() if publication else 0,
         "has_subprocessor_list": bool(publication and subprocessors.has_list(publication)),
+        "subprocessor_list_url_given": bool((draft.answers.get("dpa") or {}).get("subprocessor_list_url")),
         "rename_form": RenameForm(),
     }
 
