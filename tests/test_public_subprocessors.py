@@ -361,3 +361,21 @@ def test_the_dpa_step_takes_the_list_address_and_refuses_a_plain_http_one(client
     response = submit(client, token, "dpa", {**base, "subprocessor_list_url": LIST_URL})
     assert response.status_code == 302
     assert saved(token)["dpa"]["subprocessor_list_url"] == LIST_URL
+
+
+def test_compare_tells_added_replaced_and_removed_apart():
+    from generator.public.summary import subprocessor_sentences
+
+    hetzner = subprocessors.Row("Hetzner", "Hetzner (Hetzner Online GmbH)", "servers", "Germany", "—")
+    hetzner_fi = subprocessors.Row("Hetzner", "Hetzner (Hetzner Online GmbH)", "servers", "Finland", "—")
+    ovh = subprocessors.Row("OVHcloud", "OVHcloud (OVH SAS)", "backups", "France", "—")
+    assert not subprocessors.compare(None, [hetzner])  # a first list gives notice of nothing
+    assert not subprocessors.compare([hetzner], [hetzner])
+    moved = subprocessors.compare([hetzner, ovh], [hetzner_fi])
+    assert (moved.added, moved.replaced, moved.removed) == ([], [(hetzner, hetzner_fi)], [ovh])
+    assert moved.needs_notice  # a sub-processor moving country is a replacement: notice, and a new objection window
+    assert subprocessor_sentences(moved) == [
+        "Sub-processor Hetzner is now Hetzner (Hetzner Online GmbH) (Finland) instead of Hetzner (Hetzner Online GmbH) (Germany).",
+        "We no longer use OVHcloud (OVH SAS) as a sub-processor for the data you store with us.",
+    ]
+    assert not subprocessors.compare([hetzner, ovh], [hetzner]).needs_notice  # removing one needs none
