@@ -17,7 +17,8 @@ TEST_DEBS := $(RUN_DEBS) chromium poppler-utils postgresql
 # The tests that touch the database, run a second time on PostgreSQL (NUL bytes and lone
 # surrogates fail only there).
 PG_TESTS := tests/test_wizard.py tests/test_hardening_input.py tests/test_bounds.py tests/test_limits.py \
-	tests/test_tasks.py tests/test_fuzz.py tests/test_wizard_dpa.py tests/test_public.py
+	tests/test_tasks.py tests/test_fuzz.py tests/test_wizard_dpa.py tests/test_public.py \
+	tests/test_public_subprocessors.py
 
 .PHONY: run test bench loadtest setup setup-dev check lint migrate clean
 

@@ -58,6 +58,12 @@ class PublishedVersion(models.Model):
     document = models.JSONField(null=True, blank=True)  # generator.document.to_json_dict
     library_fingerprint = models.CharField(max_length=64, blank=True, default="")
     renderer_version = models.CharField(max_length=16, blank=True, default="")
+    # The customer DPA as published beside the policy (when the answers call for one): its
+    # sub-processors table is the public list at /p/<slug>/subprocessors/. When this version adds or
+    # replaces a sub-processor, the notice is given the day it is published and customers may object
+    # until `objection_until` (publish day + dpa.objection_days).
+    dpa_document = models.JSONField(null=True, blank=True)  # generator.document.to_json_dict
+    objection_until = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["draft", "number"]
@@ -91,19 +97,25 @@ class RetiredSlug(models.Model):
     retired_at = models.DateTimeField(auto_now_add=True)
 
 
+TOPICS = (("policy", "changes to the privacy policy"), ("subprocessors", "changes to the sub-processor list"))
+
+
 class Subscriber(models.Model):
-    """Someone who asked to hear about changes to one public policy. Stored only for that purpose:
-    the address, when it was given and when it was confirmed (double opt-in); the row is deleted
-    on unsubscribe, and an unconfirmed one after HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS."""
+    """Someone who asked to hear about changes to one public policy, or to its sub-processor list
+    (`topic`; one subscription per address and topic). Stored only for that purpose: the address,
+    when it was given and when it was confirmed (double opt-in); the row is deleted on unsubscribe,
+    and an unconfirmed one after HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS."""
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="subscribers")
     email = models.EmailField(max_length=254)
+    topic = models.CharField(max_length=16, choices=TOPICS, default="policy")
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["publication", "email"]
-        constraints = [models.UniqueConstraint(fields=["publication", "email"], name="unique_subscriber_per_publication")]
+        constraints = [models.UniqueConstraint(fields=["publication", "email", "topic"],
+                                               name="unique_subscriber_per_publication_topic")]
 
     def __str__(self) -> str:
         return f"Subscriber {self.pk} of {self.publication_id}"

@@ -489,7 +489,7 @@ def test_the_subscriber_list_downloads_from_the_secret_link(client, allru_answer
     response = client.get(f"/d/{token}/public/subscribers.csv")
     assert response["Content-Disposition"] == 'attachment; filename="subscribers.csv"'
     lines = response.content.decode().splitlines()
-    assert lines[0] == "email,confirmed_at"
+    assert lines[0] == "email,confirmed_at,topic"
     assert len(lines) == 2 and lines[1].startswith("'=cmd@example.org,2")  # confirmed only; no formula
     assert "no-store" in response["Cache-Control"]
 

@@ -167,7 +167,8 @@ def test_every_public_page_passes_axe_wcag_aa(page, live_server, allru_answers, 
     second, errors = public.publish(draft, public.PublishRequest(summary="We now use Zendesk for support."))
     assert errors == [] and second.effective_on.isoformat() == "2026-12-25"
     paths = ["/p/nordlicht/", "/p/nordlicht/versions/", "/p/nordlicht/versions/1/", "/p/nordlicht/versions/2/",
-             "/p/nordlicht/versions/2/changes/", "/p/nordlicht/subscribe/"]
+             "/p/nordlicht/versions/2/changes/", "/p/nordlicht/subscribe/", "/p/nordlicht/subprocessors/",
+             "/p/nordlicht/subprocessors/subscribe/"]
     for path in paths:
         go(page, live_server.url + path)
         assert axe_violations(page) == [], path

@@ -208,7 +208,8 @@ def full_answers(business):
     doc["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20, "audit": "inspection_on_request",
                   "audit_notice_days": 14, "breach_notice_hours": 24, "acceptance": "signature",
                   "measures_text": "Servers in locked racks.", "no_subprocessors_confirmed": True,
-                  "scc_governing_law": "IE", "scc_forum": "NL"}
+                  "scc_governing_law": "IE", "scc_forum": "NL",
+                  "subprocessor_list_url": "https://www.all-ru.net/p/all-ru/subprocessors/"}
     return doc
 
 

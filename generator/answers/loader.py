@@ -272,6 +272,7 @@ def _format_checker(countries: Collection[str]) -> jsonschema.FormatChecker:
         "hp-duration": is_duration,
         "hp-email": lambda v: bool(_EMAIL.match(v)),
         "hp-url": lambda v: bool(_URL.match(v)),
+        "hp-https-url": lambda v: bool(_URL.match(v)) and v.lower().startswith("https://"),
         "hp-country": lambda v: v in countries or v == "EEA",
     }
     for name, check in checks.items():
@@ -319,6 +320,8 @@ def _schema_message(error: jsonschema.ValidationError, countries: Collection[str
             return error.absolute_path, f"{_shown(value)} is not an email address"
         if fmt == "hp-url":
             return error.absolute_path, f"{_shown(value)} is not a web address starting with https:// or http://"
+        if fmt == "hp-https-url":
+            return error.absolute_path, f"{_shown(value)} is not a web address starting with https://"
         if fmt == "date":
             return error.absolute_path, f"{_shown(value)} is not a date in the form YYYY-MM-DD"
     if kind == "minItems":

@@ -207,6 +207,8 @@ class Dpa:
     # code; without the law the clauses are not yet incorporated (counsel review of the DPA, C2)
     scc_governing_law: str | None = None
     scc_forum: str | None = None  # None: the courts of the governing law's state
+    # where the public list of sub-processors is (https); printed as text, never as a link
+    subprocessor_list_url: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from generator.models import Draft, Publication
 from generator.ratelimits import limit
 from generator.web.views import draft_view
 
-from . import services
+from . import services, subprocessors
 from .forms import PublishForm, RenameForm
 
 
@@ -60,7 +60,7 @@ def unpublish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
 @draft_view
 def subscribers_csv(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     publication = services.publication_of(draft)
-    content = services.subscribers_csv(publication) if publication else "email,confirmed_at\r\n"
+    content = services.subscribers_csv(publication) if publication else "email,confirmed_at,topic\r\n"
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="subscribers.csv"'
     return response
@@ -73,7 +73,7 @@ def publish_context(draft: Draft) -> dict[str, Any]:
     form with the drafted change summary and the earliest date the version may take effect."""
     publication = services.publication_of(draft)
     last = services.last_public_version(draft)
-    earliest = services.earliest_effective_date(draft)
+    earliest, why_earliest = services.earliest_with_reason(draft)
     kept = draft.pending.get("publish")
     if kept:
         form = PublishForm({key: values[-1] for key, values in kept.items() if values})
@@ -91,7 +91,13 @@ def publish_context(draft: Draft) -> dict[str, Any]:
         "last_public_version": last,
         "publish_form": form,
         "earliest_effective_on": earliest,
-        "subscriber_count": publication.subscribers.filter(confirmed_at__isnull=False).count() if publication else 0,
+        "earliest_reason": why_earliest,
+        "subscriber_count": publication.subscribers.filter(
+            confirmed_at__isnull=False, topic="policy").count() if publication else 0,
+        "subprocessor_subscriber_count": publication.subscribers.filter(
+            confirmed_at__isnull=False, topic="subprocessors").count() if publication else 0,
+        "has_subprocessor_list": bool(publication and subprocessors.has_list(publication)),
+        "subprocessor_list_url_given": bool((draft.answers.get("dpa") or {}).get("subprocessor_list_url")),
         "rename_form": RenameForm(),
     }
 
@@ -101,7 +107,7 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     from generator.text import clean_querydict
     from generator.web import services as drafts
 
-    from .tasks import queue_version_pdf, send_notices
+    from .tasks import queue_version_pdf, send_notices, send_subprocessor_notices
 
     posted = clean_querydict(request.POST)
     publication = services.publication_of(draft)
@@ -139,9 +145,16 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     assert publication is not None  # services.publish sets it
     address = reverse("public:policy", kwargs={"slug": publication.slug})
     notified = ""
-    if form.cleaned_data["notify"] and publication.subscribers.filter(confirmed_at__isnull=False).exists():
+    if form.cleaned_data["notify"] and publication.subscribers.filter(confirmed_at__isnull=False, topic="policy").exists():
         send_notices.enqueue(version.pk, request.build_absolute_uri("/"))
         notified = " The change summary is being emailed to your subscribers."
+    # the notice of a sub-processor change is the DPA's promise, not a choice: it goes whenever the list changes
+    if subprocessors.version_change(version):
+        if publication.subscribers.filter(confirmed_at__isnull=False, topic="subprocessors").exists():
+            send_subprocessor_notices.enqueue(version.pk, request.build_absolute_uri("/"))
+            notified += " The sub-processor notice is being emailed to the list's subscribers."
+        if version.objection_until:
+            notified += f" Customers may object to the new sub-processors until {version.objection_until:%d %B %Y}."
     messages.success(request, f"Published as version {version.number} at {address}, in force from "
                               f"{version.effective_on:%d %B %Y}.{notified}")
     return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))

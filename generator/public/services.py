@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from generator import documents, dpa
 from generator.document import PolicyDocument
 from generator.models import Draft, Publication, PublishedVersion, RetiredSlug, Subscriber
 from generator.policy import build as build_policy
@@ -23,7 +24,7 @@ from generator.render import RENDERER_VERSION
 from generator.text import FORBIDDEN
 from generator.web import services as drafts
 
-from . import clock, snapshot, summary as summary_
+from . import clock, snapshot, subprocessors, summary as summary_
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,39}$")
 SLUG_RULE = "3 to 40 lower-case letters, digits and single hyphens, starting and ending with a letter or digit"
@@ -82,17 +83,33 @@ def public_versions(publication: Publication) -> list[PublishedVersion]:
 # --- the effective date and the summary ------------------------------------------------------
 
 def earliest_effective_date(draft: Draft, today: datetime.date | None = None) -> datetime.date:
-    """A new public version takes effect at the earliest after the notice period the answers
-    promise (`changes.notice_days`), and never before an earlier version does. The first version
-    has nothing to give notice of: it applies at once."""
+    return earliest_with_reason(draft, today)[0]
+
+
+def earliest_with_reason(draft: Draft, today: datetime.date | None = None) -> tuple[datetime.date, str]:
+    """The earliest day a new public version may take effect, and why (empty when it is today).
+
+    After the notice period the answers promise (`changes.notice_days`), and never before an
+    earlier version does; when it adds or replaces a sub-processor of the customer DPA, also after
+    the notice the DPA promises for that (`dpa.subprocessor_notice_days`). The first version has
+    nothing to give notice of: it applies at once."""
     today = today or clock.today()
     publication = publication_of(draft)
     earlier = public_versions(publication) if publication else []
     if not earlier:
-        return today
+        return today, ""
     result = drafts.validate(draft.answers)
-    notice = result.answers.changes.notice_days if result.ok and result.answers is not None else 30
-    return max(today + datetime.timedelta(days=notice), takes_effect_on(earlier[-1]))
+    answers = result.answers if result.ok else None
+    notice = answers.changes.notice_days if answers is not None else 30
+    earliest = max(today + datetime.timedelta(days=notice), takes_effect_on(earlier[-1]))
+    why = "the notice period your answers promise" if earliest > today else ""
+    if answers is not None and subprocessors.draft_change(answers, earlier[-1]).needs_notice:
+        days = answers.dpa.subprocessor_notice_days
+        if today + datetime.timedelta(days=days) > earliest:
+            earliest = today + datetime.timedelta(days=days)
+            why = (f"this version adds or replaces a sub-processor, and your customer DPA promises "
+                   f"{days} days' notice of that")
+    return earliest, why
 
 
 def last_public_version(draft: Draft) -> PublishedVersion | None:
@@ -106,8 +123,13 @@ def drafted_summary(draft: Draft) -> str:
     last = last_public_version(draft)
     if last is None:
         return summary_.FIRST_VERSION
-    return summary_.draft_summary(
+    text = summary_.draft_summary(
         last.answers, draft.answers, version_document(last), drafts.diff_answers(last.answers, draft.answers))
+    result = drafts.validate(draft.answers)
+    if result.ok and result.answers is not None:
+        lines = summary_.subprocessor_sentences(subprocessors.draft_change(result.answers, last))
+        text = "\n".join(dict.fromkeys(line for line in [*text.splitlines(), *lines] if line))
+    return text
 
 
 def clean_summary(text: str) -> tuple[str | None, str]:
@@ -146,11 +168,11 @@ def publish(draft: Draft, request: PublishRequest,
         error = slug_error(slug, publication)
         if error:
             errors.append(error)
-    earliest = earliest_effective_date(draft, today)
+    earliest, why_earliest = earliest_with_reason(draft, today)
     effective_on = request.effective_on or earliest
     if effective_on < earliest:
         errors.append(f"Takes effect on: the earliest date is {earliest:%d %B %Y}"
-                      f"{' (the notice period your answers promise)' if earliest > today else ''}.")
+                      f"{f' ({why_earliest})' if why_earliest else ''}.")
     elif effective_on > today + datetime.timedelta(days=MAX_NOTICE_DAYS):
         errors.append(f"Takes effect on: at most {MAX_NOTICE_DAYS} days ahead.")
     text, why = clean_summary(request.summary or (summary_.FIRST_VERSION if last_public_version(draft) is None else ""))
@@ -162,8 +184,14 @@ def publish(draft: Draft, request: PublishRequest,
     if errors:
         return None, errors
     # built before the transaction, so the write lock is held only for the writes
-    document = snapshot.document_to_json(
-        build_policy(_answers_dated(draft.answers, effective_on).answers, today=effective_on))
+    dated = _answers_dated(draft.answers, effective_on).answers
+    document = snapshot.document_to_json(build_policy(dated, today=effective_on))
+    # the customer DPA beside it, when the answers call for one: its table is the public sub-processor list
+    dpa_document = snapshot.document_to_json(documents.build("dpa", dated, today=effective_on)) \
+        if dpa.why_not_available(dated) is None else None
+    last = last_public_version(draft)
+    objection_until = subprocessors.objection_until(
+        subprocessors.draft_change(dated, last), dated, today) if last is not None else None
     try:
         with transaction.atomic():
             if publication is None:
@@ -180,6 +208,8 @@ def publish(draft: Draft, request: PublishRequest,
             version.effective_on = effective_on
             version.summary = text or ""
             version.document = document
+            version.dpa_document = dpa_document
+            version.objection_until = objection_until
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION
             version.save()
@@ -199,6 +229,13 @@ def _answers_dated(answers: dict[str, Any], effective_on: datetime.date) -> Any:
 def version_document(version: PublishedVersion) -> PolicyDocument:
     """The stored document of a public version, exactly as published."""
     return snapshot.document_from_json(stored_document(version))
+
+
+def version_dpa_document(version: PublishedVersion) -> PolicyDocument:
+    """The customer DPA a public version stored beside its policy, exactly as published."""
+    if version.dpa_document is None:
+        raise ValueError(f"version {version.number} published no data processing agreement")
+    return snapshot.document_from_json(dict(version.dpa_document))
 
 
 def _rename(publication: Publication, slug: str) -> None:
@@ -302,16 +339,28 @@ def _subscriber_from(token: str, salt: str, publication: Publication, max_age: i
     return subscriber
 
 
+def token_topic(publication: Publication, token: str) -> str:
+    """What the subscription behind a confirmation or unsubscribe link is to ("policy" when the link
+    names nobody), so its page can say so."""
+    for salt in (CONFIRM_SALT, UNSUBSCRIBE_SALT):
+        subscriber = _subscriber_from(token, salt, publication)
+        if subscriber is not None:
+            return subscriber.topic
+    return "policy"
+
+
 def delete_unconfirmed(now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS)
     return Subscriber.objects.filter(confirmed_at__isnull=True, created_at__lt=cutoff).delete()[0]
 
 
-def subscribe(publication: Publication, email: str) -> Subscriber | None:
+def subscribe(publication: Publication, email: str, topic: str = "policy") -> Subscriber | None:
     """The subscriber to send a confirmation to, or None (already confirmed: nothing to send).
-    The caller answers the same either way, so nobody learns who is subscribed."""
+    The caller answers the same either way, so nobody learns who is subscribed. `topic`: the
+    policy's changes, or the sub-processor list's (a separate subscription, confirmed on its own)."""
     delete_unconfirmed()
-    subscriber, created = Subscriber.objects.get_or_create(publication=publication, email=normalise_email(email))
+    subscriber, created = Subscriber.objects.get_or_create(
+        publication=publication, email=normalise_email(email), topic=topic)
     return None if subscriber.confirmed_at else subscriber
 
 
@@ -342,10 +391,10 @@ def unsubscribe(publication: Publication, token: str) -> bool:
 def subscribers_csv(publication: Publication) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["email", "confirmed_at"])
+    writer.writerow(["email", "confirmed_at", "topic"])
     for s in publication.subscribers.filter(confirmed_at__isnull=False).order_by("confirmed_at", "pk"):
         # a leading =, +, - or @ would be a formula to a spreadsheet; a quote keeps it text
         email = "'" + s.email if s.email[:1] in "=+-@" else s.email
         confirmed = s.confirmed_at.isoformat(timespec="seconds") if s.confirmed_at else ""
-        writer.writerow([email, confirmed])
+        writer.writerow([email, confirmed, s.topic])
     return out.getvalue()

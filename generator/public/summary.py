@@ -7,7 +7,7 @@ These are sentences of the notice, not of the policy: the policy's wording stays
 """
 import copy
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator.answers import load_document
 from generator.diff import policy_changes
@@ -17,6 +17,9 @@ from generator.policy import build as build_policy
 from generator.answers.durations import Duration
 from generator.document import PolicyDocument
 from generator.resolve import Facts, ResolvedProcessor
+
+if TYPE_CHECKING:
+    from .subprocessors import Change
 
 FIRST_VERSION = "First published version of this privacy policy."
 
@@ -203,3 +206,13 @@ def draft_summary(old_answers: dict[str, Any] | None, new_answers: dict[str, Any
     ))
     lines = answers_sentences(old_answers, new_answers, areas) + wording_sentences(old_document, old_answers)
     return "\n".join(dict.fromkeys(lines))
+
+
+def subprocessor_sentences(change: "Change") -> list[str]:
+    """The lines naming what a version changes in the customer DPA's sub-processor list."""
+    out = [f"New sub-processor for the data you store with us: {r.entity} ({r.where}): {_lower_first(r.purpose)}."
+           for r in change.added]
+    out += [f"Sub-processor {after.name} is now {after.entity} ({after.where}) instead of {before.entity} ({before.where})."
+            for before, after in change.replaced]
+    out += [f"We no longer use {r.entity} as a sub-processor for the data you store with us." for r in change.removed]
+    return out

@@ -11,14 +11,13 @@ from generator.tasks import PdfJob, pdf_job, render_into_cache
 
 
 @task()
-def render_version_pdf(version_id: int) -> str:
+def render_version_pdf(version_id: int, kind: str = "policy") -> str:
     from generator.models import PublishedVersion
 
-    from .services import stored_document
-    from .snapshot import document_from_json
+    from .services import version_document, version_dpa_document
 
     version = PublishedVersion.objects.get(pk=version_id)
-    return render_into_cache(document_from_json(stored_document(version)))
+    return render_into_cache(version_document(version) if kind == "policy" else version_dpa_document(version))
 
 
 @task()
@@ -35,9 +34,18 @@ def send_notices(version_id: int, base_url: str) -> int:
     return send(version_id, base_url)
 
 
-def request_version_pdf(version: Any, document: Any, retry: bool = False) -> PdfJob:
-    """The version's PDF from the cache, or its render queued once (as generator.tasks.request_pdf)."""
-    return pdf_job(document, render_version_pdf, (version.pk,), "version-pdf-job", retry)
+@task()
+def send_subprocessor_notices(version_id: int, base_url: str) -> int:
+    from .emails import send_notices as send
+
+    return send(version_id, base_url, topic="subprocessors")
+
+
+def request_version_pdf(version: Any, document: Any, retry: bool = False, kind: str = "policy") -> PdfJob:
+    """The version's PDF (its policy, or its DPA) from the cache, or its render queued once (as
+    generator.tasks.request_pdf)."""
+    args = (version.pk,) if kind == "policy" else (version.pk, kind)
+    return pdf_job(document, render_version_pdf, args, "version-pdf-job", retry)
 
 
 def queue_version_pdf(version: Any) -> None:

@@ -9,6 +9,7 @@ import datetime
 import functools
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from generator import render as renderers
+from generator import documents, render as renderers
 from generator.diff import policy_changes
 from generator.document import PolicyDocument
 from generator.models import Publication, PublishedVersion, RetiredSlug
@@ -30,11 +31,11 @@ from generator.render import html as html_renderer
 from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 from generator.render import pdf as pdf_renderer
 
-from . import clock, services
+from . import clock, services, subprocessors
 from .forms import SubscribeForm
 
 # Bump when the public templates change, so cached pages are not served as "not modified".
-PAGES_REVISION = "1"
+PAGES_REVISION = "2"
 # (id, label) of each output format, in the registry's order (generator.render.formats)
 FORMATS = {fmt.id: fmt.label for fmt in OUTPUT_FORMATS}
 
@@ -110,6 +111,7 @@ def _base_context(request: HttpRequest, publication: Publication, entries: list[
         "formats": FORMATS.items(),
         "today": clock.today(),
         "confirm_days": settings.HOSTPOLICY_SUBSCRIBE_CONFIRM_DAYS,
+        "has_subprocessor_list": subprocessors.has_list(publication),
     }
 
 
@@ -213,14 +215,14 @@ def _snippet_with_link(document: PolicyDocument, policy_url: str) -> str:
 
 
 def _download(request: HttpRequest, publication: Publication, version: PublishedVersion, fmt: str,
-              stem: str) -> HttpResponse:
-    if fmt not in FORMATS:
+              stem: str, kind: str = "policy") -> HttpResponse:
+    if fmt not in FORMATS or kind == "dpa" and fmt == "snippet":  # the snippet is the policy's, for a website
         raise Http404("No such format")
-    document = services.version_document(version)
-    filename = f"{stem}{OUTPUT_FORMAT[fmt].filename()}"
+    document = services.version_document(version) if kind == "policy" else services.version_dpa_document(version)
+    filename = f"{stem}{OUTPUT_FORMAT[fmt].filename(documents.FILE_STEMS[kind])}"
     if fmt == "pdf":
-        return _pdf(request, version, document, filename)
-    parts = [publication.slug, version.pk, fmt, renderers.RENDERER_VERSION]
+        return _pdf(request, version, document, filename, kind)
+    parts = [publication.slug, version.pk, kind, fmt, renderers.RENDERER_VERSION]
 
     def build() -> HttpResponse:
         content: str | bytes
@@ -236,14 +238,15 @@ def _download(request: HttpRequest, publication: Publication, version: Published
     return _conditional(request, parts, max(version.created_at, publication.updated_at), build, max_age=3600)
 
 
-def _pdf(request: HttpRequest, version: PublishedVersion, document: PolicyDocument, filename: str) -> HttpResponse:
+def _pdf(request: HttpRequest, version: PublishedVersion, document: PolicyDocument, filename: str,
+         kind: str = "policy") -> HttpResponse:
     from .tasks import request_version_pdf
 
     root, _ = pdf_renderer.cache_path(document)
     if not pdf_renderer.cache_usable(root):
         data = pdf_renderer.render_pdf(document)
     else:
-        job = request_version_pdf(version, document, retry=request.GET.get("retry") == "1")
+        job = request_version_pdf(version, document, retry=request.GET.get("retry") == "1", kind=kind)
         if job.status != "ready" or job.data is None:
             context = {"failed": job.status == "failed", "refresh_seconds": 2, "retry_url": f"{request.path}?retry=1",
                        "back_url": ""}
@@ -283,6 +286,74 @@ def version_download(request: HttpRequest, publication: Publication, number: int
     return _download(request, publication, _version_or_404(publication, number), fmt, f"v{number}-")
 
 
+# --- the sub-processor list -------------------------------------------------------------------
+
+@dataclass
+class ListEntry:
+    """A public version that changed the sub-processor list (or published the first one)."""
+
+    entry: services.Entry
+    change: subprocessors.Change
+    first: bool
+
+
+def _list_entries(entries: list[services.Entry]) -> list[ListEntry]:
+    out, before = [], None
+    for e in entries:
+        rows = subprocessors.version_rows(e.version)
+        if rows is not None and before is None:
+            out.append(ListEntry(e, subprocessors.Change(added=rows), first=True))
+        else:
+            change = subprocessors.compare(before, rows)
+            if change:
+                out.append(ListEntry(e, change, first=False))
+        before = rows
+    return out
+
+
+def _with_list(publication: Publication) -> list[services.Entry]:
+    entries = services.timeline(publication)
+    if not entries or not subprocessors.has_list(publication):
+        raise Http404("This address publishes no list of sub-processors")
+    return entries
+
+
+@require_safe
+@public_view
+def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpResponse:
+    """The sub-processors in force, a coming change with its dates, and every change so far."""
+    entries = _with_list(publication)
+    current = services.in_force(entries)
+    parts = [publication.slug, publication.updated_at.isoformat(), *(f"{e.version.pk}:{e.status}" for e in entries)]
+    changed = max([publication.updated_at] + [e.version.created_at for e in entries]
+                  + [_midnight(services.takes_effect_on(e.version)) for e in entries if e.status != "coming"])
+
+    def build() -> HttpResponse:
+        context = _base_context(request, publication, entries)
+        history = _list_entries(entries)
+        listed = current.version if current and current.version.dpa_document is not None else None
+        context.update({
+            "current": current, "listed": listed, "rows": subprocessors.version_rows(listed) if listed else None,
+            "columns": subprocessors.columns_of(listed.dpa_document) if listed and listed.dpa_document else (),
+            "coming_changes": [h for h in history if h.entry.status == "coming" and not h.first],
+            "history": [h for h in reversed(history) if h.entry.status != "coming"],
+            "contact_email": subprocessors.contact_email(entries[-1].version),
+        })
+        return render(request, "public/subprocessors.html", context)
+
+    return _conditional(request, parts, changed, build)
+
+
+@require_safe
+@public_view
+def dpa_download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponse:
+    """The customer DPA as published with the version in force."""
+    current = services.in_force(_with_list(publication))
+    if current is None or current.version.dpa_document is None:
+        raise Http404("No data processing agreement is in force yet")
+    return _download(request, publication, current.version, fmt, "", kind="dpa")
+
+
 # --- subscriptions ----------------------------------------------------------------------------
 
 def _base_url(request: HttpRequest) -> str:
@@ -300,17 +371,18 @@ def _address_limited(request: HttpRequest, email: str) -> bool:
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
-def subscribe(request: HttpRequest, publication: Publication) -> HttpResponse:
-    entries = services.timeline(publication)
+def subscribe(request: HttpRequest, publication: Publication, topic: str = "policy") -> HttpResponse:
+    entries = _with_list(publication) if topic == "subprocessors" else services.timeline(publication)
     if not entries:
         raise Http404("Nothing is published here yet")
     context = _base_context(request, publication, entries)
+    context["topic"] = topic
     form = SubscribeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         if _address_limited(request, email):
             return too_many_requests(request)
-        subscriber = services.subscribe(publication, email)
+        subscriber = services.subscribe(publication, email, topic)
         if subscriber is not None:
             from .tasks import send_confirmation
 
@@ -329,6 +401,7 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
     """The link in the confirmation email opens a page with one button: a mail scanner that
     follows links cannot subscribe anyone."""
     context = _base_context(request, publication, services.timeline(publication))
+    context["topic"] = services.token_topic(publication, token)
     if request.method == "POST":
         context["confirmed"] = services.confirm(publication, token)
         return render(request, "public/confirm.html", context, status=200 if context["confirmed"] else 400)
@@ -342,6 +415,7 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
 @public_view
 def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
     context = _base_context(request, publication, services.timeline(publication))
+    context["topic"] = services.token_topic(publication, token)
     if request.method == "POST":
         context["done"] = services.unsubscribe(publication, token)
         return render(request, "public/unsubscribe.html", context, status=200 if context["done"] else 400)

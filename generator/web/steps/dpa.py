@@ -17,7 +17,7 @@ from generator.resolve import Facts
 
 from .. import catalogue as cat_
 from .. import services
-from .base import Bundle, Choice, Step, choices, deep_copy, field_help, field_label, put
+from .base import Bundle, Choice, Step, UrlInput, choices, deep_copy, field_help, field_label, put
 
 DEFAULTS = model.Dpa()
 
@@ -46,6 +46,10 @@ class DpaForm(forms.Form):
         label=field_label("dpa.no_subprocessors_confirmed"), required=False,
         help_text=field_help("dpa.no_subprocessors_confirmed"),
     )
+    subprocessor_list_url = UrlInput(
+        label=field_label("dpa.subprocessor_list_url"), required=False, label_word="web address of your list",
+        help_text=field_help("dpa.subprocessor_list_url"),
+    )
     audit = Choice(label=field_label("dpa.audit"), widget=forms.RadioSelect, initial=DEFAULTS.audit)
     audit_notice_days = _days("dpa.audit_notice_days", 180, DEFAULTS.audit_notice_days, with_help=False)
     acceptance = Choice(label=field_label("dpa.acceptance"), widget=forms.RadioSelect, initial=DEFAULTS.acceptance)
@@ -65,6 +69,12 @@ class DpaForm(forms.Form):
         member_states = cat_.representative_country_choices("eu")  # the EU and EEA states (Clauses 17, 18)
         cast(forms.ChoiceField, self.fields["scc_governing_law"]).choices = [("", "Not chosen yet")] + member_states
         cast(forms.ChoiceField, self.fields["scc_forum"]).choices = [("", "The same state's courts")] + member_states
+
+    def clean_subprocessor_list_url(self):
+        url = self.cleaned_data.get("subprocessor_list_url") or ""
+        if url and not url.lower().startswith("https://"):
+            raise ValidationError("Enter the web address of your list starting with https://.")
+        return url
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())
@@ -138,6 +148,7 @@ class DpaStep(Step):
             "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
             "scc_governing_law": saved.get("scc_governing_law") or "",
             "scc_forum": saved.get("scc_forum") or "",
+            "subprocessor_list_url": saved.get("subprocessor_list_url") or "",
         }
         form = DpaForm(data, initial=initial)
         if not sccs_relevant(answers):
@@ -161,6 +172,7 @@ class DpaStep(Step):
         if "breach_notice_hours" in before or hours != _customer_hours_from_security(answers):
             put(dpa, "breach_notice_hours", hours)
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
+        put(dpa, "subprocessor_list_url", d.get("subprocessor_list_url"))
         if d.get("no_subprocessors_confirmed"):
             dpa["no_subprocessors_confirmed"] = True
         for key in SCC_FIELDS:
