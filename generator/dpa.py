@@ -7,7 +7,7 @@ the policy: clauses in clauses/dpa/ (same format, provenance and lint), the same
 (generator.assembly.assemble with this module's generated blocks), the same document tree and so
 the same five renderers. Every fact comes from one place: the sub-processors are Facts.subprocessors,
 each transfer and its mechanism is Facts.transfers (generator.laws.transfers, the policy's own
-reasoning), the measures are security.measures in the policy's own words.
+reasoning), the measures are Facts.dpa_measure_ids, in words scoped to the customer's hosted data.
 
 The DPA covers the laws that name a processor-contract provision (laws.yaml `dpa_cite`); for the
 others it is not produced for them, and its report says so.
@@ -161,17 +161,39 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
     return blocks
 
 
+def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
+    """(measure id, its words) for each hosted-data measure (Facts.dpa_measure_ids): a service-implied
+    measure names the services that imply it, the physical-security line comes once per sub-processor."""
+    words = facts.catalogues.words
+    out: list[tuple[str, str]] = []
+    for measure in facts.dpa_measure_ids:
+        if measure == "subprocessor_physical":
+            out.extend((measure, words("dpa_security_measures", measure, name=p.name)) for p in facts.physical_subprocessors)
+            continue
+        implied_by = [running_label(s.name) for s in facts.hosting_services
+                      if measure in s.dpa_measures or (measure == "customer_backups_no_period" and "customer_backups" in s.dpa_measures)]
+        values: dict[str, object] = {"services": join_words(implied_by)} if implied_by else {}
+        if measure == "customer_backups":
+            backups = next(d for d in facts.data_items if d.id == "backups")  # backup_period_known() found it
+            values["period"] = backups.retention.words() if backups.retention else ""
+        out.append((measure, words("dpa_security_measures", measure, **values)))
+    return out
+
+
 def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
-    """The security answers grouped as GDPR Art. 32(1) and Annex III of Decision (EU) 2021/915
-    group them, each measure in the policy's own words (vocabulary security_measures), which speak
-    only of the systems we run; then the business's own text."""
+    """The measures for the customer's hosted data, grouped as GDPR Art. 32(1) and Annex III of
+    Decision (EU) 2021/915 group them (vocabulary dpa_security_measures, dpa_measure_groups): the
+    ticked security measures in words scoped to hosted data, those implied by the services sold and
+    each server sub-processor's physical security; a measure typed in by the business goes to
+    "other" as it was typed; then the business's own text."""
     words = facts.catalogues.words
     group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
     grouped: dict[str, list[str]] = {}
-    for measure in facts.answers.security.measures:
-        own_words = (words("security_measures") or {}).get(measure)
-        group = group_of.get(measure, "other") if own_words else "other"
-        grouped.setdefault(group, []).append(own_words or measure)  # a typed measure is data: Text
+    for measure, text in _measure_texts(facts):
+        grouped.setdefault(group_of.get(measure, "other"), []).append(text)
+    known = set(words("dpa_security_measures") or {}) | set(words("security_measures") or {})
+    for typed in (m for m in facts.answers.security.measures if m not in known):
+        grouped.setdefault("other", []).append(typed)  # a typed measure is data: Text
     blocks: list[Block] = []
     for group in titles:
         if group in grouped:

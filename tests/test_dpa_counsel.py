@@ -195,3 +195,46 @@ def test_m8_m3_mail_logs_are_not_processor_data_and_lists_are_self_contained():
     assert "Users of the websites and applications you run" not in text
     assert "Email messages and attachments" not in text
     assert "secrecy of telecommunications" not in _text(_example("allcot"))  # Swiss, no e-mail hosting
+
+
+# M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
+# only from answers or the services sold; each letter of Art. 32(1) is checked.
+def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
+    text = _text(_example("munich-host"))
+    assert "customer, billing and support databases" not in text and "in our own systems" not in text
+    assert "The disks holding your data on the services we manage are encrypted." in text
+    assert "On shared hosting, each customer's account is kept apart from the others'" in text  # shared hosting sold
+    assert "On shared hosting and email hosting, we keep the operating system and the software we run for you up to date" in text
+    assert "delete each copy at most 14 days after it is made, and restore your data from them at your request" in text  # backups P14D
+    assert "The physical security of the data centres where Hetzner holds your data is our sub-processor's" in text
+
+
+def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
+    allcot = _text(_example("allcot"))  # measures: background checks, training, access control, patching; no encryption
+    assert "encrypted" not in allcot.split("Annex: technical and organisational measures")[-1]
+    assert "delete each copy at most 12 months after it is made" in allcot  # backup service and managed WordPress, P12M
+    assert "each customer's account is kept apart" not in allcot  # no shared hosting sold
+    assert "The physical security of the data centres where DigitalOcean holds your data" in allcot
+    bare = answers_from(ALLRU_ANSWERS, security={"measures": []}, services=["vps"], processors=[],
+                        dpa={"no_subprocessors_confirmed": True})
+    assert "Annex: technical and organisational measures" in _text(bare)
+    annex = _text(bare).split("Annex: technical and organisational measures")[-1]
+    for asserted in ("encrypted", "kept apart", "security patches", "physical security", "copies of your data"):
+        assert asserted not in annex, asserted
+
+
+def test_m2_the_report_warns_for_each_art32_letter_without_a_hosted_data_measure():
+    allcot = _example("allcot")
+    assert _item(allcot, "gdpr32.encryption").status == "problem"
+    assert "encrypts your customers' data" in _item(allcot, "gdpr32.encryption").advice
+    for element_id in ("gdpr32.resilience", "gdpr32.restore", "gdpr32.testing"):
+        assert _item(allcot, element_id).status == "met", element_id
+    munich = _example("munich-host")  # no vulnerability management ticked
+    assert _item(munich, "gdpr32.testing").status == "problem"
+    assert _item(munich, "gdpr32.encryption").status == "met"
+    # the backup service alone meets (c) and only through the answers' backups
+    no_backups = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]})
+    assert _item(no_backups, "gdpr32.restore").status == "problem"
+    with_service = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]},
+                                services=[*ALLRU_ANSWERS["services"], "backups"])
+    assert _item(with_service, "gdpr32.restore").status == "met"

@@ -31,6 +31,7 @@ CALLS = {
     "subprocessors_used": 0, "hosts_customer_data": 0, "unmanaged_service": 0, "dpa_breach_hours_too_long": 0,
     "dpa_transfer_gap": 1, "deletion_period_known": 0, "backups_outlast_deletion": 0, "backup_period_known": 0,
     "dpa_breach_hours_given": 0, "dpa_breach_hours_unasked": 0, "own_transfer_by": 2,
+    "dpa_measures_given": 0, "art32_measure": 1,
 }
 
 

@@ -62,7 +62,7 @@ def _check_condition(expression: str, where: str, catalogues: Catalogues, paths:
         "data": set(catalogues.data_categories), "processor": set(catalogues.processors),
         "processor_group": set(PROCESSOR_GROUPS), "cookie_purpose": set(COOKIE_PURPOSES),
         "safeguard": set(SAFEGUARDS), "retention": {"session", "while_active", "indefinite"},
-        "cookie_exemption": set(COOKIE_EXEMPTIONS),
+        "cookie_exemption": set(COOKIE_EXEMPTIONS), "art32_measure": {"a", "b", "c", "d"},  # GDPR Art. 32(1)(a)-(d)
     }
     for call in found:
         if call.name in ("field", "equals", "includes"):
