@@ -223,8 +223,10 @@ def test_cli_writes_the_dpa_and_keeps_the_policy_as_default(tmp_path, capsys):
     assert out.read_text(encoding="utf-8").startswith("# Data processing agreement")
     # 72 hours in the answers are the authority's window: the report asks for the customers' hours (counsel M1)
     report = capsys.readouterr().out
-    assert "GDPR Art. 28 (processor contract): 14 met, 0 missing, 2 problems" in report
+    # and the terms left at their defaults, and no Art. 32(1)(d) testing among the measures (m7, M2)
+    assert "GDPR Art. 28 (processor contract): 14 met, 0 missing, 3 problems" in report
     assert "PROBLEM  gdpr28.breach_notice" in report
+    assert "PROBLEM  gdpr28.terms_confirmed" in report and "PROBLEM  gdpr32.testing" in report
     call_command("generate_policy", str(EXAMPLES / "munich-host.yaml"), "-o", str(tmp_path / "policy.md"))
     assert not (tmp_path / "policy.md").read_text(encoding="utf-8").startswith("# Data processing agreement")
     with pytest.raises(CommandError, match="not their processor"):

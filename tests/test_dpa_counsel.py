@@ -238,3 +238,21 @@ def test_m2_the_report_warns_for_each_art32_letter_without_a_hosted_data_measure
     with_service = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]},
                                 services=[*ALLRU_ANSWERS["services"], "backups"])
     assert _item(with_service, "gdpr32.restore").status == "met"
+
+
+# m7: the acceptance mode and the 30/14/30-day periods are defaults until the business confirms them.
+def test_m7_unconfirmed_terms_are_a_problem_and_the_offer_stays_to_do():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu"):  # no answers file chose its terms
+        answers = _example(name)
+        rep = dpa_report.report(answers, dpa.build_dpa(answers))
+        problems = [i for i in rep.items if i.element_id.endswith(".terms_confirmed")]
+        assert problems and {i.law for i in problems} == set(answers.jurisdictions), name
+        for item in problems:
+            assert item.status == "problem" and item.step == "dpa"
+            assert "Confirm the acceptance mode and periods in the Customer DPA step" in item.advice
+    munich = _example("munich-host")
+    assert _item(munich, "gdpr28.offer").status == "action"
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"terms_confirmed": True})
+    assert _item(confirmed, "gdpr28.terms_confirmed").status == "met"
+    assert _item(confirmed, "ukgdpr28.terms_confirmed").status == "met"
+    assert _item(confirmed, "gdpr28.offer").status == "action"  # concluding it stays outside the agreement

@@ -34,6 +34,7 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
     assert saved(token)["dpa"] == {  # audit_notice_days kept at the contract's default, so not written
         "subprocessor_notice_days": 20, "objection_days": 10, "audit": "inspection_on_request",
         "acceptance": "signature", "breach_notice_hours": 24, "measures_text": "Locked racks, CCTV.",
+        "terms_confirmed": True,  # saving the step is the business's choice of its terms (counsel, m7)
     }
 
 

@@ -203,6 +203,9 @@ class Dpa:
     measures_text: str | None = None  # the business's own description of its measures, for the Annex
     # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
     no_subprocessors_confirmed: bool = False
+    # the business has saved the DPA step, so the acceptance mode and the periods above are its
+    # choice, not HostPolicy's defaults; until then the DPA report asks for it (counsel review of the DPA, m7)
+    terms_confirmed: bool = False
 
 
 @dataclass(frozen=True)
