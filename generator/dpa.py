@@ -10,13 +10,17 @@ each transfer and its mechanism is Facts.transfers (generator.laws.transfers, th
 reasoning), the measures are Facts.dpa_measure_ids, in words scoped to the customer's hosted data.
 
 The DPA covers the laws that name a processor-contract provision (laws.yaml `dpa_cite`); for the
-others it is not produced for them, and its report says so.
+others it is not produced, and dpa_checklist.yaml `uncovered` says what the host's customers need
+under each instead (uncovered_requirements): the refusal message and the report's item both read it.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
+
+import yaml
 
 from generator import laws as laws_registry
 from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
@@ -25,7 +29,7 @@ from generator.document import Block, BulletList, Inlines, Heading, Paragraph, P
 from generator.laws import Law
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
-from generator.library import CLAUSES_DIR, get_catalogues
+from generator.library import CLAUSES_DIR, conditions, get_catalogues
 from generator.library.clauses import load_library
 from generator.library.placeholders import join_words, running_label
 from generator.resolve import Facts
@@ -49,16 +53,37 @@ def uncovered_laws(answers: Answers) -> tuple[Law, ...]:
     return tuple(registry[i] for i in answers.jurisdictions if i in registry and not registry[i].dpa_cite)
 
 
+@lru_cache(maxsize=1)
+def load_dpa_checklist() -> dict[str, Any]:
+    with open(CLAUSES_DIR / "dpa_checklist.yaml", encoding="utf-8") as handle:
+        checklist: dict[str, Any] = yaml.safe_load(handle)
+    return checklist
+
+
+def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, dict[str, Any] | None], ...]:
+    """For each chosen law the agreement does not cover, what the host's customers need under it
+    instead: the first entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds
+    (a Quebec enterprise: the Quebec Act's s. 18.3 contract, not PIPEDA's), or None if it has none."""
+    entries = load_dpa_checklist().get("uncovered") or {}
+    return tuple(
+        (law, next((e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)), None))
+        for law in uncovered_laws(facts.answers)
+    )
+
+
 def why_not_available(answers: Answers, catalogues: Catalogues | None = None) -> str | None:
-    """None when a DPA can be produced for these answers, else the reason in one sentence."""
-    facts = Facts(answers, catalogues or get_catalogues())
+    """None when a DPA can be produced for these answers, else the reason: for a host under laws the
+    agreement does not cover, what its customers need under each instead (uncovered_requirements)."""
+    catalogues = catalogues or get_catalogues()
+    facts = Facts(answers, catalogues)
     if not facts.hosting_services:
         return ("None of the services you sell stores your customers' data for them (services step), so you "
                 "are not their processor and need no customer DPA.")
     if not covered_laws(answers):
-        names = join_words([law.short for law in uncovered_laws(answers)])
-        return (f"The customer DPA covers the GDPR, the UK GDPR, the Swiss FADP, Brazil's LGPD and the CCPA; "
-                f"for {names} it is not yet written, so none is produced.")
+        reasons = [catalogues.words("dpa", "none_covered")]
+        for law, entry in uncovered_requirements(facts):
+            reasons.append(entry["refusal"] if entry else catalogues.words("dpa", "not_written", law=law.short))
+        return " ".join(reasons)
     return None
 
 

@@ -174,7 +174,8 @@ def test_regime_blocks_appear_only_for_the_chosen_laws():
                    "We do not sell or share it"):
         assert phrase in text
     ru = [i for i in dpa_report.report(everything, document).items if i.law == "ru"]
-    assert [i.status for i in ru] == ["action"] and "does not cover" in ru[0].advice
+    # what a Russian host's customers need instead: a 152-FZ Art. 6 part 3 instruction (counsel, M9)
+    assert [i.status for i in ru] == ["problem"] and "152-FZ Art. 6 part 3" in ru[0].advice
 
 
 def test_unmanaged_servers_scope_the_measures():

@@ -256,3 +256,45 @@ def test_m7_unconfirmed_terms_are_a_problem_and_the_offer_stays_to_do():
     assert _item(confirmed, "gdpr28.terms_confirmed").status == "met"
     assert _item(confirmed, "ukgdpr28.terms_confirmed").status == "met"
     assert _item(confirmed, "gdpr28.offer").status == "action"  # concluding it stays outside the agreement
+
+
+# M9: hosts under a law the agreement does not cover are told what their customers need instead, in
+# the refusal, the DPA report and the review; a Quebec enterprise hears of the Quebec Act, not PIPEDA.
+def test_m9_russian_hosts_customers_need_a_152fz_instruction():
+    for name in ("russia-host", "wisecp-host"):
+        reason = dpa.why_not_available(_example(name))
+        assert "not yet written" not in reason
+        assert "instruction with the terms of Art. 6 part 3" in reason and "Art. 18 part 5 localisation" in reason
+        assert "Art. 19 security" in reason and "Art. 21 part 3.1 breach help" in reason
+        [item] = dpa_report.uncovered_items(_example(name))
+        assert item.status == "problem" and item.element_id == "ru.processing_instruction"
+        assert item.citation == "152-FZ Art. 6 part 3" and "Your customers (operators)" in item.advice
+
+
+def test_m9_a_quebec_enterprise_is_told_of_section_18_3_not_pipeda():
+    quebec = _example("quebec-host")
+    reason = dpa.why_not_available(quebec)
+    assert "s. 18.3 of Quebec's Act respecting the protection of personal information in the private sector" in reason
+    assert "PIPEDA" not in reason
+    [item] = dpa_report.uncovered_items(quebec)
+    assert item.status == "problem" and item.citation == "Quebec private-sector Act (P-39.1) s. 18.3"
+    assert "written contract" in item.advice
+    elsewhere = answers_from(ALLRU_ANSWERS, jurisdictions=["ca"], business={**ALLRU_ANSWERS["business"], "country": "CA", "region": "CA-ON"})
+    assert "PIPEDA" in dpa.why_not_available(elsewhere) and "18.3" not in dpa.why_not_available(elsewhere)
+    [item] = dpa_report.uncovered_items(elsewhere)
+    assert item.element_id == "pipeda.processing_contract" and "contractual or other means" in item.advice
+
+
+def test_m9_australia_needs_no_processor_contract_and_it_is_not_called_a_gap():
+    australia = _example("australia-host")
+    reason = dpa.why_not_available(australia)
+    assert "requires no contract" in reason and "good practice" in reason and "not yet written" not in reason
+    [item] = dpa_report.uncovered_items(australia)
+    assert item.status == "action" and "No contract with you is required" in item.advice
+    assert "APP 11" in item.advice and "APP 8" in item.advice
+
+
+def test_m9_a_covered_host_also_under_152fz_gets_the_problem_in_its_dpa_report():
+    answers = answers_from(ALLRU_ANSWERS, jurisdictions=["eu", "ru"])
+    items = [i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.law == "ru"]
+    assert [(i.element_id, i.status) for i in items] == [("ru.processing_instruction", "problem")]

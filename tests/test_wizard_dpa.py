@@ -105,3 +105,13 @@ def test_dpa_step_offers_the_security_steps_breach_hours_only_below_72(client, a
     allru_answers["security"]["breach_notice_hours"] = 48
     token = new_draft(client, allru_answers)
     assert 'value="48"' in raw_text(client.get(url(token, "dpa")))
+
+
+def test_review_without_a_dpa_shows_what_a_russian_hosts_customers_need(client, allru_answers):
+    allru_answers["jurisdictions"] = ["ru"]  # hosts customer data under a law the agreement does not cover
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "review"))).split('id="dpa-heading"')[1]  # the DPA's section
+    assert 'id="dpa-absent"' in html and "Art. 6 part 3" in html
+    assert "What your customers need instead" in html
+    assert "152-FZ Art. 6 part 3" in html and "problem in your answers" in html
+    assert "/dpa/download/" not in html
