@@ -298,3 +298,13 @@ def test_m9_a_covered_host_also_under_152fz_gets_the_problem_in_its_dpa_report()
     answers = answers_from(ALLRU_ANSWERS, jurisdictions=["eu", "ru"])
     items = [i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.law == "ru"]
     assert [(i.element_id, i.status) for i in items] == [("ru.processing_instruction", "problem")]
+
+
+# m8 (first half): the agreement says how it changes - only with notice, and never to the customer's cost unawares.
+def test_m8_changes_to_the_agreement_need_notice_and_a_reducing_change_lets_the_customer_leave():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu"):
+        text = _text(_example(name))
+        assert "We change this agreement only by telling you at least 30 days before the change takes effect, by email" in text
+        assert "you may end the services it affects before it takes effect, without paying a termination fee" in text
+    shorter = answers_from(ALLRU_ANSWERS, changes={"notice_days": 45, "notify_by": ["email"]})
+    assert "only by telling you at least 45 days before the change takes effect" in _text(shorter)
