@@ -406,7 +406,9 @@ class Facts:
         the services sold imply (services.yaml dpa_measures), and physical security where a listed
         sub-processor runs the servers."""
         texts = self.catalogues.words("dpa_security_measures") or {}
-        ids = [m for m in self.answers.security.measures if m in texts]
+        managed_only = () if any(s.managed for s in self.hosting_services) else (
+            self.catalogues.words("dpa_measures_on_managed_services") or ())
+        ids = [m for m in self.answers.security.measures if m in texts and m not in managed_only]
         for service in self.hosting_services:
             for measure in service.dpa_measures:
                 # the backups' own period is promised only when the answers give one

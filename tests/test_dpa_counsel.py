@@ -308,3 +308,13 @@ def test_m8_changes_to_the_agreement_need_notice_and_a_reducing_change_lets_the_
         assert "you may end the services it affects before it takes effect, without paying a termination fee" in text
     shorter = answers_from(ALLRU_ANSWERS, changes={"notice_days": 45, "notify_by": ["email"]})
     assert "only by telling you at least 45 days before the change takes effect" in _text(shorter)
+
+
+def test_m2_a_host_selling_only_unmanaged_servers_promises_nothing_about_services_it_manages():
+    answers = answers_from(ALLRU_ANSWERS, services=["vps"], security={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
+    annex = _text(answers).split("Annex: technical and organisational measures")[-1]
+    assert "the services we manage" not in annex
+    assert "Staff accounts that can reach your data use multi-factor authentication." in annex
+    assert _item(answers, "gdpr32.encryption").status == "problem"
+    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], security={"measures": ["encryption_at_rest"]})
+    assert "The disks holding your data on the services we manage are encrypted." in _text(managed)
