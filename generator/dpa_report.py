@@ -39,8 +39,11 @@ def _uncovered_item(law: Law, entry: dict[str, Any] | None) -> ReportItem:
 
 
 def uncovered_items(answers: Answers, catalogues: Catalogues | None = None) -> tuple[ReportItem, ...]:
-    """One item per chosen law the agreement does not cover: what the host's customers need under it."""
+    """One item per chosen law the agreement does not cover: what the host's customers need under it;
+    none for a business that stores no customers' data, which is no one's processor."""
     facts = Facts(answers, catalogues or get_catalogues())
+    if not facts.hosts_customer_data():
+        return ()
     return tuple(_uncovered_item(law, entry) for law, entry in uncovered_requirements(facts))
 
 

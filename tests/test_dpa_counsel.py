@@ -318,3 +318,9 @@ def test_m2_a_host_selling_only_unmanaged_servers_promises_nothing_about_service
     assert _item(answers, "gdpr32.encryption").status == "problem"
     managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], security={"measures": ["encryption_at_rest"]})
     assert "The disks holding your data on the services we manage are encrypted." in _text(managed)
+
+
+def test_m9_a_business_that_hosts_nothing_is_told_nothing_about_its_customers_contracts():
+    alexrust = _example("alexrust")  # Russian, sells no hosting
+    assert "not their processor" in dpa.why_not_available(alexrust)
+    assert dpa_report.uncovered_items(alexrust) == ()
