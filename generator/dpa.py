@@ -7,16 +7,20 @@ the policy: clauses in clauses/dpa/ (same format, provenance and lint), the same
 (generator.assembly.assemble with this module's generated blocks), the same document tree and so
 the same five renderers. Every fact comes from one place: the sub-processors are Facts.subprocessors,
 each transfer and its mechanism is Facts.transfers (generator.laws.transfers, the policy's own
-reasoning), the measures are security.measures in the policy's own words.
+reasoning), the measures are Facts.dpa_measure_ids, in words scoped to the customer's hosted data.
 
 The DPA covers the laws that name a processor-contract provision (laws.yaml `dpa_cite`); for the
-others it is not produced for them, and its report says so.
+others it is not produced, and dpa_checklist.yaml `uncovered` says what the host's customers need
+under each instead (uncovered_requirements): the refusal message and the report's item both read it.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from typing import Any
+
+import yaml
 
 from generator import laws as laws_registry
 from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
@@ -25,7 +29,7 @@ from generator.document import Block, BulletList, Inlines, Heading, Paragraph, P
 from generator.laws import Law, Mechanism
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
-from generator.library import CLAUSES_DIR, get_catalogues
+from generator.library import CLAUSES_DIR, conditions, get_catalogues
 from generator.library.clauses import load_complete_library
 from generator.library.placeholders import join_words, running_label
 from generator.resolve import Facts
@@ -49,16 +53,37 @@ def uncovered_laws(answers: Answers) -> tuple[Law, ...]:
     return tuple(registry[i] for i in answers.jurisdictions if i in registry and not registry[i].dpa_cite)
 
 
+@lru_cache(maxsize=1)
+def load_dpa_checklist() -> dict[str, Any]:
+    with open(CLAUSES_DIR / "dpa_checklist.yaml", encoding="utf-8") as handle:
+        checklist: dict[str, Any] = yaml.safe_load(handle)
+    return checklist
+
+
+def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, dict[str, Any] | None], ...]:
+    """For each chosen law the agreement does not cover, what the host's customers need under it
+    instead: the first entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds
+    (a Quebec enterprise: the Quebec Act's s. 18.3 contract, not PIPEDA's), or None if it has none."""
+    entries = load_dpa_checklist().get("uncovered") or {}
+    return tuple(
+        (law, next((e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)), None))
+        for law in uncovered_laws(facts.answers)
+    )
+
+
 def why_not_available(answers: Answers, catalogues: Catalogues | None = None) -> str | None:
-    """None when a DPA can be produced for these answers, else the reason in one sentence."""
-    facts = Facts(answers, catalogues or get_catalogues())
+    """None when a DPA can be produced for these answers, else the reason: for a host under laws the
+    agreement does not cover, what its customers need under each instead (uncovered_requirements)."""
+    catalogues = catalogues or get_catalogues()
+    facts = Facts(answers, catalogues)
     if not facts.hosting_services:
         return ("None of the services you sell stores your customers' data for them (services step), so you "
                 "are not their processor and need no customer DPA.")
     if not covered_laws(answers):
-        names = join_words([law.short for law in uncovered_laws(answers)])
-        return (f"The customer DPA covers the GDPR, the UK GDPR, the Swiss FADP, Brazil's LGPD and the CCPA; "
-                f"for {names} it is not yet written, so none is produced.")
+        reasons = [catalogues.words("dpa", "none_covered")]
+        for law, entry in uncovered_requirements(facts):
+            reasons.append(entry["refusal"] if entry else catalogues.words("dpa", "not_written", law=law.short))
+        return " ".join(reasons)
     return None
 
 
@@ -194,19 +219,39 @@ def _processor_text(facts: Facts, law: Law, mechanism: Mechanism) -> str:
     clause13 = (words("dpa", "scc_clause13_representative", country=facts.catalogues.country_name(country))
                 if country else words("dpa", "scc_clause13_no_representative"))
     return mechanism.processor_text_exporter_outside.format(clause13=clause13)
+def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
+    """(measure id, its words) for each hosted-data measure (Facts.dpa_measure_ids): a service-implied
+    measure names the services that imply it, the physical-security line comes once per sub-processor."""
+    words = facts.catalogues.words
+    out: list[tuple[str, str]] = []
+    for measure in facts.dpa_measure_ids:
+        if measure == "subprocessor_physical":
+            out.extend((measure, words("dpa_security_measures", measure, name=p.name)) for p in facts.physical_subprocessors)
+            continue
+        implied_by = [running_label(s.name) for s in facts.hosting_services
+                      if measure in s.dpa_measures or (measure == "customer_backups_no_period" and "customer_backups" in s.dpa_measures)]
+        values: dict[str, object] = {"services": join_words(implied_by)} if implied_by else {}
+        if measure == "customer_backups":
+            backups = next(d for d in facts.data_items if d.id == "backups")  # backup_period_known() found it
+            values["period"] = backups.retention.words() if backups.retention else ""
+        out.append((measure, words("dpa_security_measures", measure, **values)))
+    return out
 
 
 def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
-    """The security answers grouped as GDPR Art. 32(1) and Annex III of Decision (EU) 2021/915
-    group them, each measure in the policy's own words (vocabulary security_measures), which speak
-    only of the systems we run; then the business's own text."""
+    """The measures for the customer's hosted data, grouped as GDPR Art. 32(1) and Annex III of
+    Decision (EU) 2021/915 group them (vocabulary dpa_security_measures, dpa_measure_groups): the
+    ticked security measures in words scoped to hosted data, those implied by the services sold and
+    each server sub-processor's physical security; a measure typed in by the business goes to
+    "other" as it was typed; then the business's own text."""
     words = facts.catalogues.words
     group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
     grouped: dict[str, list[str]] = {}
-    for measure in facts.answers.security.measures:
-        own_words = (words("security_measures") or {}).get(measure)
-        group = group_of.get(measure, "other") if own_words else "other"
-        grouped.setdefault(group, []).append(own_words or measure)  # a typed measure is data: Text
+    for measure, text in _measure_texts(facts):
+        grouped.setdefault(group_of.get(measure, "other"), []).append(text)
+    known = set(words("dpa_security_measures") or {}) | set(words("security_measures") or {})
+    for typed in (m for m in facts.answers.security.measures if m not in known):
+        grouped.setdefault("other", []).append(typed)  # a typed measure is data: Text
     blocks: list[Block] = []
     for group in titles:
         if group in grouped:

@@ -4,14 +4,14 @@ The same rule as the policy's report (generator.compliance): an element of
 clauses/dpa_checklist.yaml is *met* only when a DPA clause that names it in `meets:` is in the
 generated agreement and its `verify` condition holds, so leaving out an answer a clause needs
 turns the element up missing. For the EU the list is the Art. 28(3) checklist. A chosen law the
-agreement does not cover gets one to-do saying so, never a silent pass.
+agreement does not cover gets one item saying what the host's customers need under it instead
+(dpa_checklist.yaml `uncovered`: a problem where that law requires a contract HostPolicy does not
+write, a to-do where none is required), never a silent pass; uncovered_items gives these alone,
+for the review of a host that gets no agreement at all.
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
-
-import yaml
 
 from generator.answers.model import Answers
 from generator.compliance import Report, ReportItem, STATUSES
@@ -19,17 +19,32 @@ from generator.compliance import format_report as format_policy_report
 from generator.document import PolicyDocument
 from generator.library.catalogues import Catalogues
 from generator.library.clauses import Library
-from generator.dpa import get_dpa_library
-from generator.laws import get_laws
-from generator.library import CLAUSES_DIR, conditions, get_catalogues
+from generator.dpa import get_dpa_library, load_dpa_checklist, uncovered_requirements
+from generator.laws import Law, get_laws
+from generator.library import conditions, get_catalogues
 from generator.resolve import Facts
 
 
-@lru_cache(maxsize=1)
-def load_dpa_checklist() -> dict[str, Any]:
-    with open(CLAUSES_DIR / "dpa_checklist.yaml", encoding="utf-8") as handle:
-        checklist: dict[str, Any] = yaml.safe_load(handle)
-    return checklist
+def _uncovered_item(law: Law, entry: dict[str, Any] | None) -> ReportItem:
+    if entry is None:  # a law added to laws.yaml before its entry in dpa_checklist.yaml uncovered
+        return ReportItem(
+            law=law.id, element_id=f"{law.id}.processor_contract", citation="",
+            requirement=f"A processor contract under {law.name}.", status="action", clause_id=None,
+            step="jurisdictions", advice=f"The agreement does not cover what {law.name} asks of a contract with a processor.",
+        )
+    return ReportItem(
+        law=law.id, element_id=entry["id"], citation=entry["citation"], requirement=entry["requirement"],
+        status=entry["status"], clause_id=None, advice=entry["advice"], step=None,
+    )
+
+
+def uncovered_items(answers: Answers, catalogues: Catalogues | None = None) -> tuple[ReportItem, ...]:
+    """One item per chosen law the agreement does not cover: what the host's customers need under it;
+    none for a business that stores no customers' data, which is no one's processor."""
+    facts = Facts(answers, catalogues or get_catalogues())
+    if not facts.hosts_customer_data():
+        return ()
+    return tuple(_uncovered_item(law, entry) for law, entry in uncovered_requirements(facts))
 
 
 def report(answers: Answers, document: PolicyDocument, library: Library | None = None,
@@ -44,18 +59,12 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
             for element_id in clause.meets:
                 meeting.setdefault(element_id, clause.id)
     items: list[ReportItem] = []
+    uncovered = {law.id: entry for law, entry in uncovered_requirements(facts)}
     for law_id in answers.jurisdictions:
         law = get_laws()[law_id]
         regime = checklist["regimes"].get(law_id)
         if not law.dpa_cite or regime is None:
-            items.append(ReportItem(
-                law=law_id, element_id=f"{law_id}.processor_contract", citation="",
-                requirement=f"A processor contract under {law.name}.",
-                status="action", clause_id=None, step="jurisdictions",
-                advice=(f"This agreement is written for the GDPR, the UK GDPR, the Swiss FADP, Brazil's LGPD and "
-                        f"the CCPA; it does not cover what {law.name} asks of a contract with a processor. "
-                        "Have that part drafted separately."),
-            ))
+            items.append(_uncovered_item(law, uncovered.get(law_id)))
             continue
         for element in regime["elements"]:
             if element.get("applies") and not conditions.evaluate(element["applies"], facts):
@@ -91,4 +100,4 @@ def format_report(rep: Report) -> str:
     return format_policy_report(rep, law_name=regime_name, document="the agreement")
 
 
-__all__ = ["STATUSES", "format_report", "load_dpa_checklist", "report"]
+__all__ = ["STATUSES", "format_report", "load_dpa_checklist", "report", "uncovered_items"]

@@ -393,6 +393,40 @@ class Facts:
         hours = self.answers.dpa.breach_notice_hours
         return bool(hours and hours >= 72)
 
+    @cached_property
+    def physical_subprocessors(self) -> tuple[ResolvedProcessor, ...]:
+        """Sub-processors that run the servers holding customers' data (the infrastructure group:
+        cloud, server and data-centre providers), whose premises' physical security is theirs."""
+        return tuple(p for p in self.subprocessors if p.group == "infrastructure")
+
+    @cached_property
+    def dpa_measure_ids(self) -> tuple[str, ...]:
+        """The DPA Annex's measures for hosted data (vocabulary dpa_security_measures), each with an
+        answer behind it (counsel review of the DPA, M2 and C3): the ticked security measures, those
+        the services sold imply (services.yaml dpa_measures), and physical security where a listed
+        sub-processor runs the servers."""
+        texts = self.catalogues.words("dpa_security_measures") or {}
+        managed_only = () if any(s.managed for s in self.hosting_services) else (
+            self.catalogues.words("dpa_measures_on_managed_services") or ())
+        ids = [m for m in self.answers.security.measures if m in texts and m not in managed_only]
+        for service in self.hosting_services:
+            for measure in service.dpa_measures:
+                # the backups' own period is promised only when the answers give one
+                ids.append(measure if measure != "customer_backups" or self.backup_period_known()
+                           else "customer_backups_no_period")
+        if self.physical_subprocessors:
+            ids.append("subprocessor_physical")
+        return tuple(dict.fromkeys(ids))
+
+    def dpa_measures_given(self) -> bool:
+        """The Annex has something to list: a hosted-data measure, a typed measure or the business's own text."""
+        return bool(self.dpa_measure_ids or self.answers.security.measures or self.answers.dpa.measures_text)
+
+    def art32_measure(self, letter: str) -> bool:
+        """A hosted-data measure of the Annex serves GDPR Art. 32(1)(letter) (vocabulary dpa_measure_art32)."""
+        letters = self.catalogues.words("dpa_measure_art32") or {}
+        return any(letter in letters.get(m, ()) for m in self.dpa_measure_ids)
+
     def own_transfer(self, law: Law) -> tuple[bool, Mechanism | None]:
         """(is a transfer, mechanism or None): whether a customer's disclosure of its data to us is a
         transfer under `law`, because we are established outside the law's territory, and its

@@ -177,7 +177,8 @@ def test_regime_blocks_appear_only_for_the_chosen_laws():
                    "We do not sell or share it"):
         assert phrase in text
     ru = [i for i in dpa_report.report(everything, document).items if i.law == "ru"]
-    assert [i.status for i in ru] == ["action"] and "does not cover" in ru[0].advice
+    # what a Russian host's customers need instead: a 152-FZ Art. 6 part 3 instruction (counsel, M9)
+    assert [i.status for i in ru] == ["problem"] and "152-FZ Art. 6 part 3" in ru[0].advice
 
 
 def test_unmanaged_servers_scope_the_measures():
@@ -216,8 +217,8 @@ def test_all_five_exports_and_the_pdf_text_holds_subprocessors_and_measures(tmp_
     text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "Data processing agreement" in text
     assert "DigitalOcean" in text
-    assert "We apply security updates promptly to the systems we manage" in text
-    assert "Staff are trained in data protection and security" in text
+    assert "We apply security updates promptly to the services we manage for you" in text
+    assert "Staff who can reach your data are trained in data protection and security" in text
 
 
 def test_cli_writes_the_dpa_and_keeps_the_policy_as_default(tmp_path, capsys):
@@ -226,8 +227,10 @@ def test_cli_writes_the_dpa_and_keeps_the_policy_as_default(tmp_path, capsys):
     assert out.read_text(encoding="utf-8").startswith("# Data processing agreement")
     # 72 hours in the answers are the authority's window: the report asks for the customers' hours (counsel M1)
     report = capsys.readouterr().out
-    assert "GDPR Art. 28 (processor contract): 11 met, 0 missing, 1 problems" in report
+    # and the terms left at their defaults, and no Art. 32(1)(d) testing among the measures (m7, M2)
+    assert "GDPR Art. 28 (processor contract): 14 met, 0 missing, 3 problems" in report
     assert "PROBLEM  gdpr28.breach_notice" in report
+    assert "PROBLEM  gdpr28.terms_confirmed" in report and "PROBLEM  gdpr32.testing" in report
     call_command("generate_policy", str(EXAMPLES / "munich-host.yaml"), "-o", str(tmp_path / "policy.md"))
     assert not (tmp_path / "policy.md").read_text(encoding="utf-8").startswith("# Data processing agreement")
     with pytest.raises(CommandError, match="not their processor"):

@@ -56,6 +56,8 @@ def test_business_completes_the_dpa_step_and_downloads_the_dpa_pdf(page, live_se
     assert page.url.endswith("/review/")
     assert page.get_by_role("heading", name="Data processing agreement for your customers").is_visible()
     assert "Hetzner" in page.locator("#dpa-title").locator("xpath=..").inner_text()
+    # saving the step confirmed its terms: the report no longer asks for it (counsel, m7)
+    assert "Confirm the acceptance mode and periods" not in page.locator("#dpa").inner_text()
     shot(page, "dpa-review")
     with page.expect_download() as info:
         page.get_by_role("link", name="PDF of the data processing agreement", exact=True).click()
@@ -67,7 +69,7 @@ def test_business_completes_the_dpa_step_and_downloads_the_dpa_pdf(page, live_se
     assert "Hetzner" in text  # the sub-processor
     assert "at least 21 days before we add or replace a sub-processor" in text
     assert "in any case within 24 hours" in text
-    assert "All connections to our websites, control panel and APIs are encrypted with TLS." in text  # a measure
-    assert "Staff accounts with access to personal data use multi-factor authentication." in text
+    assert "The connections we provide for reaching your data on the services we manage are encrypted with TLS." in text  # a measure, for hosted data
+    assert "Staff accounts that can reach your data use multi-factor authentication." in text
     assert "Servers sit in locked racks in an ISO 27001 certified data centre." in text
     assert not page.csp_errors, page.csp_errors

@@ -324,3 +324,132 @@ def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
     assert "Hetzner in Germany: ANPD adequacy decision" in text
+
+
+# M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
+# only from answers or the services sold; each letter of Art. 32(1) is checked.
+def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
+    text = _text(_example("munich-host"))
+    assert "customer, billing and support databases" not in text and "in our own systems" not in text
+    assert "The disks holding your data on the services we manage are encrypted." in text
+    assert "On shared hosting, each customer's account is kept apart from the others'" in text  # shared hosting sold
+    assert "On shared hosting and email hosting, we keep the operating system and the software we run for you up to date" in text
+    assert "delete each copy at most 14 days after it is made, and restore your data from them at your request" in text  # backups P14D
+    assert "The physical security of the data centres where Hetzner holds your data is our sub-processor's" in text
+
+
+def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
+    allcot = _text(_example("allcot"))  # measures: background checks, training, access control, patching; no encryption
+    assert "encrypted" not in allcot.split("Annex: technical and organisational measures")[-1]
+    assert "delete each copy at most 12 months after it is made" in allcot  # backup service and managed WordPress, P12M
+    assert "each customer's account is kept apart" not in allcot  # no shared hosting sold
+    assert "The physical security of the data centres where DigitalOcean holds your data" in allcot
+    bare = answers_from(ALLRU_ANSWERS, security={"measures": []}, services=["vps"], processors=[],
+                        dpa={"no_subprocessors_confirmed": True})
+    assert "Annex: technical and organisational measures" in _text(bare)
+    annex = _text(bare).split("Annex: technical and organisational measures")[-1]
+    for asserted in ("encrypted", "kept apart", "security patches", "physical security", "copies of your data"):
+        assert asserted not in annex, asserted
+
+
+def test_m2_the_report_warns_for_each_art32_letter_without_a_hosted_data_measure():
+    allcot = _example("allcot")
+    assert _item(allcot, "gdpr32.encryption").status == "problem"
+    assert "encrypts your customers' data" in _item(allcot, "gdpr32.encryption").advice
+    for element_id in ("gdpr32.resilience", "gdpr32.restore", "gdpr32.testing"):
+        assert _item(allcot, element_id).status == "met", element_id
+    munich = _example("munich-host")  # no vulnerability management ticked
+    assert _item(munich, "gdpr32.testing").status == "problem"
+    assert _item(munich, "gdpr32.encryption").status == "met"
+    # the backup service alone meets (c) and only through the answers' backups
+    no_backups = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]})
+    assert _item(no_backups, "gdpr32.restore").status == "problem"
+    with_service = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]},
+                                services=[*ALLRU_ANSWERS["services"], "backups"])
+    assert _item(with_service, "gdpr32.restore").status == "met"
+
+
+# m7: the acceptance mode and the 30/14/30-day periods are defaults until the business confirms them.
+def test_m7_unconfirmed_terms_are_a_problem_and_the_offer_stays_to_do():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu"):  # no answers file chose its terms
+        answers = _example(name)
+        rep = dpa_report.report(answers, dpa.build_dpa(answers))
+        problems = [i for i in rep.items if i.element_id.endswith(".terms_confirmed")]
+        assert problems and {i.law for i in problems} == set(answers.jurisdictions), name
+        for item in problems:
+            assert item.status == "problem" and item.step == "dpa"
+            assert "Confirm the acceptance mode and periods in the Customer DPA step" in item.advice
+    munich = _example("munich-host")
+    assert _item(munich, "gdpr28.offer").status == "action"
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"terms_confirmed": True})
+    assert _item(confirmed, "gdpr28.terms_confirmed").status == "met"
+    assert _item(confirmed, "ukgdpr28.terms_confirmed").status == "met"
+    assert _item(confirmed, "gdpr28.offer").status == "action"  # concluding it stays outside the agreement
+
+
+# M9: hosts under a law the agreement does not cover are told what their customers need instead, in
+# the refusal, the DPA report and the review; a Quebec enterprise hears of the Quebec Act, not PIPEDA.
+def test_m9_russian_hosts_customers_need_a_152fz_instruction():
+    for name in ("russia-host", "wisecp-host"):
+        reason = dpa.why_not_available(_example(name))
+        assert "not yet written" not in reason
+        assert "instruction with the terms of Art. 6 part 3" in reason and "Art. 18 part 5 localisation" in reason
+        assert "Art. 19 security" in reason and "Art. 21 part 3.1 breach help" in reason
+        [item] = dpa_report.uncovered_items(_example(name))
+        assert item.status == "problem" and item.element_id == "ru.processing_instruction"
+        assert item.citation == "152-FZ Art. 6 part 3" and "Your customers (operators)" in item.advice
+
+
+def test_m9_a_quebec_enterprise_is_told_of_section_18_3_not_pipeda():
+    quebec = _example("quebec-host")
+    reason = dpa.why_not_available(quebec)
+    assert "s. 18.3 of Quebec's Act respecting the protection of personal information in the private sector" in reason
+    assert "PIPEDA" not in reason
+    [item] = dpa_report.uncovered_items(quebec)
+    assert item.status == "problem" and item.citation == "Quebec private-sector Act (P-39.1) s. 18.3"
+    assert "written contract" in item.advice
+    elsewhere = answers_from(ALLRU_ANSWERS, jurisdictions=["ca"], business={**ALLRU_ANSWERS["business"], "country": "CA", "region": "CA-ON"})
+    assert "PIPEDA" in dpa.why_not_available(elsewhere) and "18.3" not in dpa.why_not_available(elsewhere)
+    [item] = dpa_report.uncovered_items(elsewhere)
+    assert item.element_id == "pipeda.processing_contract" and "contractual or other means" in item.advice
+
+
+def test_m9_australia_needs_no_processor_contract_and_it_is_not_called_a_gap():
+    australia = _example("australia-host")
+    reason = dpa.why_not_available(australia)
+    assert "requires no contract" in reason and "good practice" in reason and "not yet written" not in reason
+    [item] = dpa_report.uncovered_items(australia)
+    assert item.status == "action" and "No contract with you is required" in item.advice
+    assert "APP 11" in item.advice and "APP 8" in item.advice
+
+
+def test_m9_a_covered_host_also_under_152fz_gets_the_problem_in_its_dpa_report():
+    answers = answers_from(ALLRU_ANSWERS, jurisdictions=["eu", "ru"])
+    items = [i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.law == "ru"]
+    assert [(i.element_id, i.status) for i in items] == [("ru.processing_instruction", "problem")]
+
+
+# m8 (first half): the agreement says how it changes - only with notice, and never to the customer's cost unawares.
+def test_m8_changes_to_the_agreement_need_notice_and_a_reducing_change_lets_the_customer_leave():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu"):
+        text = _text(_example(name))
+        assert "We change this agreement only by telling you at least 30 days before the change takes effect, by email" in text
+        assert "you may end the services it affects before it takes effect, without paying a termination fee" in text
+    shorter = answers_from(ALLRU_ANSWERS, changes={"notice_days": 45, "notify_by": ["email"]})
+    assert "only by telling you at least 45 days before the change takes effect" in _text(shorter)
+
+
+def test_m2_a_host_selling_only_unmanaged_servers_promises_nothing_about_services_it_manages():
+    answers = answers_from(ALLRU_ANSWERS, services=["vps"], security={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
+    annex = _text(answers).split("Annex: technical and organisational measures")[-1]
+    assert "the services we manage" not in annex
+    assert "Staff accounts that can reach your data use multi-factor authentication." in annex
+    assert _item(answers, "gdpr32.encryption").status == "problem"
+    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], security={"measures": ["encryption_at_rest"]})
+    assert "The disks holding your data on the services we manage are encrypted." in _text(managed)
+
+
+def test_m9_a_business_that_hosts_nothing_is_told_nothing_about_its_customers_contracts():
+    alexrust = _example("alexrust")  # Russian, sells no hosting
+    assert "not their processor" in dpa.why_not_available(alexrust)
+    assert dpa_report.uncovered_items(alexrust) == ()

@@ -279,6 +279,23 @@ def test_dpa_clauses_are_linted_like_the_policy(library_copy, pristine_problems)
     assert "dpa_checklist.yaml:gdpr28.extra: no DPA clause meets this element" in problems
 
 
+def test_every_law_the_dpa_does_not_cover_says_what_customers_need_instead(library_copy, pristine_problems):
+    """dpa_checklist.yaml uncovered (counsel M9): a law without dpa_cite and without an entry, a last
+    entry that does not always apply, a status the schema does not know and a condition call that
+    does not exist are each named."""
+    def change(doc):
+        del doc["uncovered"]["au"]
+        doc["uncovered"]["ru"][0]["applies"] = "region('RU-MOW')"
+        doc["uncovered"]["ca"][0]["applies"] = "province('CA-QC')"
+    _edit(library_copy, "dpa_checklist.yaml", change)
+    problems = new_problems(library_copy, pristine_problems)
+    assert "dpa_checklist.yaml: uncovered has no entry for law 'au', which the DPA does not cover" in problems
+    assert "dpa_checklist.yaml:uncovered.ru: the last entry must apply always (no applies)" in problems
+    assert any("quebec.processing_contract" in p and "unknown call" in p for p in problems), problems
+    _edit(library_copy, "dpa_checklist.yaml", lambda d: _set(d["uncovered"]["ru"][0], status="gap"))
+    assert any("'gap' is not one of" in p for p in new_problems(library_copy, pristine_problems))
+
+
 def test_every_schema_has_a_broken_file_test():
     names = {p.name.removesuffix(".schema.json") for p in (CLAUSES_DIR / "schemas").glob("*.schema.json")}
     assert names - {"common"} == {case[0] for case in SCHEMA_CASES}

@@ -737,7 +737,8 @@ def test_complete_walkthrough_makes_valid_answers(client):
     result = load_document(saved(token))
     assert result.ok, result.errors
     assert result.answers.business.legal_name == "All-Ru Ltd"
-    assert "dpa" not in saved(token)  # the DPA's defaults, left to the contract (generator.answers.model.Dpa)
+    # the DPA's defaults are left to the contract (generator.answers.model.Dpa); saving the step confirms them (counsel, m7)
+    assert saved(token)["dpa"] == {"terms_confirmed": True}
     assert result.answers.dpa.subprocessor_notice_days == 30 and result.answers.dpa.acceptance == "online"
     for step in steps.STEPS[:-1]:
         assert step.is_done(saved(token)), step.slug

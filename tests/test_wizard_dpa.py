@@ -34,6 +34,7 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
     assert saved(token)["dpa"] == {  # audit_notice_days kept at the contract's default, so not written
         "subprocessor_notice_days": 20, "objection_days": 10, "audit": "inspection_on_request",
         "acceptance": "signature", "breach_notice_hours": 24, "measures_text": "Locked racks, CCTV.",
+        "terms_confirmed": True,  # saving the step is the business's choice of its terms (counsel, m7)
     }
 
 
@@ -127,7 +128,7 @@ def test_scc_law_and_courts_are_asked_of_a_host_outside_the_eea_and_saved_as_eea
     assert response.status_code == 200 and "id_scc_governing_law_error" in error_ids(raw_text(response))[0]
     response = submit(client, token, "dpa", {"scc_governing_law": "IE"})
     assert response.status_code == 302
-    assert saved(token)["dpa"] == {"scc_governing_law": "IE"}  # the courts left to the same state: not written
+    assert saved(token)["dpa"] == {"scc_governing_law": "IE", "terms_confirmed": True}  # the courts left to the same state: not written
     body = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
     assert "The clauses are governed by the law of Ireland." in body and "courts of Ireland" in body
 
@@ -138,3 +139,13 @@ def test_scc_fields_are_not_shown_to_a_host_inside_the_eea_or_in_an_adequate_cou
     assert "Standard contractual clauses with customers in the EU" not in html and "scc_governing_law" not in html
     assert submit(client, token, "dpa").status_code == 302
     assert "scc_governing_law" not in (saved(token).get("dpa") or {})
+
+
+def test_review_without_a_dpa_shows_what_a_russian_hosts_customers_need(client, allru_answers):
+    allru_answers["jurisdictions"] = ["ru"]  # hosts customer data under a law the agreement does not cover
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "review"))).split('id="dpa-heading"')[1]  # the DPA's section
+    assert 'id="dpa-absent"' in html and "Art. 6 part 3" in html
+    assert "What your customers need instead" in html
+    assert "152-FZ Art. 6 part 3" in html and "problem in your answers" in html
+    assert "/dpa/download/" not in html

@@ -209,6 +209,9 @@ class Dpa:
     scc_forum: str | None = None  # None: the courts of the governing law's state
     # where the public list of sub-processors is (https); printed as text, never as a link
     subprocessor_list_url: str | None = None
+    # the business has saved the DPA step, so the acceptance mode and the periods above are its
+    # choice, not HostPolicy's defaults; until then the DPA report asks for it (counsel review of the DPA, m7)
+    terms_confirmed: bool = False
 
 
 @dataclass(frozen=True)

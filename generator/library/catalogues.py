@@ -122,6 +122,7 @@ class Service:
     hosted_data: tuple[str, ...] = ()
     data_subjects: tuple[str, ...] = ()
     managed: bool = True  # False: the customer runs the system (an unmanaged server); our measures stop at the hardware and network
+    dpa_measures: tuple[str, ...] = ()  # measures the service implies for hosted data (vocabulary dpa_security_measures)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def load_catalogues(root: str | Path = CLAUSES_DIR) -> Catalogues:
     for entry in entries("services.yaml"):
         item = _build(
             Service, entry, problems, f"services.yaml:{entry.get('id')}",
-            suggests_data=_tuple, suggests_groups=_tuple, hosted_data=_tuple, data_subjects=_tuple,
+            suggests_data=_tuple, suggests_groups=_tuple, hosted_data=_tuple, data_subjects=_tuple, dpa_measures=_tuple,
         )
         if item:
             services[item.id] = item

@@ -32,6 +32,7 @@ CALLS = {
     "dpa_transfer_gap": 1, "deletion_period_known": 0, "backups_outlast_deletion": 0, "backup_period_known": 0,
     "dpa_breach_hours_given": 0, "dpa_breach_hours_unasked": 0, "own_transfer_by": 2,
     "dpa_mechanism_named": 1,
+    "dpa_measures_given": 0, "art32_measure": 1,
 }
 
 

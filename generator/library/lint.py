@@ -62,7 +62,7 @@ def _check_condition(expression: str, where: str, catalogues: Catalogues, paths:
         "data": set(catalogues.data_categories), "processor": set(catalogues.processors),
         "processor_group": set(PROCESSOR_GROUPS), "cookie_purpose": set(COOKIE_PURPOSES),
         "safeguard": set(SAFEGUARDS), "retention": {"session", "while_active", "indefinite"},
-        "cookie_exemption": set(COOKIE_EXEMPTIONS),
+        "cookie_exemption": set(COOKIE_EXEMPTIONS), "art32_measure": {"a", "b", "c", "d"},  # GDPR Art. 32(1)(a)-(d)
     }
     for call in found:
         if call.name in ("field", "equals", "includes"):
@@ -264,6 +264,24 @@ def lint_dpa(root: Path, catalogues: Catalogues, seeds: dict[str, str], problems
                     _check_condition(element[key], where, catalogues, paths, problems)
     for law_id in covered - set(checklist.get("regimes") or {}):
         problems.append(f"dpa_checklist.yaml: no regime for law {law_id!r}, which laws.yaml gives a dpa_cite")
+    # the laws the agreement does not cover: what their hosts' customers need instead (counsel, M9)
+    uncovered = checklist.get("uncovered") or {}
+    all_laws = {law.get("id") for law in (laws_doc or {}).get("laws") or ()}
+    uncovered_ids: set[str] = set()
+    for law_id in all_laws - covered - set(uncovered):
+        problems.append(f"dpa_checklist.yaml: uncovered has no entry for law {law_id!r}, which the DPA does not cover")
+    for law_id, entries in uncovered.items():
+        if law_id in covered:
+            problems.append(f"dpa_checklist.yaml:uncovered.{law_id}: the DPA covers this law (laws.yaml dpa_cite)")
+        for entry in entries or ():
+            where = f"dpa_checklist.yaml:{entry.get('id')}"
+            if entry.get("id") in elements or entry.get("id") in uncovered_ids:
+                problems.append(f"{where}: id used more than once")
+            uncovered_ids.add(entry.get("id"))
+            if entry.get("applies"):
+                _check_condition(entry["applies"], where, catalogues, paths, problems)
+        if entries and entries[-1].get("applies"):
+            problems.append(f"dpa_checklist.yaml:uncovered.{law_id}: the last entry must apply always (no applies)")
     library = load_library(root, folder="dpa")
     problems.extend(library.problems)
     lint_clauses(library, catalogues, seeds, set(elements), problems, min_per_seed=0)

@@ -35,6 +35,7 @@ class Review:
     dpa_tree: dict[str, Any] | None = None
     dpa_report_items: list[dict[str, Any]] = field(default_factory=list)
     dpa_absent: str = ""            # why there is no DPA for these answers (it is not needed, or not covered)
+    # without a DPA, dpa_report_items holds what a host's customers need under the laws it does not cover
 
 
 def review(answers: JSON) -> Review:
@@ -65,6 +66,8 @@ def review(answers: JSON) -> Review:
 def _review_dpa(answers: Answers, out: Review) -> None:
     out.dpa_absent = dpa.why_not_available(answers) or ""
     if out.dpa_absent:
+        # a host under laws the agreement does not cover still sees what its customers need (counsel, M9)
+        out.dpa_report_items = [_report_row(item) for item in dpa_report.uncovered_items(answers)]
         return
     try:
         out.dpa_document = dpa.build_dpa(answers)

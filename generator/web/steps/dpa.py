@@ -3,7 +3,8 @@ docs/answers.md "The customer DPA").
 
 The step is shown only to a business that sells a service storing its customers' data
 (services.yaml hosts_customer_data); for every other business it is skipped. Its defaults are the
-contract's own (generator.answers.model.Dpa), each lawful on its own.
+contract's own (generator.answers.model.Dpa), each lawful on its own; saving the step records that
+the business chose them (dpa.terms_confirmed), which the DPA report asks for until then.
 """
 from typing import Any, cast
 
@@ -124,7 +125,8 @@ class DpaStep(Step):
     title = "Data processing agreement for your customers"
     nav_title = "Customer DPA"
     intro = ("You store your customers' data for them, so you are their processor and must offer them a data "
-             "processing agreement. These answers set its terms; everything else comes from your other answers.")
+             "processing agreement. These answers set its terms; everything else comes from your other answers. "
+             "Saving this step confirms the terms below, suggested values included, as your own.")
     template = "wizard/steps/dpa.html"
     answers_fields = ("dpa",)
 
@@ -178,6 +180,9 @@ class DpaStep(Step):
         for key in SCC_FIELDS:
             if key in bundle.main.fields:
                 put(dpa, key, d.get(key) or None)
+        # saving this step is the business's choice of the acceptance mode and periods shown in it,
+        # defaults included: only then does the DPA report stop calling them unconfirmed (counsel, m7)
+        dpa["terms_confirmed"] = True
         put(new, "dpa", dpa)
         return new
 
