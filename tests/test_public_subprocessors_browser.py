@@ -54,7 +54,7 @@ def test_dpa_publish_add_a_subprocessor_and_the_customer_gets_the_notice(
     text = subprocess.run(["pdftotext", info.value.path(), "-"], capture_output=True, text=True, check=True).stdout
     text = " ".join(text.split())
     assert "Hetzner Online GmbH" in text
-    assert "Staff accounts with access to personal data use multi-factor authentication." in text
+    assert "Staff accounts that can reach your data use multi-factor authentication." in text  # the Annex, for hosted data
     assert "at least 45 days before we add or replace a sub-processor" in text
     assert LIST_URL in text
 
