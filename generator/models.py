@@ -60,10 +60,17 @@ class PublishedVersion(models.Model):
     renderer_version = models.CharField(max_length=16, blank=True, default="")
     # The customer DPA as published beside the policy (when the answers call for one): its
     # sub-processors table is the public list at /p/<slug>/subprocessors/. When this version adds or
-    # replaces a sub-processor, the notice is given the day it is published and customers may object
-    # until `objection_until` (publish day + dpa.objection_days).
+    # replaces a sub-processor, customers may object until `objection_until` (the recorded notice day +
+    # the objection days of the agreement in force).
     dpa_document = models.JSONField(null=True, blank=True)  # generator.document.to_json_dict
     objection_until = models.DateField(null=True, blank=True)
+    # Counsel M5/M6: the notice of a list or DPA change is given when the business emails it to every
+    # customer's account address, not when it is published. `dpa_changes`: the titles of the DPA's
+    # sections whose text this version changes (other than through its sub-processors), found when
+    # it was published; `notice_sent_on`: the day the business recorded sending the notice, from
+    # which `objection_until` and the change's own start count (generator.public.notice).
+    dpa_changes = models.JSONField(default=list, blank=True)
+    notice_sent_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["draft", "number"]

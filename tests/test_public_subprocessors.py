@@ -65,6 +65,13 @@ def add_processor(draft, processor_id):
     assert services.draft_save_answers(draft, answers) == ()
 
 
+def record_notice(client, token, number, sent_on):
+    """Record, under the secret link, the day the notice went to every customer's account address."""
+    response = client.post(f"/d/{token}/versions/{number}/notice-sent/", {"sent_on": sent_on}, follow=True)
+    assert response.status_code == 200
+    return [str(m) for m in response.context["messages"]]
+
+
 def published(client, answers, slug="all-ru"):
     draft, token = services.draft_create(answers)
     assert publish(client, token, public_name=slug)[0].startswith(f"Published as version 1 at /p/{slug}/")
@@ -132,9 +139,15 @@ def test_a_new_subprocessor_needs_the_dpa_notice_before_it_takes_effect(client, 
     assert 'min="2027-01-09"' in review and "<code>dpa.subprocessor_notice_days</code>" in review
     messages = publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
     assert messages[0].startswith("Published as version 2 at /p/all-ru/, in force from 09 January 2027.")
-    assert "Customers may object to the new sub-processors until 15 December 2026." in messages[0]
+    assert ("Required: email the notice shown on this page to every customer's account address, then record "
+            "the day you sent it.") in messages[0]
     version = PublishedVersion.objects.get(number=2)
-    assert version.objection_until == datetime.date(2026, 12, 15)  # notice day + 20 days
+    assert version.objection_until is None  # no notice given yet: no window runs (counsel M5)
+    assert record_notice(client, token, 2, "2026-11-25")[0].startswith(
+        "Recorded: you emailed the notice to your customers on 25 November 2026. They may object until "
+        "15 December 2026. The changes take effect on 9 January 2027.")
+    version.refresh_from_db()
+    assert version.objection_until == datetime.date(2026, 12, 15)  # recorded notice day + 20 days
     # removing a sub-processor needs no notice beyond the policy's own
     answers = copy.deepcopy(draft.answers)
     answers["processors"] = [p for p in answers["processors"] if p["id"] != "hetzner"]
@@ -172,6 +185,13 @@ def test_the_page_shows_the_list_a_coming_change_and_the_history(client, host_an
 
     add_processor(draft, "ovhcloud")
     publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
+    text = text_of(page(client, "/p/all-ru/subprocessors/"))
+    # published, not yet emailed to the customers: the page says only what is true (counsel M5)
+    assert "The sub-processors are to change with version 2" in text
+    assert ("Notice published on 25 November 2026. The notice to each customer's account address has not yet been "
+            "given; the time to object runs from that notice.") in text
+    assert "Notice given" not in text and "may object until" not in text
+    record_notice(client, token, 2, "2026-11-25")
     text = text_of(page(client, "/p/all-ru/subprocessors/"))
     assert "The sub-processors change on 9 January 2027" in text
     assert "Added: OVHcloud," in text
@@ -249,7 +269,14 @@ def test_subscribers_of_the_list_get_its_notice_and_policy_subscribers_do_not(cl
     mail.outbox.clear()
     add_processor(draft, "ovhcloud")
     messages = publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09", notify="on")
-    assert "The sub-processor notice is being emailed to the list's subscribers." in messages[0]
+    assert "Required: email the notice" in messages[0]
+    run_worker()
+    # the list's notice goes out with the notice to every customer, once its day is recorded (counsel M5)
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == [
+        ("both@example.org", "All-Ru: our privacy policy changes on 9 January 2027"),
+        ("reader@example.org", "All-Ru: our privacy policy changes on 9 January 2027")]
+    assert "The same notice is being emailed to the sub-processor list's subscribers." in \
+        record_notice(client, token, 2, "2026-11-25")[0]
     run_worker()
     by_subject = sorted((m.to[0], m.subject) for m in mail.outbox)
     assert by_subject == [
@@ -300,6 +327,7 @@ def test_the_notice_reaches_a_real_smtp_server(client, host_answers, mailbox):
     client.post(confirm_url)
     add_processor(draft, "ovhcloud")
     publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
+    record_notice(client, token, 2, "2026-11-25")
     run_worker()
     notice = mailbox.to("customer@example.org")[1]
     assert notice["Subject"] == "All-Ru: our sub-processors change on 9 January 2027"

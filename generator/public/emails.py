@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from generator.models import PublishedVersion, Subscriber
 
-from . import services, subprocessors
+from . import notice, services
 
 
 def _absolute(base_url: str, path: str) -> str:
@@ -65,29 +65,34 @@ def notice_message(version: PublishedVersion, subscriber: Subscriber, base_url: 
     })
 
 
-def subprocessor_notice_message(version: PublishedVersion, subscriber: Subscriber, base_url: str) -> EmailMessage:
-    """The notice of a change to the sub-processor list: each new or replaced sub-processor with
-    what it does, where and the transfer mechanism, the day the change takes effect and, when the
-    change opens one, the last day to object and to whom."""
+def notice_urls(version: PublishedVersion, base_url: str) -> tuple[str, str]:
+    """The public list, and the new version's DPA (the new text the notice points to)."""
     publication = version.publication
-    if publication is None:
-        raise ValueError(f"version {version.number} was not published at the public address")
+    assert publication is not None
+    return (_absolute(base_url, reverse("public:subprocessors", kwargs={"slug": publication.slug})),
+            _absolute(base_url, reverse("public:version_dpa_download", kwargs={
+                "slug": publication.slug, "number": version.number, "fmt": "html"})))
+
+
+def subprocessor_notice_message(version: PublishedVersion, subscriber: Subscriber, base_url: str) -> EmailMessage:
+    """The notice of a change to the sub-processor list or the DPA, as every customer got it by
+    email (generator.public.notice): sent to the list's subscribers once the business records the day
+    it sent it, with the same dates."""
+    publication = version.publication
+    customer_notice = notice.customer_notice(version)
+    if publication is None or customer_notice is None or version.notice_sent_on is None:
+        raise ValueError(f"version {version.number} has no recorded notice to customers")
     name = business_name(services.stored_document(version))
-    change = subprocessors.version_change(version)
     unsubscribe_url = _absolute(base_url, reverse(
         "public:unsubscribe", kwargs={"slug": publication.slug, "token": services.unsubscribe_token(subscriber)}))
+    list_url, dpa_url = notice_urls(version, base_url)
     body = render_to_string("public/email/subprocessor_notice.txt", {
-        "business": name, "version": version, "change": change,
-        "effective_on": services.takes_effect_on(version), "objection_until": version.objection_until,
-        "contact_email": subprocessors.contact_email(version),
-        "list_url": _absolute(base_url, reverse("public:subprocessors", kwargs={"slug": publication.slug})),
+        "notice_text": notice.text(customer_notice, name, version.notice_sent_on, list_url, dpa_url),
         "unsubscribe_url": unsubscribe_url,
     })
-    subject = f"{name}: our sub-processors change on {services.takes_effect_on(version):%-d %B %Y}"
-    return EmailMessage(subject, body, to=[subscriber.email], headers={
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    })
+    return EmailMessage(notice.subject(customer_notice, name, version.notice_sent_on), body, to=[subscriber.email],
+                        headers={"List-Unsubscribe": f"<{unsubscribe_url}>",
+                                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 def send_confirmation(subscriber_id: int, base_url: str) -> int:

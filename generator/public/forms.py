@@ -26,3 +26,9 @@ class PublishForm(forms.Form):
 class RenameForm(forms.Form):
     public_name = forms.CharField(label="New public name", max_length=40,
                                   error_messages={"required": "New public name: enter a name."})
+
+
+class NoticeSentForm(forms.Form):
+    sent_on = forms.DateField(label="Date you sent the notice", widget=forms.DateInput(attrs={"type": "date"}),
+                              error_messages={"required": "Date you sent the notice: enter the date.",
+                                              "invalid": "Date you sent the notice: enter a date as YYYY-MM-DD."})

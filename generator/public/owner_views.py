@@ -3,7 +3,7 @@ subscriber list. Behind the draft's token like every other page of the wizard.""
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -12,8 +12,8 @@ from generator.models import Draft, Publication
 from generator.ratelimits import limit
 from generator.web.views import draft_view
 
-from . import services, subprocessors
-from .forms import PublishForm, RenameForm
+from . import clock, emails, notice, services, subprocessors
+from .forms import NoticeSentForm, PublishForm, RenameForm
 
 
 def _review(token: str) -> HttpResponseRedirect:
@@ -148,13 +148,103 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     if form.cleaned_data["notify"] and publication.subscribers.filter(confirmed_at__isnull=False, topic="policy").exists():
         send_notices.enqueue(version.pk, request.build_absolute_uri("/"))
         notified = " The change summary is being emailed to your subscribers."
-    # the notice of a sub-processor change is the DPA's promise, not a choice: it goes whenever the list changes
-    if subprocessors.version_change(version):
-        if publication.subscribers.filter(confirmed_at__isnull=False, topic="subprocessors").exists():
-            send_subprocessor_notices.enqueue(version.pk, request.build_absolute_uri("/"))
-            notified += " The sub-processor notice is being emailed to the list's subscribers."
-        if version.objection_until:
-            notified += f" Customers may object to the new sub-processors until {version.objection_until:%d %B %Y}."
+    # the notice of a list or DPA change is the DPA's promise to every customer, not a choice: the
+    # business emails it to the account addresses, then records the day (generator.public.notice)
+    if notice.customer_notice(version) is not None:
+        notified += (" Required: email the notice shown on this page to every customer's account address, "
+                     "then record the day you sent it. The changes to the sub-processor list and the data "
+                     "processing agreement take effect only after that notice, and customers may object from it.")
     messages.success(request, f"Published as version {version.number} at {address}, in force from "
                               f"{version.effective_on:%d %B %Y}.{notified}")
     return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))
+
+
+# --- the notice to every customer (counsel M5, M6) ------------------------------------------------
+
+def _version(draft: Draft, number: int) -> Any:
+    from generator.web import services as drafts
+
+    return drafts.version_get(draft, number)
+
+
+def _pending_key(number: int) -> str:
+    return f"notice-{number}"
+
+
+def notice_context(request: HttpRequest, draft: Draft, version: Any) -> dict[str, Any]:
+    """The required to-do on a public version's page under the secret link: the notice to email to
+    every customer's account address, and the form to record the day it went out."""
+    customer_notice = notice.customer_notice(version)
+    if customer_notice is None or version.publication is None:
+        return {}
+    sent_on = version.notice_sent_on or clock.today()
+    list_url, dpa_url = emails.notice_urls(version, request.build_absolute_uri("/"))
+    name = emails.business_name(services.stored_document(version))
+    kept = draft.pending.get(_pending_key(version.number)) or {}
+    return {
+        "customer_notice": customer_notice,
+        "notice_subject": notice.subject(customer_notice, name, sent_on),
+        "notice_text": notice.text(customer_notice, name, sent_on, list_url, dpa_url),
+        "notice_starts_on": customer_notice.starts_on(sent_on),
+        "notice_late_days": customer_notice.late_by(sent_on),
+        "notice_objection_until": customer_notice.objection_until(sent_on),
+        "notice_sent_value": (kept.get("sent_on") or [""])[-1],
+        "notice_today": clock.today(),
+    }
+
+
+@require_safe
+@draft_view
+def notice_text(request: HttpRequest, draft: Draft, token: str, number: int) -> HttpResponse:
+    """The notice as plain text, to paste into the email to customers (dated as if sent today until
+    the day it went out is recorded)."""
+    version = _version(draft, number)
+    context = notice_context(request, draft, version)
+    if not context:
+        raise Http404("This version needs no notice to customers")
+    response = HttpResponse(f"Subject: {context['notice_subject']}\n\n{context['notice_text']}",
+                            content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="customer-notice-v{number}.txt"'
+    return response
+
+
+@require_POST
+@limit("steps", "HOSTPOLICY_RATE_STEP_POSTS")
+@draft_view
+def record_notice_sent(request: HttpRequest, draft: Draft, token: str, number: int) -> HttpResponse:
+    from generator.text import clean_querydict
+    from generator.web import services as drafts
+
+    from .tasks import send_subprocessor_notices
+
+    version = _version(draft, number)
+    back = redirect(reverse("web:version", kwargs={"token": token, "number": number}) + "#customer-notice-heading")
+    posted = clean_querydict(request.POST)
+    form = NoticeSentForm(posted)
+    sent_on = form.cleaned_data["sent_on"] if form.is_valid() else None
+    error = notice.record_error(version, sent_on) if form.is_valid() else \
+        next(str(e) for errors in form.errors.values() for e in errors)
+    if error or sent_on is None:
+        drafts.draft_save_pending(draft, _pending_key(number), posted)  # what was typed is kept
+        messages.error(request, f"Not recorded: {error}")
+        return back
+    drafts.draft_discard_pending(draft, _pending_key(number))
+    customer_notice = notice.record(version, sent_on)
+    starts_on = customer_notice.starts_on(sent_on)
+    said = f"Recorded: you emailed the notice to your customers on {sent_on:%-d %B %Y}."
+    if version.objection_until:
+        said += f" They may object until {version.objection_until:%-d %B %Y}."
+    if customer_notice.late_by(sent_on):
+        said += (f" That is less than the {customer_notice.notice_days} days' notice your data processing agreement "
+                 f"promises before {version.effective_on:%-d %B %Y}, so this version's changes to the sub-processor "
+                 f"list and the agreement take effect only on {starts_on:%-d %B %Y}; the policy still takes effect "
+                 f"on {version.effective_on:%-d %B %Y}.")
+    else:
+        said += f" The changes take effect on {starts_on:%-d %B %Y}."
+    publication = version.publication
+    if publication is not None and publication.live and publication.subscribers.filter(
+            confirmed_at__isnull=False, topic="subprocessors").exists():
+        send_subprocessor_notices.enqueue(version.pk, request.build_absolute_uri("/"))
+        said += " The same notice is being emailed to the sub-processor list's subscribers."
+    messages.success(request, said)
+    return back

@@ -24,7 +24,7 @@ from generator.render import RENDERER_VERSION
 from generator.text import FORBIDDEN
 from generator.web import services as drafts
 
-from . import clock, snapshot, subprocessors, summary as summary_
+from . import clock, notice, snapshot, subprocessors, summary as summary_
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,39}$")
 SLUG_RULE = "3 to 40 lower-case letters, digits and single hyphens, starting and ending with a letter or digit"
@@ -124,7 +124,8 @@ def drafted_summary(draft: Draft) -> str:
     if last is None:
         return summary_.FIRST_VERSION
     text = summary_.draft_summary(
-        last.answers, draft.answers, version_document(last), drafts.diff_answers(last.answers, draft.answers))
+        last.answers, draft.answers, version_document(last), drafts.diff_answers(last.answers, draft.answers),
+        dpa_sections=notice.dpa_text_changes(last, draft.answers))
     result = drafts.validate(draft.answers)
     if result.ok and result.answers is not None:
         lines = summary_.subprocessor_sentences(subprocessors.draft_change(result.answers, last))
@@ -190,8 +191,9 @@ def publish(draft: Draft, request: PublishRequest,
     dpa_document = snapshot.document_to_json(documents.build("dpa", dated, today=effective_on)) \
         if dpa.why_not_available(dated) is None else None
     last = last_public_version(draft)
-    objection_until = subprocessors.objection_until(
-        subprocessors.draft_change(dated, last), dated, today) if last is not None else None
+    # what the DPA's own terms change (M6); the notice of it, and of a list change, is the business's
+    # email to every customer, so the objection window opens when it records sending it (notice.record)
+    dpa_changes = notice.dpa_text_changes(last, draft.answers) if dpa_document is not None else []
     try:
         with transaction.atomic():
             if publication is None:
@@ -209,7 +211,7 @@ def publish(draft: Draft, request: PublishRequest,
             version.summary = text or ""
             version.document = document
             version.dpa_document = dpa_document
-            version.objection_until = objection_until
+            version.dpa_changes = dpa_changes
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION
             version.save()

@@ -118,14 +118,6 @@ def version_change(version: PublishedVersion) -> Change:
     return compare(version_rows(previous), version_rows(version)) if previous else Change()
 
 
-def objection_until(change: Change, answers: Answers, notice_on: datetime.date) -> datetime.date | None:
-    """The last day a customer may object: the notice date plus dpa.objection_days, when the change
-    needs notice at all."""
-    if not change.needs_notice:
-        return None
-    return notice_on + datetime.timedelta(days=answers.dpa.objection_days)
-
-
 def draft_change(answers: Answers, last: PublishedVersion | None) -> Change:
     """What publishing the draft's answers now would change in the public list."""
     return compare(version_rows(last), answers_rows(answers)) if last is not None else Change()

@@ -46,6 +46,7 @@ AREAS = {
     "jurisdictions": "the laws this policy answers to",
     "storage_locations": "where we store data",
     "policy": "the language or layout of the policy",
+    "dpa": "our data processing agreement with our customers",
 }
 
 
@@ -195,8 +196,15 @@ def wording_sentences(old_document: PolicyDocument | None, old_answers: dict[str
     return [f"We revised the wording of the section “{c.title}”." for c in policy_changes(old_document, rebuilt)]
 
 
+def dpa_sentences(sections: Sequence[str]) -> list[str]:
+    """The customer DPA's text diff (generator.public.notice.dpa_text_changes), one line a section
+    whose text changed, whether the business's answers or the clause library changed it."""
+    return [f"We changed our data processing agreement: the section “{title}”." for title in sections]
+
+
 def draft_summary(old_answers: dict[str, Any] | None, new_answers: dict[str, Any],
-                  old_document: PolicyDocument | None = None, answers_diff: Iterable[tuple[str, ...]] = ()) -> str:
+                  old_document: PolicyDocument | None = None, answers_diff: Iterable[tuple[str, ...]] = (),
+                  dpa_sections: Sequence[str] = ()) -> str:
     """The summary as text, one change a line; FIRST_VERSION when there is nothing before."""
     if old_answers is None:
         return FIRST_VERSION
@@ -204,7 +212,11 @@ def draft_summary(old_answers: dict[str, Any] | None, new_answers: dict[str, Any
         path.split(".")[0].split("[")[0] for path, *_ in answers_diff
         if not path.startswith(("policy.effective_date", "format"))
     ))
-    lines = answers_sentences(old_answers, new_answers, areas) + wording_sentences(old_document, old_answers)
+    # the DPA's own text says what its answers changed; "We updated ..." only when it shows nothing
+    if dpa_sections:
+        areas = [a for a in areas if a != "dpa"]
+    lines = (answers_sentences(old_answers, new_answers, areas) + dpa_sentences(dpa_sections)
+             + wording_sentences(old_document, old_answers))
     return "\n".join(dict.fromkeys(lines))
 
 

@@ -28,6 +28,8 @@ urlpatterns = [
     path("p/<public_slug:slug>/versions/<int:number>/changes/", views.changes, name="changes"),
     path("p/<public_slug:slug>/versions/<int:number>/download/<fmt:fmt>/", views.version_download,
          name="version_download"),
+    path("p/<public_slug:slug>/versions/<int:number>/dpa/<fmt:fmt>/", views.version_dpa_download,
+         name="version_dpa_download"),
     path("p/<public_slug:slug>/changes.atom", feeds.ChangesFeed(), name="feed"),
     path("p/<public_slug:slug>/subprocessors/", views.subprocessor_list, name="subprocessors"),
     path("p/<public_slug:slug>/subprocessors/dpa/<fmt:fmt>/", views.dpa_download, name="dpa_download"),
@@ -38,5 +40,8 @@ urlpatterns = [
     path("p/<public_slug:slug>/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("d/<token:token>/public/rename/", owner_views.rename, name="rename"),
     path("d/<token:token>/public/unpublish/", owner_views.unpublish, name="unpublish"),
+    path("d/<token:token>/versions/<int:number>/notice.txt", owner_views.notice_text, name="notice_text"),
+    path("d/<token:token>/versions/<int:number>/notice-sent/", owner_views.record_notice_sent,
+         name="record_notice_sent"),
     path("d/<token:token>/public/subscribers.csv", owner_views.subscribers_csv, name="subscribers_csv"),
 ]

@@ -31,7 +31,7 @@ from generator.render import html as html_renderer
 from generator.render.formats import BY_ID as OUTPUT_FORMAT, OUTPUT_FORMATS
 from generator.render import pdf as pdf_renderer
 
-from . import clock, services, subprocessors
+from . import clock, notice as notice_, services, subprocessors
 from .forms import SubscribeForm
 
 # Bump when the public templates change, so cached pages are not served as "not modified".
@@ -295,20 +295,33 @@ class ListEntry:
     entry: services.Entry
     change: subprocessors.Change
     first: bool
+    starts_on: datetime.date | None  # when its list applies: None while its notice is not recorded
+    notice: "notice_.CustomerNotice | None" = None
 
 
 def _list_entries(entries: list[services.Entry]) -> list[ListEntry]:
-    out, before = [], None
+    """Every version that changed the list, with the day its list applies (generator.public.notice:
+    after the notice to customers, never before a list published earlier)."""
+    out: list[ListEntry] = []
+    before: list[subprocessors.Row] | None = None
+    started: datetime.date | None = datetime.date.min
     for e in entries:
         rows = subprocessors.version_rows(e.version)
+        own = notice_.list_starts_on(e.version)
+        started = None if started is None or own is None else max(started, own)
         if rows is not None and before is None:
-            out.append(ListEntry(e, subprocessors.Change(added=rows), first=True))
+            out.append(ListEntry(e, subprocessors.Change(added=rows), True, started))
         else:
             change = subprocessors.compare(before, rows)
             if change:
-                out.append(ListEntry(e, change, first=False))
-        before = rows
+                out.append(ListEntry(e, change, False, started, notice_.customer_notice(e.version)))
+        before = rows if rows is not None else before
     return out
+
+
+def _list_in_force(history: list[ListEntry], today: datetime.date) -> ListEntry | None:
+    applied = [h for h in history if h.starts_on is not None and h.starts_on <= today]
+    return applied[-1] if applied else None
 
 
 def _with_list(publication: Publication) -> list[services.Entry]:
@@ -318,25 +331,37 @@ def _with_list(publication: Publication) -> list[services.Entry]:
     return entries
 
 
+def _unconfirmed(version: PublishedVersion) -> bool:
+    """The DPA names no sub-processor and the business has not confirmed there is none (counsel M1):
+    it says itself it is not complete and not offered for acceptance."""
+    return "subprocessors.unconfirmed" in services.version_dpa_document(version).clause_ids
+
+
 @require_safe
 @public_view
 def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpResponse:
     """The sub-processors in force, a coming change with its dates, and every change so far."""
     entries = _with_list(publication)
-    current = services.in_force(entries)
-    parts = [publication.slug, publication.updated_at.isoformat(), *(f"{e.version.pk}:{e.status}" for e in entries)]
+    today = clock.today()
+    # a list may start on a day of its own (a late notice), so the day is part of the page's tag
+    parts = [publication.slug, publication.updated_at.isoformat(), today.isoformat(),
+             *(f"{e.version.pk}:{e.status}:{e.version.notice_sent_on}" for e in entries)]
     changed = max([publication.updated_at] + [e.version.created_at for e in entries]
                   + [_midnight(services.takes_effect_on(e.version)) for e in entries if e.status != "coming"])
 
     def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         history = _list_entries(entries)
-        listed = current.version if current and current.version.dpa_document is not None else None
+        current = _list_in_force(history, today)
+        listed = current.entry.version if current else None
         context.update({
-            "current": current, "listed": listed, "rows": subprocessors.version_rows(listed) if listed else None,
+            "listed": listed, "listed_since": current.starts_on if current else None,
+            "rows": subprocessors.version_rows(listed) if listed else None,
             "columns": subprocessors.columns_of(listed.dpa_document) if listed and listed.dpa_document else (),
-            "coming_changes": [h for h in history if h.entry.status == "coming" and not h.first],
-            "history": [h for h in reversed(history) if h.entry.status != "coming"],
+            "unconfirmed": bool(listed and _unconfirmed(listed)),
+            "coming_changes": [h for h in history if not h.first and h.entry.version.number > (
+                listed.number if listed else 0) and (h.starts_on is None or h.starts_on > today)],
+            "history": [h for h in reversed(history) if h.starts_on is not None and h.starts_on <= today],
             "contact_email": subprocessors.contact_email(entries[-1].version),
         })
         return render(request, "public/subprocessors.html", context)
@@ -347,11 +372,21 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
 @require_safe
 @public_view
 def dpa_download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponse:
-    """The customer DPA as published with the version in force."""
-    current = services.in_force(_with_list(publication))
-    if current is None or current.version.dpa_document is None:
+    """The customer DPA as published with the list in force."""
+    current = _list_in_force(_list_entries(_with_list(publication)), clock.today())
+    if current is None or current.entry.version.dpa_document is None:
         raise Http404("No data processing agreement is in force yet")
-    return _download(request, publication, current.version, fmt, "", kind="dpa")
+    return _download(request, publication, current.entry.version, fmt, "", kind="dpa")
+
+
+@require_safe
+@public_view
+def version_dpa_download(request: HttpRequest, publication: Publication, number: int, fmt: str) -> HttpResponse:
+    """The customer DPA a public version published: the new text a notice of its change points to."""
+    version = _version_or_404(publication, number)
+    if version.dpa_document is None:
+        raise Http404("This version published no data processing agreement")
+    return _download(request, publication, version, fmt, f"v{number}-", kind="dpa")
 
 
 # --- subscriptions ----------------------------------------------------------------------------

@@ -355,6 +355,9 @@ def version(request, draft, token, number):
         ) if previous else None,
         "formats": OUTPUT_FORMATS,
     })
+    from generator.public.owner_views import notice_context
+
+    context.update(notice_context(request, draft, current))  # the notice to every customer, when one is due
     return render(request, "wizard/version.html", context)
 
 
