@@ -1,7 +1,10 @@
 """Counsel's review of the customer DPA (/work/review/dpa-counsel.md, issue 13): each finding fixed
 is pinned here by the generated agreement's text or its compliance report."""
 import copy
+import datetime
 from pathlib import Path
+
+import pytest
 
 from generator import dpa, dpa_report
 from generator.answers import load_answers_file
@@ -430,11 +433,16 @@ def test_m9_a_covered_host_also_under_152fz_gets_the_problem_in_its_dpa_report()
 
 
 # m8 (first half): the agreement says how it changes - only with notice, and never to the customer's cost unawares.
-def test_m8_changes_to_the_agreement_need_notice_and_a_reducing_change_lets_the_customer_leave():
+# Second round, M6: a reducing change binds a customer only when it accepts it, not by its silence.
+def test_m8_m6_changes_to_the_agreement_need_notice_and_a_reducing_change_needs_the_customers_acceptance():
     for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu"):
         text = _text(_example(name))
         assert "We change this agreement only by telling you at least 30 days before the change takes effect, by email" in text
-        assert "you may end the services it affects before it takes effect, without paying a termination fee" in text
+        assert ("A change that would reduce that protection takes effect for you only when you accept it; until you "
+                "do, the version you accepted continues to apply to you until the services it covers end or either "
+                "of us ends them under our main terms.") in text
+        assert "Changes to our sub-processors follow the section on sub-processors, not this one." in text
+        assert "you may end the services it affects before it takes effect" not in text  # leaving is not the price of refusing
     shorter = answers_from(ALLRU_ANSWERS, changes={"notice_days": 45, "notify_by": ["email"]})
     assert "only by telling you at least 45 days before the change takes effect" in _text(shorter)
 
@@ -453,3 +461,184 @@ def test_m9_a_business_that_hosts_nothing_is_told_nothing_about_its_customers_co
     alexrust = _example("alexrust")  # Russian, sells no hosting
     assert "not their processor" in dpa.why_not_available(alexrust)
     assert dpa_report.uncovered_items(alexrust) == ()
+
+
+# --- second round, the public side (M5, M6 delivery, M1 public part, n11 second half) ----------------
+
+from generator.web import services as drafts  # noqa: E402 - the public-side tests below only
+
+
+def _notice_setup(settings, tmp_path):
+    from django.core.cache import cache
+
+    from tests import test_public_subprocessors as pub
+
+    settings.HOSTPOLICY_TODAY = pub.TODAY.isoformat()
+    settings.HOSTPOLICY_CACHE_DIR = tmp_path / "cache"
+    cache.clear()
+    return pub
+
+
+def _host(allru_answers):
+    allru_answers["processors"].append({"id": "hetzner"})
+    allru_answers["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20}
+    return allru_answers
+
+
+def _publish_new_subprocessor(client, pub, answers, **dpa_answers):
+    draft, token = pub.published(client, answers)
+    pub.add_processor(draft, "ovhcloud")
+    if dpa_answers:
+        changed = copy.deepcopy(draft.answers)
+        changed["dpa"].update(dpa_answers)
+        assert drafts.draft_save_answers(draft, changed) == ()
+    messages = pub.publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
+    assert messages[0].startswith("Published as version 2"), messages
+    return draft, token, messages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_m5_a_new_subprocessor_leaves_a_required_notice_to_every_customer(client, settings, tmp_path, allru_answers):
+    from django.core import mail
+
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token, messages = _publish_new_subprocessor(client, pub, _host(allru_answers))
+    assert "Required: email the notice shown on this page to every customer's account address" in messages[0]
+    assert PublishedVersion.objects.get(number=2).dpa_changes == []  # a sub-processor change is not a DPA change
+    version_page = pub.text_of(pub.page(client, f"/d/{token}/versions/2/"))
+    assert "Required: email this notice to every customer" in version_page
+    assert "email the text below to every customer's account address" in version_page
+    assert "Subject: All-Ru: our sub-processors change on 9 January 2027" in version_page
+    download = client.get(f"/d/{token}/versions/2/notice.txt")
+    assert download["Content-Type"] == "text/plain; charset=utf-8"
+    notice_text = download.content.decode()
+    assert notice_text.startswith("Subject: All-Ru: our sub-processors change on 9 January 2027\n\nHello,\n\n"
+                                  "All-Ru is changing the sub-processors that process the data you store with it.")
+    assert "- OVHcloud\n" in notice_text and "You may object until 15 December 2026" in notice_text  # if sent today
+    # the publish box says it plainly
+    review = pub.text_of(pub.page(client, f"/d/{token}/review/"))
+    assert "your DPA promises notice by email to every customer's account address; publishing alone is not that notice" in review
+
+    # the list's subscribers get the same text, once the business records the day it sent it
+    pub.subscribe_and_confirm(client, "customer@example.org")
+    mail.outbox.clear()
+    pub.run_worker()
+    assert mail.outbox == []
+    pub.record_notice(client, token, 2, "2026-11-25")
+    pub.run_worker()
+    [email] = mail.outbox
+    assert email.subject == "All-Ru: our sub-processors change on 9 January 2027"
+    assert email.body.startswith(notice_text.split("\n\n", 1)[1])  # one home for the text
+    recorded = pub.text_of(pub.page(client, f"/d/{token}/versions/2/"))
+    assert "Notice to every customer: sent on 25 November 2026" in recorded and "Record the date sent" not in recorded
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_m5_the_day_sent_is_validated_and_what_was_typed_is_kept(client, settings, tmp_path, allru_answers):
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token, _ = _publish_new_subprocessor(client, pub, _host(allru_answers))
+    assert pub.record_notice(client, token, 2, "2026-11-24") == [
+        "Not recorded: Date you sent the notice: it cannot be before the version was published (25 November 2026)."]
+    assert 'value="2026-11-24"' in pub.page(client, f"/d/{token}/versions/2/")
+    assert pub.record_notice(client, token, 2, "2026-11-26") == [
+        "Not recorded: Date you sent the notice: it cannot be in the future (today is 25 November 2026)."]
+    assert pub.record_notice(client, token, 2, "soon") == [
+        "Not recorded: Date you sent the notice: enter a date as YYYY-MM-DD."]
+    assert PublishedVersion.objects.get(number=2).notice_sent_on is None
+    pub.record_notice(client, token, 2, "2026-11-25")
+    assert pub.record_notice(client, token, 2, "2026-11-25") == [
+        "Not recorded: Date you sent the notice: already recorded as 25 November 2026."]
+    # version 1 changed nothing anyone accepted: there is nothing to record
+    assert pub.record_notice(client, token, 1, "2026-11-25") == [
+        "Not recorded: This version needs no notice to your customers."]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_m5_a_late_notice_moves_the_lists_change_not_the_policy(client, settings, tmp_path, allru_answers):
+    pub = _notice_setup(settings, tmp_path)
+    draft, token, _ = _publish_new_subprocessor(client, pub, _host(allru_answers))
+    settings.HOSTPOLICY_TODAY = "2026-12-01"
+    said = pub.record_notice(client, token, 2, "2026-12-01")[0]
+    assert ("That is less than the 45 days' notice your data processing agreement promises before 9 January 2027, "
+            "so this version's changes to the sub-processor list and the agreement take effect only on "
+            "15 January 2027; the policy still takes effect on 9 January 2027.") in said
+    assert "They may object until 21 December 2026." in said
+    settings.HOSTPOLICY_TODAY = "2027-01-10"
+    text = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert "The sub-processors change on 15 January 2027" in text
+    in_force = text.split("Sub-processors in force")[1].split("History of this list")[0]
+    assert "Hetzner" in in_force and "OVHcloud" not in in_force
+    assert "OVHcloud" not in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
+    settings.HOSTPOLICY_TODAY = "2027-01-15"
+    text = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert "OVHcloud" in text.split("Sub-processors in force")[1].split("History of this list")[0]
+    assert "15 January 2027 (version 2) Added: OVHcloud" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_n11_the_objection_window_is_the_agreement_in_forces(client, settings, tmp_path, allru_answers):
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    # version 2 adds a sub-processor and shortens the window from 20 to 10 days: its own change keeps 20
+    draft, token, _ = _publish_new_subprocessor(client, pub, _host(allru_answers), objection_days=10)
+    pub.record_notice(client, token, 2, "2026-11-25")
+    assert PublishedVersion.objects.get(number=2).objection_until == datetime.date(2026, 12, 15)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client, settings, tmp_path, allru_answers):
+    from django.core import mail
+
+    from generator.models import PublishedVersion
+    from generator.public import services as public
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token = pub.published(client, _host(allru_answers))
+    pub.subscribe_and_confirm(client, "customer@example.org")
+    changed = copy.deepcopy(draft.answers)
+    changed["dpa"]["objection_days"] = 15
+    assert drafts.draft_save_answers(draft, changed) == ()
+    summary = public.drafted_summary(draft).splitlines()
+    assert "We changed our data processing agreement: the section “Sub-processors”." in summary
+    assert not any(line.startswith("We updated") for line in summary)
+    messages = pub.publish(client, token, summary="\n".join(summary), effective_on="2026-12-25")
+    assert "Required: email the notice" in messages[0]
+    assert PublishedVersion.objects.get(number=2).dpa_changes == ["Sub-processors"]
+    notice_text = client.get(f"/d/{token}/versions/2/notice.txt").content.decode()
+    assert notice_text.startswith("Subject: All-Ru: our data processing agreement changes on 25 December 2026\n")
+    assert "All-Ru is changing its data processing agreement with you." in notice_text
+    assert "Our data processing agreement changes in these sections:\n- Sub-processors\n" in notice_text
+    assert "The new text: http://testserver/p/all-ru/versions/2/dpa/html/" in notice_text
+    assert "applies to you only when you accept it" in notice_text
+    assert "You may object until" not in notice_text  # no sub-processor added: no objection window
+    new_text = pub.page(client, "/p/all-ru/versions/2/dpa/markdown/")
+    assert "within 15 days" in new_text
+    mail.outbox.clear()
+    pub.record_notice(client, token, 2, "2026-11-25")
+    pub.run_worker()
+    [email] = mail.outbox
+    assert (email.to, email.subject) == (["customer@example.org"],
+                                         "All-Ru: our data processing agreement changes on 25 December 2026")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_m1_the_list_page_says_the_agreement_does_not_yet_name_its_subprocessors(
+        client, settings, tmp_path, allru_answers):
+    pub = _notice_setup(settings, tmp_path)
+    pub.published(client, allru_answers)  # hosts customer data, names no sub-processor, confirms none
+    text = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert "The agreement in force does not yet name its sub-processors." in text
+    assert "names no sub-processors" not in text
+    assert "a draft, not offered for acceptance: it does not yet name its sub-processors" in text
+    # once the business confirms there is none, the page may say so, and the DPA is the one in force
+    confirmed = copy.deepcopy(allru_answers)
+    confirmed["dpa"] = {"no_subprocessors_confirmed": True}
+    pub.published(client, confirmed, slug="all-ru-two")
+    text = pub.text_of(pub.page(client, "/p/all-ru-two/subprocessors/"))
+    assert "The data processing agreement in force names no sub-processors." in text
+    assert "does not yet name" not in text and "not offered for acceptance" not in text
