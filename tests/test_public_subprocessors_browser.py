@@ -2,7 +2,7 @@
 server with the real task worker and a real local SMTP server): a host completes the DPA step and
 downloads the DPA's PDF (pdftotext: the sub-processor and a measure), publishes under a public name;
 a customer subscribes to the sub-processor list and confirms; the host adds OVHcloud, whose servers
-receive hosted data, and publishes again; the customer's notice names OVHcloud and the objection
+receive hosted data, and publishes again, records the day it emailed its customers; the subscriber's notice names OVHcloud and the objection
 deadline, and /p/<name>/subprocessors/ shows the change as coming."""
 import re
 import subprocess
@@ -105,7 +105,15 @@ def test_dpa_publish_add_a_subprocessor_and_the_customer_gets_the_notice(
                    for line in summary), summary
         page.get_by_role("button", name="Publish this version").click()
         settle(page)
-        assert page.get_by_text("Customers may object to the new sub-processors until 15 December 2026.").is_visible()
+        # the version page: the required notice to every customer, then the day it was sent (counsel M5)
+        todo = page.get_by_role("region", name="Required: email this notice to every customer")
+        assert todo.is_visible()
+        assert todo.get_by_text(re.compile(r"You may object until 15 December 2026")).is_visible()
+        assert axe_violations(page) == []
+        page.get_by_label("Date you sent the notice").fill("2026-11-25")
+        page.get_by_role("button", name="Record the date sent").click()
+        settle(page)
+        assert page.get_by_text(re.compile(r"They may object until 15 December 2026\.")).is_visible()
 
         # the customer's notice: OVHcloud, what for, where, the mechanism, the date and the deadline
         wait_for(lambda: len(mailbox.to("customer@example.org")) == 2)
