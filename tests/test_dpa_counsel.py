@@ -600,14 +600,23 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     pub = _notice_setup(settings, tmp_path)
     draft, token = pub.published(client, _host(allru_answers))
     pub.subscribe_and_confirm(client, "customer@example.org")
+    pub.subscribe_and_confirm(client, "reader@example.org", topic_path="subscribe")
     changed = copy.deepcopy(draft.answers)
     changed["dpa"]["objection_days"] = 15
     assert drafts.draft_save_answers(draft, changed) == ()
     summary = public.drafted_summary(draft).splitlines()
     assert "We changed our data processing agreement: the section “Sub-processors”." in summary
     assert not any(line.startswith("We updated") for line in summary)
-    messages = pub.publish(client, token, summary="\n".join(summary), effective_on="2026-12-25")
+    mail.outbox.clear()
+    messages = pub.publish(client, token, summary="\n".join(summary), effective_on="2026-12-25", notify="on")
     assert "Required: email the notice" in messages[0]
+    # the privacy policy does not change: its subscribers are not told it does
+    assert "The privacy policy's text does not change, so its subscribers get no email." in messages[0]
+    pub.run_worker()
+    assert mail.outbox == []
+    review = pub.text_of(pub.page(client, f"/d/{token}/review/"))
+    assert ("Required: the notice of version 2's change to your sub-processors or customer DPA is not yet recorded "
+            "as emailed to every customer.") in review
     assert PublishedVersion.objects.get(number=2).dpa_changes == ["Sub-processors"]
     notice_text = client.get(f"/d/{token}/versions/2/notice.txt").content.decode()
     assert notice_text.startswith("Subject: All-Ru: our data processing agreement changes on 25 December 2026\n")
@@ -618,8 +627,8 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     assert "You may object until" not in notice_text  # no sub-processor added: no objection window
     new_text = pub.page(client, "/p/all-ru/versions/2/dpa/markdown/")
     assert "within 15 days" in new_text
-    mail.outbox.clear()
     pub.record_notice(client, token, 2, "2026-11-25")
+    assert "Required: the notice of version 2" not in pub.page(client, f"/d/{token}/review/")
     pub.run_worker()
     [email] = mail.outbox
     assert (email.to, email.subject) == (["customer@example.org"],

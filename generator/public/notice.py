@@ -25,6 +25,7 @@ from generator import documents, dpa
 from generator.answers.model import Answers
 from generator.diff import policy_changes
 from generator.models import PublishedVersion
+from generator.policy import build as build_policy
 from generator.web import services as drafts
 
 from . import clock, snapshot, subprocessors
@@ -60,6 +61,20 @@ def dpa_text_changes(last: PublishedVersion | None, new_answers: dict[str, Any])
     rebuilt = documents.build("dpa", result.answers, today=last.effective_on)
     published = snapshot.document_from_json(dict(last.dpa_document))
     return [c.title for c in policy_changes(published, rebuilt)]
+
+
+def policy_text_changes(last: PublishedVersion, new_answers: dict[str, Any]) -> list[str]:
+    """The titles of the privacy policy's sections whose text changes from `last`'s, its date left
+    aside: a version that changes only the DPA changes no policy, so it is not announced as one."""
+    if last.document is None or last.effective_on is None:
+        return []
+    same_date = copy.deepcopy(new_answers)
+    same_date.setdefault("policy", {})["effective_date"] = last.effective_on.isoformat()
+    result = drafts.validate(same_date)
+    if not result.ok or result.answers is None:
+        return ["(answers)"]  # cannot tell: treat it as a change rather than stay silent
+    rebuilt = build_policy(result.answers, today=last.effective_on)
+    return [c.title for c in policy_changes(snapshot.document_from_json(dict(last.document)), rebuilt)]
 
 
 @dataclass

@@ -99,6 +99,10 @@ def publish_context(draft: Draft) -> dict[str, Any]:
         "has_subprocessor_list": bool(publication and subprocessors.has_list(publication)),
         "subprocessor_list_url_given": bool((draft.answers.get("dpa") or {}).get("subprocessor_list_url")),
         "rename_form": RenameForm(),
+        # versions whose notice to every customer is still to send: the change waits for it
+        "pending_notices": [v for v in services.public_versions(publication)
+                            if v.notice_sent_on is None and notice.customer_notice(v) is not None]
+        if publication else [],
     }
 
 
@@ -145,9 +149,14 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     assert publication is not None  # services.publish sets it
     address = reverse("public:policy", kwargs={"slug": publication.slug})
     notified = ""
+    previous = notice.previous_public(version)
     if form.cleaned_data["notify"] and publication.subscribers.filter(confirmed_at__isnull=False, topic="policy").exists():
-        send_notices.enqueue(version.pk, request.build_absolute_uri("/"))
-        notified = " The change summary is being emailed to your subscribers."
+        # a version that changes only the DPA is no change of the privacy policy (counsel M6)
+        if previous is not None and not notice.policy_text_changes(previous, version.answers):
+            notified = " The privacy policy's text does not change, so its subscribers get no email."
+        else:
+            send_notices.enqueue(version.pk, request.build_absolute_uri("/"))
+            notified = " The change summary is being emailed to your subscribers."
     # the notice of a list or DPA change is the DPA's promise to every customer, not a choice: the
     # business emails it to the account addresses, then records the day (generator.public.notice)
     if notice.customer_notice(version) is not None:
