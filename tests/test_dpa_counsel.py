@@ -633,6 +633,11 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     [email] = mail.outbox
     assert (email.to, email.subject) == (["customer@example.org"],
                                          "All-Ru: our data processing agreement changes on 25 December 2026")
+    # the agreement in force changes on that day, not before
+    settings.HOSTPOLICY_TODAY = "2026-12-24"
+    assert "within 20 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
+    settings.HOSTPOLICY_TODAY = "2026-12-25"
+    assert "within 15 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
 
 
 @pytest.mark.django_db(transaction=True)

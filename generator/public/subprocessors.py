@@ -6,7 +6,6 @@ the history, the notice emails and the drafted summary all read that table, so t
 agreement never disagree. For a draft not yet published, the same function makes the rows from its
 answers.
 """
-import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,15 +106,6 @@ def compare(before: list[Row] | None, after: list[Row] | None) -> Change:
 
 def has_list(publication: Publication) -> bool:
     return publication.versions.filter(document__isnull=False, dpa_document__isnull=False).exists()
-
-
-def version_change(version: PublishedVersion) -> Change:
-    """What a public version changed in the list, compared with the public version before it."""
-    if version.publication is None:
-        return Change()
-    previous = version.publication.versions.filter(
-        document__isnull=False, number__lt=version.number).order_by("-number").first()
-    return compare(version_rows(previous), version_rows(version)) if previous else Change()
 
 
 def draft_change(answers: Answers, last: PublishedVersion | None) -> Change:

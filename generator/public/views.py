@@ -299,28 +299,38 @@ class ListEntry:
     notice: "notice_.CustomerNotice | None" = None
 
 
-def _list_entries(entries: list[services.Entry]) -> list[ListEntry]:
-    """Every version that changed the list, with the day its list applies (generator.public.notice:
-    after the notice to customers, never before a list published earlier)."""
-    out: list[ListEntry] = []
-    before: list[subprocessors.Row] | None = None
+def _list_starts(entries: list[services.Entry]) -> list[tuple[services.Entry, datetime.date | None]]:
+    """Each version with the day its list and DPA apply (generator.public.notice: after its notice
+    to customers, never before a version published earlier; None while a notice is not recorded)."""
+    out: list[tuple[services.Entry, datetime.date | None]] = []
     started: datetime.date | None = datetime.date.min
     for e in entries:
-        rows = subprocessors.version_rows(e.version)
         own = notice_.list_starts_on(e.version)
         started = None if started is None or own is None else max(started, own)
+        out.append((e, started))
+    return out
+
+
+def _list_entries(entries: list[services.Entry]) -> list[ListEntry]:
+    """Every version that changed the list, with the day its list applies."""
+    out: list[ListEntry] = []
+    before: list[subprocessors.Row] | None = None
+    for e, started in _list_starts(entries):
+        rows = subprocessors.version_rows(e.version)
         if rows is not None and before is None:
             out.append(ListEntry(e, subprocessors.Change(added=rows), True, started))
         else:
             change = subprocessors.compare(before, rows)
             if change:
                 out.append(ListEntry(e, change, False, started, notice_.customer_notice(e.version)))
-        before = rows if rows is not None else before
+        before = rows
     return out
 
 
-def _list_in_force(history: list[ListEntry], today: datetime.date) -> ListEntry | None:
-    applied = [h for h in history if h.starts_on is not None and h.starts_on <= today]
+def _dpa_in_force(entries: list[services.Entry], today: datetime.date) -> tuple[PublishedVersion, datetime.date] | None:
+    """The version whose DPA (and so list) applies today, and since when."""
+    applied = [(e.version, started) for e, started in _list_starts(entries)
+               if started is not None and started <= today and e.version.dpa_document is not None]
     return applied[-1] if applied else None
 
 
@@ -352,10 +362,10 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
     def build() -> HttpResponse:
         context = _base_context(request, publication, entries)
         history = _list_entries(entries)
-        current = _list_in_force(history, today)
-        listed = current.entry.version if current else None
+        current = _dpa_in_force(entries, today)
+        listed = current[0] if current else None
         context.update({
-            "listed": listed, "listed_since": current.starts_on if current else None,
+            "listed": listed, "listed_since": current[1] if current else None,
             "rows": subprocessors.version_rows(listed) if listed else None,
             "columns": subprocessors.columns_of(listed.dpa_document) if listed and listed.dpa_document else (),
             "unconfirmed": bool(listed and _unconfirmed(listed)),
@@ -373,10 +383,10 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
 @public_view
 def dpa_download(request: HttpRequest, publication: Publication, fmt: str) -> HttpResponse:
     """The customer DPA as published with the list in force."""
-    current = _list_in_force(_list_entries(_with_list(publication)), clock.today())
-    if current is None or current.entry.version.dpa_document is None:
+    current = _dpa_in_force(_with_list(publication), clock.today())
+    if current is None:
         raise Http404("No data processing agreement is in force yet")
-    return _download(request, publication, current.entry.version, fmt, "", kind="dpa")
+    return _download(request, publication, current[0], fmt, "", kind="dpa")
 
 
 @require_safe
