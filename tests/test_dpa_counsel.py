@@ -656,3 +656,16 @@ def test_r2_m1_the_list_page_says_the_agreement_does_not_yet_name_its_subprocess
     text = pub.text_of(pub.page(client, "/p/all-ru-two/subprocessors/"))
     assert "The data processing agreement in force names no sub-processors." in text
     assert "does not yet name" not in text and "not offered for acceptance" not in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r2_n11_a_version_cannot_shorten_the_notice_for_its_own_new_subprocessor(client, settings, tmp_path, allru_answers):
+    from generator.public import services as public
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token = pub.published(client, _host(allru_answers))  # 45 days' notice in force
+    pub.add_processor(draft, "ovhcloud")
+    changed = copy.deepcopy(draft.answers)
+    changed["dpa"].update({"subprocessor_notice_days": 31, "objection_days": 20})
+    assert drafts.draft_save_answers(draft, changed) == ()
+    assert public.earliest_effective_date(draft) == datetime.date(2027, 1, 9)  # 25 November + 45, not + 31

@@ -104,7 +104,10 @@ def earliest_with_reason(draft: Draft, today: datetime.date | None = None) -> tu
     earliest = max(today + datetime.timedelta(days=notice), takes_effect_on(earlier[-1]))
     why = "the notice period your answers promise" if earliest > today else ""
     if answers is not None and subprocessors.draft_change(answers, earlier[-1]).needs_notice:
-        days = answers.dpa.subprocessor_notice_days
+        # the notice the agreement in force promises binds this change, as well as the new one's
+        in_force = drafts.validate(earlier[-1].answers)
+        days = max(answers.dpa.subprocessor_notice_days,
+                   in_force.answers.dpa.subprocessor_notice_days if in_force.ok and in_force.answers else 0)
         if today + datetime.timedelta(days=days) > earliest:
             earliest = today + datetime.timedelta(days=days)
             why = (f"this version adds or replaces a sub-processor, and your customer DPA promises "
