@@ -627,8 +627,15 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     assert "You may object until" not in notice_text  # no sub-processor added: no objection window
     new_text = pub.page(client, "/p/all-ru/versions/2/dpa/markdown/")
     assert "within 15 days" in new_text
+    listed = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert ("The data processing agreement is to change with version 2 Sections that change: “Sub-processors”. "
+            "The new text.") in listed
+    assert "The notice to each customer's account address has not yet been given; the change applies only after it." in listed
     pub.record_notice(client, token, 2, "2026-11-25")
     assert "Required: the notice of version 2" not in pub.page(client, f"/d/{token}/review/")
+    listed = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert "The data processing agreement changes on 25 December 2026" in listed
+    assert "Notice given on 25 November 2026." in listed
     pub.run_worker()
     [email] = mail.outbox
     assert (email.to, email.subject) == (["customer@example.org"],
@@ -638,6 +645,7 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     assert "within 20 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
     settings.HOSTPOLICY_TODAY = "2026-12-25"
     assert "within 15 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
+    assert "The data processing agreement changes on" not in pub.page(client, "/p/all-ru/subprocessors/")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -384,6 +384,9 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
             "not_offered": bool(listed and _not_offered(listed)),
             "coming_changes": [h for h in history if not h.first and h.entry.version.number > (
                 listed.number if listed else 0) and (h.starts_on is None or h.starts_on > today)],
+            # a coming change of the agreement's own text (M6), with the day it applies once noticed
+            "coming_dpa": [(e.version, started) for e, started in _list_starts(entries)
+                           if e.version.dpa_changes and (started is None or started > today)],
             "history": [h for h in reversed(history) if h.starts_on is not None and h.starts_on <= today],
             "contact_email": subprocessors.contact_email(entries[-1].version),
         })
