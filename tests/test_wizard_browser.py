@@ -111,17 +111,35 @@ def task_worker(live_server, settings, tmp_path):
     may), processing the queue until the test ends."""
     import threading
 
-    from django.db import connection
+    from django.db import OperationalError, connection
     from django_tasks_db.management.commands.db_worker import Worker
 
     settings.HOSTPOLICY_CACHE_DIR = tmp_path / "cache"  # nothing rendered before: the worker must do it
     stop = threading.Event()
 
+    def read_without_table_locks():
+        # The in-memory test database is shared-cache SQLite, where a reader's table lock makes a
+        # writer on another connection fail at once ("database table is locked"; a file database
+        # in WAL mode, as deployed, waits instead). Readers that take no table locks remove that.
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+    read_without_table_locks()  # the test's and the live server's connection
+
     def work():
         try:
+            read_without_table_locks()  # the worker's own
             while not stop.is_set():
-                Worker(queue_names=["default"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                       max_tasks=None, worker_id="browser-test", excluded_queue_names=[]).run()
+                try:
+                    Worker(queue_names=["default"], interval=0, batch=True, backend_name="default",
+                           startup_delay=False, max_tasks=None, worker_id="browser-test",
+                           excluded_queue_names=[]).run()
+                except OperationalError as exc:
+                    # two writers met on the in-memory database: poll again, as the deployed worker's
+                    # busy timeout on a file database waits instead of failing
+                    if "locked" not in str(exc):
+                        raise
                 stop.wait(1.0)  # poll gently: each poll can lock the in-memory test database's tables
         finally:
             connection.close()
