@@ -177,7 +177,10 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
             )), clause_id))
         transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
         if not transfers:
-            blocks.append(Paragraph(_t(words("dpa", "transfers_none", law=law_name, territory=territory)), clause_id))
+            # "none receives" is a statement about the sub-processors: only once they are named or
+            # confirmed absent (counsel review of the DPA, second round, M1)
+            key = "transfers_none" if facts.subprocessors_confirmed() else "transfers_subprocessors_unconfirmed"
+            blocks.append(Paragraph(_t(words("dpa", key, law=law_name, territory=territory)), clause_id))
             continue
         by_destination: dict[tuple[str, str | None], dict[str, None]] = {}
         mechanisms = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}

@@ -343,6 +343,11 @@ class Facts:
     def subprocessors_used(self) -> bool:
         return bool(self.subprocessors)
 
+    def subprocessors_confirmed(self) -> bool:
+        """The sub-processors are named, or the business confirms it has none: only then can the
+        agreement say what they receive and where (counsel review of the DPA, second round, M1)."""
+        return self.subprocessors_used() or self.answers.dpa.no_subprocessors_confirmed
+
     def hosts_customer_data(self) -> bool:
         return bool(self.hosting_services)
 
@@ -471,10 +476,11 @@ class Facts:
 
     def dpa_transfer_gap(self, law_id: str) -> bool:
         """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
-        law's territory with no mechanism named."""
+        law's territory with no mechanism named; or the sub-processors are not yet named, so
+        their transfers are unknown (counsel review of the DPA, second round, M1)."""
         law = laws_registry.get_laws()[law_id]
         own, mechanism = self.own_transfer(law)
-        if own and mechanism is None:
+        if (own and mechanism is None) or not self.subprocessors_confirmed():
             return True
         return any(t.mechanism is None for p in self.subprocessors for t in self.transfers_for(p) if t.law is law)
 

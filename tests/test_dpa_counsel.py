@@ -250,7 +250,8 @@ def test_m5_the_uk_mechanism_for_storage_in_the_eea_is_named():
 
 
 def test_m5_the_uk_block_names_no_mechanism_when_none_is_printed():
-    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"])  # no sub-processors either
+    # no sub-processors, confirmed (second round, M1: "none receives" needs that confirmation)
+    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"], dpa={"no_subprocessors_confirmed": True})
     text = _text(at_home)
     assert "we store your data in" not in text
     assert "none of our sub-processors receives your data outside the United Kingdom" in text
@@ -453,3 +454,31 @@ def test_m9_a_business_that_hosts_nothing_is_told_nothing_about_its_customers_co
     alexrust = _example("alexrust")  # Russian, sells no hosting
     assert "not their processor" in dpa.why_not_available(alexrust)
     assert dpa_report.uncovered_items(alexrust) == ()
+
+
+# Second round (docs/reviews/dpa-counsel-2026-11-26.md).
+
+# M1: "none of our sub-processors receives your data outside ..." only once they are named or confirmed absent.
+def test_round2_m1_no_transfer_statement_while_subprocessors_are_unconfirmed():
+    for name in ("all-ru", "us-reseller-eu"):
+        answers = _example(name)
+        text = _text(answers)
+        assert "none of our sub-processors receives your data outside" not in text, name
+        assert ("our sub-processors' transfers of your data outside the European Economic Area (EEA) are set out "
+                "when they are named in the section on sub-processors") in text, name
+        assert "you authorise the sub-processors listed below" not in text, name
+        assert "general written authorisation to engage other processors" in text, name
+        item = _item(answers, "gdpr28.transfers")
+        assert item.status == "problem" and "dpa.no_subprocessors_confirmed" in item.advice, name
+    assert _item(_example("all-ru"), "ukgdpr28.transfers").status == "problem"
+
+
+def test_round2_m1_confirmed_or_named_subprocessors_keep_the_statement_and_the_authorisation():
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"no_subprocessors_confirmed": True})
+    text = _text(confirmed)
+    assert "none of our sub-processors receives your data outside the European Economic Area (EEA)" in text
+    assert "you authorise the sub-processors listed below" not in text
+    assert _item(confirmed, "gdpr28.transfers").status == "met"
+    munich = _text(_example("munich-host"))
+    assert "By accepting this agreement you authorise the sub-processors listed below." in munich
+    assert "are set out when they are named" not in munich
