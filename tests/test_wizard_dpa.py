@@ -21,7 +21,7 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
     response = submit(client, token, "dpa", {"subprocessor_notice_days": "20", "objection_days": "25"})
     assert response.status_code == 200  # not saved: shown again
     html = text(response)
-    assert "Make this at most 20 days, the notice you give" in html
+    assert "Make this fewer than 20 days, the notice you give" in html
     assert 'value="25"' in html  # what was typed is kept
     ids, described = error_ids(raw_text(response))
     assert any(i.startswith("id_objection_days") for i in ids) and "id_objection_days" in described
@@ -149,3 +149,12 @@ def test_review_without_a_dpa_shows_what_a_russian_hosts_customers_need(client, 
     assert "What your customers need instead" in html
     assert "152-FZ Art. 6 part 3" in html and "problem in your answers" in html
     assert "/dpa/download/" not in html
+
+
+def test_dpa_step_refuses_an_objection_window_as_long_as_the_notice(client, allru_answers):
+    # counsel round 2, n11: the window must close before the change, leaving time for a solution
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "dpa", {"subprocessor_notice_days": "20", "objection_days": "20"})
+    assert response.status_code == 200
+    assert "Make this fewer than 20 days, the notice you give" in text(response)
+    assert "dpa" not in saved(token)

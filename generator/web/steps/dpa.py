@@ -80,10 +80,10 @@ class DpaForm(forms.Form):
     def clean(self):
         data = cast(dict[str, Any], super().clean())
         notice, window = data.get("subprocessor_notice_days"), data.get("objection_days")
-        if notice and window and window > notice:
+        if notice and window and window >= notice:
             self.add_error("objection_days", ValidationError(
-                f"Make this at most {notice} days, the notice you give: the customer must be able to object "
-                "before the change."))
+                f"Make this fewer than {notice} days, the notice you give: the customer's objection must come "
+                "in time to find a solution or end the services before the change."))
         return data
 
 
