@@ -482,3 +482,12 @@ def test_round2_m1_confirmed_or_named_subprocessors_keep_the_statement_and_the_a
     munich = _text(_example("munich-host"))
     assert "By accepting this agreement you authorise the sub-processors listed below." in munich
     assert "are set out when they are named" not in munich
+
+
+# n7: one DPO title, then the LGPD's own word for the same person.
+def test_round2_n7_the_dpo_line_names_the_encarregado_once():
+    text = _text(_example("lisbon-host"))
+    assert ("Our data protection officer, who is also our encarregado under the LGPD: Ana Exemplo, "
+            "Rua do Exemplo 1") in text
+    assert "(under the LGPD, the data protection officer (encarregado))" not in text
+    assert "Our data protection officer: Dr. Erika Beispiel" in _text(_example("munich-host"))
