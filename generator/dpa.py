@@ -122,7 +122,10 @@ def data_types_list(facts: Facts, clause_id: str) -> list[Block]:
 
 
 def data_subjects_list(facts: Facts, clause_id: str) -> list[Block]:
-    items = _union(facts, "data_subjects")
+    """Whose data it is: each service's lines once, a line another service sold words differently
+    (services.yaml data_subjects_instead: a reseller's own customers are not its customers' customers)."""
+    instead = {old: new for s in facts.hosting_services for old, new in s.data_subjects_instead}
+    items = list(dict.fromkeys(instead.get(x, x) for x in _union(facts, "data_subjects")))
     return [BulletList(_sentence_items(items), clause_id)] if items else []
 
 

@@ -491,3 +491,26 @@ def test_round2_n7_the_dpo_line_names_the_encarregado_once():
             "Rua do Exemplo 1") in text
     assert "(under the LGPD, the data protection officer (encarregado))" not in text
     assert "Our data protection officer: Dr. Erika Beispiel" in _text(_example("munich-host"))
+
+
+# n10: a reseller's customers are two groups; the data-subject lines never overlap.
+def test_round2_n10_reseller_data_subject_lines_do_not_overlap():
+    for name in ("us-reseller-eu", "all-ru"):
+        doc = dpa.build_dpa(_example(name))
+        section = plain_text(doc).split("Categories of data subjects", 1)[1].split("What stays yours", 1)[0]
+        text = " ".join(section.split())
+        assert "Your own customers (to whom you resell) and their contacts" in text, name
+        assert "Your staff and contacts" in text and "Your customers, staff and contacts" not in text, name
+        assert "Visitors and users of your own websites" in text, name
+        assert "Visitors and users of your websites" not in text and "Your customers and their contacts" not in text, name
+    munich = _text(_example("munich-host"))  # no reseller hosting: the shared-hosting words stand
+    assert "Your customers, staff and contacts" in munich and "to whom you resell" not in munich
+
+
+def test_round2_n10_every_replaced_line_is_another_services_line():
+    from generator.library import get_catalogues
+    services = get_catalogues().services.values()
+    phrases = {p for s in services for p in s.data_subjects}
+    for service in services:
+        for old, _new in service.data_subjects_instead:
+            assert old in phrases and old not in service.data_subjects, (service.id, old)
