@@ -243,8 +243,11 @@ def test_m5_the_uk_mechanism_for_storage_in_the_eea_is_named():
     assert ("Under the UK General Data Protection Regulation (UK GDPR) and the Data Protection Act 2018, we store "
             "your data in the European Economic Area, outside the United Kingdom. Transfers from the United Kingdom "
             "to the EEA states are approved by UK regulations") in text
-    assert "(Sch. 21 para. 4, regulations under s. 17A)" in text and "UK GDPR Art. 45A" in text
-    assert "Data (Use and Access) Act 2025" in text
+    # second round, n6: the law in force first, no present-tense s. 17A
+    assert ("they are treated as approved by regulations made under UK GDPR Art. 45A (Data Protection Act 2018 "
+            "Sch. 21 para. 4(1), as amended by the Data (Use and Access) Act 2025 Sch. 9 para. 25 from "
+            "5 February 2026)") in text
+    assert "s. 17A" not in text
     assert "A transfer of the data out of the United Kingdom is protected by the UK mechanism named for it" in text
     assert "the supervisory authority is the Information Commissioner" in text  # m9: no commencement date found
 
