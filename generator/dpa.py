@@ -247,17 +247,14 @@ def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
 def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
     """The measures for the customer's hosted data, grouped as GDPR Art. 32(1) and Annex III of
     Decision (EU) 2021/915 group them (vocabulary dpa_security_measures, dpa_measure_groups): the
-    ticked security measures in words scoped to hosted data, those implied by the services sold and
-    each server sub-processor's physical security; a measure typed in by the business goes to
-    "other" as it was typed; then the business's own text."""
+    measures the business applies to its customers' data (dpa.measures) in words scoped to hosted
+    data, those implied by the services sold and each server sub-processor's physical security;
+    then the business's own text (dpa.measures_text, printed as typed)."""
     words = facts.catalogues.words
     group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
     grouped: dict[str, list[str]] = {}
     for measure, text in _measure_texts(facts):
         grouped.setdefault(group_of.get(measure, "other"), []).append(text)
-    known = set(words("dpa_security_measures") or {}) | set(words("security_measures") or {})
-    for typed in (m for m in facts.answers.security.measures if m not in known):
-        grouped.setdefault("other", []).append(typed)  # a typed measure is data: Text
     blocks: list[Block] = []
     for group in titles:
         if group in grouped:

@@ -70,16 +70,18 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
             if element.get("applies") and not conditions.evaluate(element["applies"], facts):
                 continue
             clause_id = meeting.get(element["id"])
+            failed_verify = False
             if element.get("outside_agreement"):
                 status, clause_id = "action", None
             elif clause_id and element.get("verify") and not conditions.evaluate(element["verify"], facts):
-                status, clause_id = "problem", None
+                # "action" where the text is lawful but an answer is still expected (breach hours, n9)
+                status, clause_id, failed_verify = element.get("verify_status", "problem"), None, True
             elif clause_id:
                 status = "met"
             else:
                 status = "missing"
             advice = ""
-            if status == "problem":
+            if failed_verify:
                 advice = element["verify_advice"]
             elif status != "met":
                 advice = element.get("advice") or f"No clause of the agreement says this: {element['requirement']}"

@@ -28,6 +28,15 @@ def _item(answers, element_id):
     return next(i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.element_id == element_id)
 
 
+def _saved_dpa_step(name):
+    """The example as if its business saved the Customer DPA step, keeping the measures it suggests
+    from the security step (dpa.measures; counsel round 2, M3)."""
+    from generator.answers.model import SECURITY_MEASURES
+    base = load_answers_file(EXAMPLES / f"{name}.yaml").document
+    measures = [m for m in base["security"].get("measures", ()) if m in SECURITY_MEASURES]
+    return answers_from(base, dpa={**(base.get("dpa") or {}), "measures": measures})
+
+
 def _with_data(base, item_id, **item):
     return [d for d in base["data"] if d["id"] != item_id] + [{"id": item_id, **item}]
 
@@ -41,10 +50,22 @@ def test_c1_backups_longer_than_the_deletion_period_are_stated_with_their_lifeti
     assert _item(_example("allcot"), "gdpr28.deletion").status == "met"
 
 
-def test_c1_backups_within_the_deletion_period_keep_the_single_promise():
+def test_c1_backups_within_the_deletion_period_are_stated_with_their_lifetime_too():
+    # round 2, M4: the answers do not say backing up stops when a service ends, so a copy made just
+    # before deletion outlives it; whenever customers' data is backed up the backups' wording applies
     text = _text(_example("munich-host"))  # hosted content 30 days, backups 14 days
-    assert "every copy we hold, 30 days after the service ends" in text
-    assert "Copies in our backups" not in text
+    assert "every copy we hold" not in text
+    assert "Copies in our backups are deleted when those backups expire, at most 14 days after they are made" in text
+    assert _item(_example("munich-host"), "gdpr28.deletion").status == "met"
+
+
+def test_c1_without_any_backups_the_single_promise_stands():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["security"]["measures"] = [m for m in doc["security"]["measures"] if m != "backups"]
+    doc["data"] = [d for d in doc["data"] if d["id"] != "backups"]
+    doc["services"] = [s for s in doc["services"] if s != "backups"]
+    text = _text(answers_from(doc))
+    assert "every copy we hold" in text and "Copies in our backups" not in text
 
 
 def test_c1_backups_kept_with_no_end_are_a_problem_in_the_report():
@@ -75,21 +96,46 @@ def test_c3_the_confirmation_is_irrelevant_when_subprocessors_are_listed():
 
 
 # M1: the hours answered for telling customers of a breach are printed; 72 is never carried across.
+# Round 2, n9: only the DPA's own answer is printed (the security step's figure is a suggestion in the
+# DPA step), and without one "without undue delay" stands with the hours as a to-do, not a problem.
 def test_m1_answered_customer_breach_hours_below_72_are_printed():
-    answers = _example("allcot")  # security.breach_notice_hours: 48, "alert our customers ... 48 hours"
+    base = load_answers_file(EXAMPLES / "allcot.yaml").document
+    answers = answers_from(base, dpa={"breach_notice_hours": 48})  # what the DPA step saves from its suggestion
     assert "without undue delay and in any case within 48 hours of becoming aware of it" in _text(answers)
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+    assert _item(answers, "gdpr28.breach_hours").status == "met"
+
+
+def test_round2_n9_the_security_steps_hours_are_never_read_as_the_customers():
+    answers = _example("allcot")  # security.breach_notice_hours: 48, no dpa.breach_notice_hours
+    text = _text(answers)
+    assert "within 48 hours" not in text and "we tell you without undue delay, by email" in text
+    item = _item(answers, "gdpr28.breach_hours")
+    assert item.status == "action" and "WP250rev.01" in item.advice and "its own 72 hours start" in item.advice
     assert _item(answers, "gdpr28.breach_notice").status == "met"
 
 
-def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_for_hours():
+def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_lists_the_hours_as_a_to_do():
     answers = _example("munich-host")  # security.breach_notice_hours: 72, the authority's window
     text = _text(answers)
     assert "within 72 hours" not in text and "we tell you without undue delay" in text
-    item = _item(answers, "gdpr28.breach_notice")
-    assert item.status == "problem" and "Customer DPA step" in item.advice
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+    item = _item(answers, "gdpr28.breach_hours")
+    assert item.status == "action" and "Customer DPA step" in item.advice
     given = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 24})
     assert "in any case within 24 hours" in _text(given)
     assert _item(given, "gdpr28.breach_notice").status == "met"
+    too_long = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 72})
+    assert _item(too_long, "gdpr28.breach_notice").status == "problem"
+
+
+def test_round2_n9_the_uk_list_has_breach_items():
+    answers = _example("all-ru")  # eu and uk, no hours to customers
+    assert _item(answers, "ukgdpr28.breach_notice").status == "met"
+    assert _item(answers, "ukgdpr28.breach_hours").status == "action"
+    too_long = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 96})
+    item = _item(too_long, "ukgdpr28.breach_notice")
+    assert item.status == "problem" and "well under 72" in item.advice
 
 
 # C2: the SCCs between an EU customer and a host outside the EEA are incorporated with their
@@ -333,7 +379,7 @@ def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
 # M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
 # only from answers or the services sold; each letter of Art. 32(1) is checked.
 def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
-    text = _text(_example("munich-host"))
+    text = _text(_saved_dpa_step("munich-host"))
     assert "customer, billing and support databases" not in text and "in our own systems" not in text
     assert "The disks holding your data on the services we manage are encrypted." in text
     assert "On shared hosting, each customer's account is kept apart from the others'" in text  # shared hosting sold
@@ -343,13 +389,13 @@ def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
 
 
 def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
-    allcot = _text(_example("allcot"))  # measures: background checks, training, access control, patching; no encryption
+    allcot = _text(_saved_dpa_step("allcot"))  # measures: background checks, training, access control, patching; no encryption
     assert "encrypted" not in allcot.split("Annex: technical and organisational measures")[-1]
     assert "delete each copy at most 12 months after it is made" in allcot  # backup service and managed WordPress, P12M
     assert "each customer's account is kept apart" not in allcot  # no shared hosting sold
     assert "The physical security of the data centres where DigitalOcean holds your data" in allcot
     bare = answers_from(ALLRU_ANSWERS, security={"measures": []}, services=["vps"], processors=[],
-                        dpa={"no_subprocessors_confirmed": True})
+                        dpa={"no_subprocessors_confirmed": True, "measures": []})
     assert "Annex: technical and organisational measures" in _text(bare)
     annex = _text(bare).split("Annex: technical and organisational measures")[-1]
     for asserted in ("encrypted", "kept apart", "security patches", "physical security", "copies of your data"):
@@ -357,18 +403,18 @@ def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
 
 
 def test_m2_the_report_warns_for_each_art32_letter_without_a_hosted_data_measure():
-    allcot = _example("allcot")
+    allcot = _saved_dpa_step("allcot")
     assert _item(allcot, "gdpr32.encryption").status == "problem"
     assert "encrypts your customers' data" in _item(allcot, "gdpr32.encryption").advice
     for element_id in ("gdpr32.resilience", "gdpr32.restore", "gdpr32.testing"):
         assert _item(allcot, element_id).status == "met", element_id
-    munich = _example("munich-host")  # no vulnerability management ticked
+    munich = _saved_dpa_step("munich-host")  # no vulnerability management ticked
     assert _item(munich, "gdpr32.testing").status == "problem"
     assert _item(munich, "gdpr32.encryption").status == "met"
     # the backup service alone meets (c) and only through the answers' backups
-    no_backups = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]})
+    no_backups = answers_from(ALLRU_ANSWERS, dpa={"measures": ["tls"]})
     assert _item(no_backups, "gdpr32.restore").status == "problem"
-    with_service = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]},
+    with_service = answers_from(ALLRU_ANSWERS, dpa={"measures": ["tls"]},
                                 services=[*ALLRU_ANSWERS["services"], "backups"])
     assert _item(with_service, "gdpr32.restore").status == "met"
 
@@ -444,12 +490,12 @@ def test_m8_changes_to_the_agreement_need_notice_and_a_reducing_change_lets_the_
 
 
 def test_m2_a_host_selling_only_unmanaged_servers_promises_nothing_about_services_it_manages():
-    answers = answers_from(ALLRU_ANSWERS, services=["vps"], security={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
+    answers = answers_from(ALLRU_ANSWERS, services=["vps"], dpa={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
     annex = _text(answers).split("Annex: technical and organisational measures")[-1]
     assert "the services we manage" not in annex
     assert "Staff accounts that can reach your data use multi-factor authentication." in annex
     assert _item(answers, "gdpr32.encryption").status == "problem"
-    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], security={"measures": ["encryption_at_rest"]})
+    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], dpa={"measures": ["encryption_at_rest"]})
     assert "The disks holding your data on the services we manage are encrypted." in _text(managed)
 
 
@@ -517,3 +563,49 @@ def test_round2_n10_every_replaced_line_is_another_services_line():
     for service in services:
         for old, _new in service.data_subjects_instead:
             assert old in phrases and old not in service.data_subjects, (service.id, old)
+
+
+# M3: the security step's ticks speak of the host's own systems; the Annex reads only dpa.measures.
+def test_round2_m3_the_annex_never_reads_the_security_steps_ticks():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu", "lisbon-host"):  # no dpa.measures
+        answers = _example(name)
+        text = _text(answers)
+        annex = text.split("Annex: technical and organisational measures")[-1]
+        assert ("We have not yet stated which security measures we apply to your data. Until we do, this Annex "
+                "is not complete and this agreement is not offered for acceptance.") in annex, name
+        for ticked in ("encrypted with TLS", "salted hashes", "multi-factor authentication", "background-checked",
+                       "We back up the services we manage regularly"):
+            assert ticked not in annex, (name, ticked)
+        for element_id in ("gdpr28.security",) + (("ukgdpr28.security",) if "uk" in answers.jurisdictions else ()) \
+                + (("fadp9.security",) if "ch" in answers.jurisdictions else ()) + (("lgpd.security",) if "br" in answers.jurisdictions else ()):
+            item = _item(answers, element_id)
+            assert item.status == "problem" and "dpa.measures" in item.advice and item.step == "dpa", (name, element_id)
+    munich = _text(_example("munich-host"))  # what the services sold imply stays, with its own answer behind it
+    assert "On shared hosting, each customer's account is kept apart from the others'" in munich
+
+
+def test_round2_m3_stated_measures_are_printed_and_none_is_an_answer():
+    stated = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]}, dpa={"measures": ["mfa_for_staff"]})
+    annex = _text(stated).split("Annex: technical and organisational measures")[-1]
+    assert "Staff accounts that can reach your data use multi-factor authentication." in annex
+    assert "encrypted with TLS" not in annex and "not yet stated" not in annex
+    assert _item(stated, "gdpr28.security").status == "met" and _item(stated, "ukgdpr28.security").status == "met"
+    none = answers_from(ALLRU_ANSWERS, dpa={"measures": [], "measures_text": "Locked racks."})
+    assert "not yet stated" not in _text(none) and "Locked racks." in _text(none)
+    assert _item(none, "gdpr28.security").status == "met"
+
+
+# M4: backups made with no retention answered: no "every copy", and gdpr28.deletion asks for it.
+def test_round2_m4_backups_without_a_retention_are_not_promised_deleted():
+    answers = _example("us-reseller-eu")  # security.measures has backups; no backups data item
+    text = _text(answers)
+    assert "every copy we hold" not in text
+    assert ("We delete it 30 days after the service ends, unless a law we are subject to requires us to keep it") in text
+    assert "Copies in our backups are deleted only when those backups expire; this agreement does not yet state when that is." in text
+    item = _item(answers, "gdpr28.deletion")
+    assert item.status == "problem" and "give your backups' retention" in item.advice.lower()
+    # the DPA's own answer about customers' data decides once given: no backups there, no backups wording
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    not_backed_up = answers_from(base, dpa={**base["dpa"], "measures": ["tls"]})
+    assert "every copy we hold, 30 days after the service ends" in _text(not_backed_up)
+    assert _item(not_backed_up, "gdpr28.deletion").status == "met"
