@@ -189,17 +189,46 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
         mechanisms = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         for t in transfers:
             by_destination.setdefault((t.country, t.mechanism.id if t.mechanism else None), {})[t.recipient.name] = None
-        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory)), clause_id))
+        stored = [code for code, _ in facts.storage_abroad(law)]
         items = []
         for (code, mechanism_id), names in by_destination.items():
+            if mechanism_id == "adequacy" and _within(facts, code, stored):
+                continue  # the storage paragraph just said it, with the same adequacy (n5)
             found = mechanisms.get(mechanism_id) if mechanism_id else None
             items.append(_t(words(
                 "dpa", "transfer_destination", country=facts.catalogues.country_name(code),
                 recipients=join_words(list(names)),
-                mechanism=_processor_text(facts, law, found) if found else words("dpa", "transfer_destination_gap"),
+                mechanism=_destination_text(facts, law, found, code) if found else words("dpa", "transfer_destination_gap"),
             )))
+        if not items:
+            blocks.append(Paragraph(_t(words("dpa", "transfers_only_where_stored", law=law_name, territory=territory)), clause_id))
+            continue
+        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory)), clause_id))
         blocks.append(BulletList(tuple(items), clause_id))
     return blocks
+
+
+def _in_eea(facts: Facts, code: str) -> bool:
+    country = facts.catalogues.countries.get(code)
+    return code == "EEA" or bool(country and country.eea)
+
+
+def _within(facts: Facts, code: str, places: list[str]) -> bool:
+    """`code` is one of `places`, or in the EEA where one of them is the EEA as a whole."""
+    return code in places or ("EEA" in places and _in_eea(facts, code))
+
+
+def _destination_text(facts: Facts, law: Law, mechanism: Mechanism, code: str) -> str:
+    """A mechanism's words in a per-destination bullet: an adequacy names the country and its
+    instrument (vocabulary dpa_subprocessor_adequacy), any other mechanism its own words with the
+    label in lower case, since it follows "Hetzner in Germany:" (counsel review of the DPA, second
+    round, n5)."""
+    texts = facts.catalogues.words("dpa_subprocessor_adequacy") or {}
+    key = f"{law.id}_EEA" if _in_eea(facts, code) and f"{law.id}_EEA" in texts else law.id
+    if mechanism.id == "adequacy" and key in texts:
+        decision = (facts.catalogues.words("dpa_eu_adequacy_decisions") or {}).get(code) if law.id == "eu" else None
+        return str(texts[key]).format(country=facts.catalogues.country_name(code), decision=f"{decision}; " if decision else "")
+    return running_label(_processor_text(facts, law, mechanism))
 
 
 def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:
@@ -207,8 +236,7 @@ def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) ->
     (vocabulary dpa_storage_adequacy; the UK's approval of the EEA states has its own source),
     else the law's general adequacy text."""
     texts = facts.catalogues.words("dpa_storage_adequacy") or {}
-    country = facts.catalogues.countries.get(code)
-    in_eea = code == "EEA" or bool(country and country.eea)
+    in_eea = _in_eea(facts, code)
     text = texts.get(f"{law.id}_EEA") if in_eea and f"{law.id}_EEA" in texts else texts.get(law.id)
     return str(text).format(country=facts.catalogues.country_name(code)) if text else adequacy.text
 

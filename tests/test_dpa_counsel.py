@@ -319,7 +319,7 @@ def test_m5_every_dpa_states_where_the_data_is_stored_and_the_sccs_annex_points_
 def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_authority():
     text = _text(_example("allcot"))
     assert "where we transfer the data from the EEA" not in text
-    assert ("DigitalOcean in the United States: Standard contractual clauses: our contract with the sub-processor "
+    assert ("DigitalOcean in the United States: standard contractual clauses: our contract with the sub-processor "
             "includes the European Commission's standard contractual clauses (Implementing Decision (EU) 2021/914), "
             "module 3 (processor to processor), which we conclude as data exporter established outside the EEA to "
             "which the GDPR applies for your data (GDPR Art. 3(2))") in text
@@ -330,8 +330,9 @@ def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_a
 def test_m6_mechanisms_are_given_per_destination_not_mixed():
     answers = _example("allcot")
     text = _text(answers)
-    assert "DigitalOcean in Germany: Adequate protection" in text
-    assert "DigitalOcean in the United States: Standard contractual clauses with Swiss adaptations" in text
+    # Germany's adequacy is in the storage paragraph, not repeated as a bullet (round 2, n5)
+    assert "we store your data in Germany, outside Switzerland. The Swiss Federal Council lists Germany" in text
+    assert "DigitalOcean in the United States: standard contractual clauses with Swiss adaptations" in text
     table = next(t for t in markdown_tables(render(dpa.build_dpa(answers), "markdown")) if t and "Sub-processor" in t[0])
     cell = table[0]["Transfer mechanism"]
     assert cell.startswith("FADP: adequate protection (Federal Council list) for Germany and standard contractual "
@@ -341,7 +342,7 @@ def test_m6_mechanisms_are_given_per_destination_not_mixed():
 def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
     answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
     text = _text(answers)
-    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: our contract with the "
+    assert ("Amazon Web Services (AWS) in the United States: standard contractual clauses: our contract with the "
             "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
             "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
             "data importer") in text
@@ -373,7 +374,7 @@ def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
     assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
-    assert "Hetzner in Germany: ANPD adequacy decision" in text
+    assert "Hetzner in Germany:" not in text  # the storage paragraph for Germany says it (round 2, n5)
 
 
 # M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
@@ -609,3 +610,24 @@ def test_round2_m4_backups_without_a_retention_are_not_promised_deleted():
     not_backed_up = answers_from(base, dpa={**base["dpa"], "measures": ["tls"]})
     assert "every copy we hold, 30 days after the service ends" in _text(not_backed_up)
     assert _item(not_backed_up, "gdpr28.deletion").status == "met"
+
+
+# n5: the per-sub-processor bullets name the country and the instrument, labels in lower case, and
+# do not repeat the storage paragraph just above them.
+def test_round2_n5_destination_bullets_name_the_country_and_the_instrument():
+    allcot = _text(_example("allcot"))  # stores in Germany; DigitalOcean in Germany and the United States
+    assert "the sub-processor's country" not in allcot
+    assert "DigitalOcean in Germany:" not in allcot  # the storage paragraph says it, with the same adequacy
+    assert "The Swiss Federal Council lists Germany as protecting personal data adequately" in allcot
+    assert "DigitalOcean in the United States: standard contractual clauses with Swiss adaptations:" in allcot
+    assert "DigitalOcean in the United States: standard contractual clauses: our contract" in allcot
+    lisbon = _text(_example("lisbon-host"))
+    assert "Hetzner in Germany:" not in lisbon
+    assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
+            "protecting personal data adequately, Germany included (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in lisbon
+    assert "the sub-processor's country" not in lisbon
+    # where the data is not stored in the country, the bullet stays, with the country and the Annex
+    base = load_answers_file(EXAMPLES / "allcot.yaml").document
+    elsewhere = _text(answers_from(base, storage_locations=["CH"]))
+    assert ("DigitalOcean in Germany: adequate protection: the Federal Council lists Germany as adequate "
+            "(FADP Art. 16(1); Annex 1 to the Data Protection Ordinance)") in elsewhere
