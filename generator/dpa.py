@@ -60,13 +60,15 @@ def load_dpa_checklist() -> dict[str, Any]:
     return checklist
 
 
-def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, dict[str, Any] | None], ...]:
+def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, tuple[dict[str, Any], ...]], ...]:
     """For each chosen law the agreement does not cover, what the host's customers need under it
-    instead: the first entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds
-    (a Quebec enterprise: the Quebec Act's s. 18.3 contract, not PIPEDA's), or None if it has none."""
+    instead: every entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds (a
+    Quebec enterprise: the Quebec Act's s. 18.3 contract, its s. 17 where the data leaves Quebec,
+    and PIPEDA's for customers elsewhere in Canada; counsel review of the DPA, second round, n8),
+    or none if the law has no entry yet."""
     entries = load_dpa_checklist().get("uncovered") or {}
     return tuple(
-        (law, next((e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)), None))
+        (law, tuple(e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)))
         for law in uncovered_laws(facts.answers)
     )
 
@@ -81,8 +83,8 @@ def why_not_available(answers: Answers, catalogues: Catalogues | None = None) ->
                 "are not their processor and need no customer DPA.")
     if not covered_laws(answers):
         reasons = [catalogues.words("dpa", "none_covered")]
-        for law, entry in uncovered_requirements(facts):
-            reasons.append(entry["refusal"] if entry else catalogues.words("dpa", "not_written", law=law.short))
+        for law, entries in uncovered_requirements(facts):
+            reasons.extend([e["refusal"] for e in entries] or [catalogues.words("dpa", "not_written", law=law.short)])
         return " ".join(reasons)
     return None
 

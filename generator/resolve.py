@@ -602,6 +602,10 @@ class Facts:
     def stores_in(self, region: str) -> bool:
         return any(self.in_region(code, region) for code in self.answers.storage_locations)
 
+    def stores_outside(self, region: str) -> bool:
+        """A storage location of the answers lies outside `region` (a country code or EEA)."""
+        return any(not self.in_region(code, region) for code in self.answers.storage_locations)
+
     def established_in(self, region: str) -> bool:
         return self.in_region(self.answers.business.country, region)
 

@@ -445,24 +445,46 @@ def test_m9_russian_hosts_customers_need_a_152fz_instruction():
         reason = dpa.why_not_available(_example(name))
         assert "not yet written" not in reason
         assert "instruction with the terms of Art. 6 part 3" in reason and "Art. 18 part 5 localisation" in reason
-        assert "Art. 19 security" in reason and "Art. 21 part 3.1 breach help" in reason
+        assert "Art. 19 security" in reason
+        # round 2, n8: the terms 266-FZ added, and incidents in the law's own words
+        assert "the list of personal data" in reason and "the Art. 18.1 measures" in reason
+        assert "documents showing compliance on request" in reason
+        assert "notifying the operator of incidents under Art. 21 part 3.1" in reason and "breach help" not in reason
         [item] = dpa_report.uncovered_items(_example(name))
         assert item.status == "problem" and item.element_id == "ru.processing_instruction"
-        assert item.citation == "152-FZ Art. 6 part 3" and "Your customers (operators)" in item.advice
+        assert item.citation.startswith("152-FZ Art. 6 part 3") and "266-FZ" in item.citation
+        assert "Your customers (operators)" in item.advice
 
 
-def test_m9_a_quebec_enterprise_is_told_of_section_18_3_not_pipeda():
-    quebec = _example("quebec-host")
+def test_m9_a_quebec_enterprise_is_told_of_section_18_3_and_every_other_applicable_entry():
+    quebec = _example("quebec-host")  # storage_locations: [CA], no province
     reason = dpa.why_not_available(quebec)
     assert "s. 18.3 of Quebec's Act respecting the protection of personal information in the private sector" in reason
-    assert "PIPEDA" not in reason
-    [item] = dpa_report.uncovered_items(quebec)
-    assert item.status == "problem" and item.citation == "Quebec private-sector Act (P-39.1) s. 18.3"
-    assert "written contract" in item.advice
+    # round 2, n8: every applicable entry, not the first match - s. 17 where the answers cannot place
+    # the data in Quebec, and PIPEDA for customers elsewhere in Canada
+    assert "your answers do not say in which province the data is" in reason
+    assert "Under PIPEDA your customers subject to it (for a Quebec host, those elsewhere in Canada)" in reason
+    items = dpa_report.uncovered_items(quebec)
+    assert [(i.element_id, i.status) for i in items] == [
+        ("quebec.processing_contract", "problem"), ("quebec.storage_province_unknown", "action"),
+        ("pipeda.processing_contract", "problem")]
+    assert items[0].citation == "Quebec private-sector Act (P-39.1) s. 18.3" and "written contract" in items[0].advice
+    assert items[1].citation == "Quebec private-sector Act (P-39.1) s. 17"
+    abroad = answers_from(load_answers_file(EXAMPLES / "quebec-host.yaml").document, storage_locations=["CA", "FR"])
+    assert [i.element_id for i in dpa_report.uncovered_items(abroad)] == [
+        "quebec.processing_contract", "quebec.communication_outside_quebec", "pipeda.processing_contract"]
+    assert "You store your customers' data outside Canada" in dpa.why_not_available(abroad)
     elsewhere = answers_from(ALLRU_ANSWERS, jurisdictions=["ca"], business={**ALLRU_ANSWERS["business"], "country": "CA", "region": "CA-ON"})
     assert "PIPEDA" in dpa.why_not_available(elsewhere) and "18.3" not in dpa.why_not_available(elsewhere)
     [item] = dpa_report.uncovered_items(elsewhere)
     assert item.element_id == "pipeda.processing_contract" and "contractual or other means" in item.advice
+
+
+def test_round2_n8_the_refusal_never_prints_a_vocabulary_key():
+    for name in ("russia-host", "wisecp-host", "quebec-host", "australia-host"):
+        reason = dpa.why_not_available(_example(name))
+        assert reason.startswith("The customer DPA is written for the GDPR, the UK GDPR"), name
+        assert "none_covered" not in reason and "not_written" not in reason, name
 
 
 def test_m9_australia_needs_no_processor_contract_and_it_is_not_called_a_gap():
@@ -631,3 +653,14 @@ def test_round2_n5_destination_bullets_name_the_country_and_the_instrument():
     elsewhere = _text(answers_from(base, storage_locations=["CH"]))
     assert ("DigitalOcean in Germany: adequate protection: the Federal Council lists Germany as adequate "
             "(FADP Art. 16(1); Annex 1 to the Data Protection Ordinance)") in elsewhere
+
+
+def test_round2_n8_the_cli_refusal_is_the_sentence_not_the_key():
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("generate_policy", str(EXAMPLES / "quebec-host.yaml"), "--document", "dpa")
+    message = str(refused.value)
+    assert message.startswith("The customer DPA is written for the GDPR") and "none_covered" not in message

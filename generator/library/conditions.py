@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CALLS = {
     "law": 1, "service": 1, "data": 1, "processor": 1, "processor_group": 1, "cookie_purpose": 1,
     "field": 1, "equals": 2, "established_in": 1, "safeguard": 1,
-    "retention": 1, "consent_based": 0, "legitimate_interests": 0, "includes": 2, "stores_in": 1,
+    "retention": 1, "consent_based": 0, "legitimate_interests": 0, "includes": 2, "stores_in": 1, "stores_outside": 1,
     # what the host does (issue 9): inventory, retention and cookie checks
     "recipient_data_undeclared": 0, "activity_data_undeclared": 0, "missing_retention": 0,
     "tracker_without_cookies": 0, "unexempt_cookies": 0, "cookie_exemption": 1,
