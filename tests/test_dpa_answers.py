@@ -53,3 +53,12 @@ def test_objection_window_equal_to_the_notice_is_refused_naming_the_field():
     errors = _errors({"subprocessor_notice_days": 30, "objection_days": 30})
     assert len(errors) == 1 and errors[0].startswith("dpa.objection_days: 30 days is not shorter than the 30 days")
     assert load_document(dict(ALLRU_ANSWERS, dpa={"subprocessor_notice_days": 30, "objection_days": 29})).ok
+
+
+def test_dpa_measures_are_ids_of_the_security_vocabulary_and_absent_means_not_stated():
+    # counsel round 2, M3: the measures on customers' data are their own answer
+    assert answers_from(ALLRU_ANSWERS).dpa.measures is None
+    assert answers_from(ALLRU_ANSWERS, dpa={"measures": []}).dpa.measures == ()
+    assert answers_from(ALLRU_ANSWERS, dpa={"measures": ["tls", "backups"]}).dpa.measures == ("tls", "backups")
+    errors = _errors({"measures": ["Locked racks"]})
+    assert len(errors) == 1 and errors[0].startswith("dpa.measures[0]: 'Locked racks' is not one of: tls")
