@@ -60,13 +60,15 @@ def load_dpa_checklist() -> dict[str, Any]:
     return checklist
 
 
-def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, dict[str, Any] | None], ...]:
+def uncovered_requirements(facts: Facts) -> tuple[tuple[Law, tuple[dict[str, Any], ...]], ...]:
     """For each chosen law the agreement does not cover, what the host's customers need under it
-    instead: the first entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds
-    (a Quebec enterprise: the Quebec Act's s. 18.3 contract, not PIPEDA's), or None if it has none."""
+    instead: every entry of dpa_checklist.yaml `uncovered` for the law whose `applies` holds (a
+    Quebec enterprise: the Quebec Act's s. 18.3 contract, its s. 17 where the data leaves Quebec,
+    and PIPEDA's for customers elsewhere in Canada; counsel review of the DPA, second round, n8),
+    or none if the law has no entry yet."""
     entries = load_dpa_checklist().get("uncovered") or {}
     return tuple(
-        (law, next((e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)), None))
+        (law, tuple(e for e in entries.get(law.id) or () if conditions.evaluate(e.get("applies"), facts)))
         for law in uncovered_laws(facts.answers)
     )
 
@@ -81,8 +83,8 @@ def why_not_available(answers: Answers, catalogues: Catalogues | None = None) ->
                 "are not their processor and need no customer DPA.")
     if not covered_laws(answers):
         reasons = [catalogues.words("dpa", "none_covered")]
-        for law, entry in uncovered_requirements(facts):
-            reasons.append(entry["refusal"] if entry else catalogues.words("dpa", "not_written", law=law.short))
+        for law, entries in uncovered_requirements(facts):
+            reasons.extend([e["refusal"] for e in entries] or [catalogues.words("dpa", "not_written", law=law.short)])
         return " ".join(reasons)
     return None
 
@@ -122,7 +124,10 @@ def data_types_list(facts: Facts, clause_id: str) -> list[Block]:
 
 
 def data_subjects_list(facts: Facts, clause_id: str) -> list[Block]:
-    items = _union(facts, "data_subjects")
+    """Whose data it is: each service's lines once, a line another service sold words differently
+    (services.yaml data_subjects_instead: a reseller's own customers are not its customers' customers)."""
+    instead = {old: new for s in facts.hosting_services for old, new in s.data_subjects_instead}
+    items = list(dict.fromkeys(instead.get(x, x) for x in _union(facts, "data_subjects")))
     return [BulletList(_sentence_items(items), clause_id)] if items else []
 
 
@@ -177,23 +182,55 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
             )), clause_id))
         transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
         if not transfers:
-            blocks.append(Paragraph(_t(words("dpa", "transfers_none", law=law_name, territory=territory)), clause_id))
+            # "none receives" is a statement about the sub-processors: only once they are named or
+            # confirmed absent (counsel review of the DPA, second round, M1)
+            key = "transfers_none" if facts.subprocessors_confirmed() else "transfers_subprocessors_unconfirmed"
+            blocks.append(Paragraph(_t(words("dpa", key, law=law_name, territory=territory)), clause_id))
             continue
         by_destination: dict[tuple[str, str | None], dict[str, None]] = {}
         mechanisms = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         for t in transfers:
             by_destination.setdefault((t.country, t.mechanism.id if t.mechanism else None), {})[t.recipient.name] = None
-        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory)), clause_id))
+        stored = [code for code, _ in facts.storage_abroad(law)]
         items = []
         for (code, mechanism_id), names in by_destination.items():
+            if mechanism_id == "adequacy" and _within(facts, code, stored):
+                continue  # the storage paragraph just said it, with the same adequacy (n5)
             found = mechanisms.get(mechanism_id) if mechanism_id else None
             items.append(_t(words(
                 "dpa", "transfer_destination", country=facts.catalogues.country_name(code),
                 recipients=join_words(list(names)),
-                mechanism=_processor_text(facts, law, found) if found else words("dpa", "transfer_destination_gap"),
+                mechanism=_destination_text(facts, law, found, code) if found else words("dpa", "transfer_destination_gap"),
             )))
+        if not items:
+            blocks.append(Paragraph(_t(words("dpa", "transfers_only_where_stored", law=law_name, territory=territory)), clause_id))
+            continue
+        blocks.append(Paragraph(_t(words("dpa", "transfers_intro", law=law_name, territory=territory)), clause_id))
         blocks.append(BulletList(tuple(items), clause_id))
     return blocks
+
+
+def _in_eea(facts: Facts, code: str) -> bool:
+    country = facts.catalogues.countries.get(code)
+    return code == "EEA" or bool(country and country.eea)
+
+
+def _within(facts: Facts, code: str, places: list[str]) -> bool:
+    """`code` is one of `places`, or in the EEA where one of them is the EEA as a whole."""
+    return code in places or ("EEA" in places and _in_eea(facts, code))
+
+
+def _destination_text(facts: Facts, law: Law, mechanism: Mechanism, code: str) -> str:
+    """A mechanism's words in a per-destination bullet: an adequacy names the country and its
+    instrument (vocabulary dpa_subprocessor_adequacy), any other mechanism its own words with the
+    label in lower case, since it follows "Hetzner in Germany:" (counsel review of the DPA, second
+    round, n5)."""
+    texts = facts.catalogues.words("dpa_subprocessor_adequacy") or {}
+    key = f"{law.id}_EEA" if _in_eea(facts, code) and f"{law.id}_EEA" in texts else law.id
+    if mechanism.id == "adequacy" and key in texts:
+        decision = (facts.catalogues.words("dpa_eu_adequacy_decisions") or {}).get(code) if law.id == "eu" else None
+        return str(texts[key]).format(country=facts.catalogues.country_name(code), decision=f"{decision}; " if decision else "")
+    return running_label(_processor_text(facts, law, mechanism))
 
 
 def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:
@@ -201,8 +238,7 @@ def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) ->
     (vocabulary dpa_storage_adequacy; the UK's approval of the EEA states has its own source),
     else the law's general adequacy text."""
     texts = facts.catalogues.words("dpa_storage_adequacy") or {}
-    country = facts.catalogues.countries.get(code)
-    in_eea = code == "EEA" or bool(country and country.eea)
+    in_eea = _in_eea(facts, code)
     text = texts.get(f"{law.id}_EEA") if in_eea and f"{law.id}_EEA" in texts else texts.get(law.id)
     return str(text).format(country=facts.catalogues.country_name(code)) if text else adequacy.text
 
@@ -241,17 +277,14 @@ def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
 def measures_annex(facts: Facts, clause_id: str) -> list[Block]:
     """The measures for the customer's hosted data, grouped as GDPR Art. 32(1) and Annex III of
     Decision (EU) 2021/915 group them (vocabulary dpa_security_measures, dpa_measure_groups): the
-    ticked security measures in words scoped to hosted data, those implied by the services sold and
-    each server sub-processor's physical security; a measure typed in by the business goes to
-    "other" as it was typed; then the business's own text."""
+    measures the business applies to its customers' data (dpa.measures) in words scoped to hosted
+    data, those implied by the services sold and each server sub-processor's physical security;
+    then the business's own text (dpa.measures_text, printed as typed)."""
     words = facts.catalogues.words
     group_of, titles = words("dpa_measure_group_of") or {}, words("dpa_measure_groups") or {}
     grouped: dict[str, list[str]] = {}
     for measure, text in _measure_texts(facts):
         grouped.setdefault(group_of.get(measure, "other"), []).append(text)
-    known = set(words("dpa_security_measures") or {}) | set(words("security_measures") or {})
-    for typed in (m for m in facts.answers.security.measures if m not in known):
-        grouped.setdefault("other", []).append(typed)  # a typed measure is data: Text
     blocks: list[Block] = []
     for group in titles:
         if group in grouped:

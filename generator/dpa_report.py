@@ -25,17 +25,18 @@ from generator.library import conditions, get_catalogues
 from generator.resolve import Facts
 
 
-def _uncovered_item(law: Law, entry: dict[str, Any] | None) -> ReportItem:
-    if entry is None:  # a law added to laws.yaml before its entry in dpa_checklist.yaml uncovered
-        return ReportItem(
+def _uncovered_items(law: Law, entries: tuple[dict[str, Any], ...]) -> list[ReportItem]:
+    """One item per applicable `uncovered` entry of the law (counsel round 2, n8: every one, not the first)."""
+    if not entries:  # a law added to laws.yaml before its entry in dpa_checklist.yaml uncovered
+        return [ReportItem(
             law=law.id, element_id=f"{law.id}.processor_contract", citation="",
             requirement=f"A processor contract under {law.name}.", status="action", clause_id=None,
             step="jurisdictions", advice=f"The agreement does not cover what {law.name} asks of a contract with a processor.",
-        )
-    return ReportItem(
+        )]
+    return [ReportItem(
         law=law.id, element_id=entry["id"], citation=entry["citation"], requirement=entry["requirement"],
         status=entry["status"], clause_id=None, advice=entry["advice"], step=None,
-    )
+    ) for entry in entries]
 
 
 def uncovered_items(answers: Answers, catalogues: Catalogues | None = None) -> tuple[ReportItem, ...]:
@@ -44,7 +45,7 @@ def uncovered_items(answers: Answers, catalogues: Catalogues | None = None) -> t
     facts = Facts(answers, catalogues or get_catalogues())
     if not facts.hosts_customer_data():
         return ()
-    return tuple(_uncovered_item(law, entry) for law, entry in uncovered_requirements(facts))
+    return tuple(item for law, entries in uncovered_requirements(facts) for item in _uncovered_items(law, entries))
 
 
 def report(answers: Answers, document: PolicyDocument, library: Library | None = None,
@@ -64,22 +65,24 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
         law = get_laws()[law_id]
         regime = checklist["regimes"].get(law_id)
         if not law.dpa_cite or regime is None:
-            items.append(_uncovered_item(law, uncovered.get(law_id)))
+            items.extend(_uncovered_items(law, uncovered.get(law_id, ())))
             continue
         for element in regime["elements"]:
             if element.get("applies") and not conditions.evaluate(element["applies"], facts):
                 continue
             clause_id = meeting.get(element["id"])
+            failed_verify = False
             if element.get("outside_agreement"):
                 status, clause_id = "action", None
             elif clause_id and element.get("verify") and not conditions.evaluate(element["verify"], facts):
-                status, clause_id = "problem", None
+                # "action" where the text is lawful but an answer is still expected (breach hours, n9)
+                status, clause_id, failed_verify = element.get("verify_status", "problem"), None, True
             elif clause_id:
                 status = "met"
             else:
                 status = "missing"
             advice = ""
-            if status == "problem":
+            if failed_verify:
                 advice = element["verify_advice"]
             elif status != "met":
                 advice = element.get("advice") or f"No clause of the agreement says this: {element['requirement']}"

@@ -343,6 +343,11 @@ class Facts:
     def subprocessors_used(self) -> bool:
         return bool(self.subprocessors)
 
+    def subprocessors_confirmed(self) -> bool:
+        """The sub-processors are named, or the business confirms it has none: only then can the
+        agreement say what they receive and where (counsel review of the DPA, second round, M1)."""
+        return self.subprocessors_used() or self.answers.dpa.no_subprocessors_confirmed
+
     def hosts_customer_data(self) -> bool:
         return bool(self.hosting_services)
 
@@ -358,35 +363,29 @@ class Facts:
         item = next((d for d in self.data_items if d.id == data_id), None)
         return item.retention if item else None
 
-    def backups_outlast_deletion(self) -> bool:
-        """Backup copies of customers' data are kept longer than hosted content after a service
-        ends (or with no fixed end), so "every copy ... after the service ends" would be false."""
-        backups, hosted = self._retention_of("backups"), self._retention_of("hosted_content")
-        if backups is None or hosted is None or hosted.keyword:
-            return False
-        return bool(backups.keyword) or backups.approx_seconds() > hosted.approx_seconds()
+    def customer_data_backed_up(self) -> bool:
+        """We make backup copies of customers' data: a backup service sold, a backups data item, or
+        the backups measure (the DPA's own answer for customers' data once given, dpa.measures, else
+        the security step's). The answers do not say that backing up stops when a service ends, so
+        any backups are deleted on their own schedule, which the agreement must state (counsel review
+        of the DPA, second round, M4)."""
+        measures = self.answers.dpa.measures if self.answers.dpa.measures is not None else self.answers.security.measures
+        return ("backups" in self.answers.services or "backups" in measures
+                or any(d.id == "backups" for d in self.data_items))
 
     def backup_period_known(self) -> bool:
-        """The answers give backups a period (not a keyword), which the DPA can promise."""
+        """The answers give backups a period (not a keyword, not missing), which the DPA can promise."""
         backups = self._retention_of("backups")
         return bool(backups is not None and not backups.keyword)
 
     def customer_breach_hours(self) -> int | None:
-        """Hours within which customers hear of a breach: the DPA's own answer, else the security
-        step's figure when it is below the controller's own 72 hours (Art. 33(1)) and so can only
-        be a notice to customers; 72 or more is the authority's window and is never carried across."""
-        if self.answers.dpa.breach_notice_hours:
-            return self.answers.dpa.breach_notice_hours
-        hours = self.answers.security.breach_notice_hours
-        return hours if hours and hours < 72 else None
+        """Hours within which customers hear of a breach: the DPA's own answer only. The security
+        step's figure is the authority's window; the DPA step offers it, visibly, for the business
+        to save, and it is never read here (counsel review of the DPA, second round, n9)."""
+        return self.answers.dpa.breach_notice_hours
 
     def dpa_breach_hours_given(self) -> bool:
         return self.customer_breach_hours() is not None
-
-    def dpa_breach_hours_unasked(self) -> bool:
-        """The answers give only the authority's window (72 hours or more) and no hours for customers."""
-        hours = self.answers.security.breach_notice_hours
-        return not self.dpa_breach_hours_given() and bool(hours and hours >= 72)
 
     def dpa_breach_hours_too_long(self) -> bool:
         """The hours promised to customers leave them no time for their own 72 hours (Art. 33(1))."""
@@ -402,13 +401,14 @@ class Facts:
     @cached_property
     def dpa_measure_ids(self) -> tuple[str, ...]:
         """The DPA Annex's measures for hosted data (vocabulary dpa_security_measures), each with an
-        answer behind it (counsel review of the DPA, M2 and C3): the ticked security measures, those
-        the services sold imply (services.yaml dpa_measures), and physical security where a listed
-        sub-processor runs the servers."""
+        answer behind it (counsel review of the DPA, M2 and C3): the measures the business applies to
+        its customers' data (dpa.measures only: security.measures speaks of its own systems, second
+        round M3), those the services sold imply (services.yaml dpa_measures), and physical security
+        where a listed sub-processor runs the servers."""
         texts = self.catalogues.words("dpa_security_measures") or {}
         managed_only = () if any(s.managed for s in self.hosting_services) else (
             self.catalogues.words("dpa_measures_on_managed_services") or ())
-        ids = [m for m in self.answers.security.measures if m in texts and m not in managed_only]
+        ids = [m for m in self.answers.dpa.measures or () if m in texts and m not in managed_only]
         for service in self.hosting_services:
             for measure in service.dpa_measures:
                 # the backups' own period is promised only when the answers give one
@@ -419,8 +419,13 @@ class Facts:
         return tuple(dict.fromkeys(ids))
 
     def dpa_measures_given(self) -> bool:
-        """The Annex has something to list: a hosted-data measure, a typed measure or the business's own text."""
-        return bool(self.dpa_measure_ids or self.answers.security.measures or self.answers.dpa.measures_text)
+        """The Annex has something to list: a hosted-data measure or the business's own text."""
+        return bool(self.dpa_measure_ids or self.answers.dpa.measures_text)
+
+    def dpa_measures_stated(self) -> bool:
+        """The business has said which measures it applies to its customers' data (dpa.measures,
+        none of them included); until then the Annex says they are not yet stated (second round, M3)."""
+        return self.answers.dpa.measures is not None
 
     def art32_measure(self, letter: str) -> bool:
         """A hosted-data measure of the Annex serves GDPR Art. 32(1)(letter) (vocabulary dpa_measure_art32)."""
@@ -471,10 +476,11 @@ class Facts:
 
     def dpa_transfer_gap(self, law_id: str) -> bool:
         """Under `law_id`, a sub-processor, or we ourselves, receive customers' data outside the
-        law's territory with no mechanism named."""
+        law's territory with no mechanism named; or the sub-processors are not yet named, so
+        their transfers are unknown (counsel review of the DPA, second round, M1)."""
         law = laws_registry.get_laws()[law_id]
         own, mechanism = self.own_transfer(law)
-        if own and mechanism is None:
+        if (own and mechanism is None) or not self.subprocessors_confirmed():
             return True
         return any(t.mechanism is None for p in self.subprocessors for t in self.transfers_for(p) if t.law is law)
 
@@ -595,6 +601,10 @@ class Facts:
 
     def stores_in(self, region: str) -> bool:
         return any(self.in_region(code, region) for code in self.answers.storage_locations)
+
+    def stores_outside(self, region: str) -> bool:
+        """A storage location of the answers lies outside `region` (a country code or EEA)."""
+        return any(not self.in_region(code, region) for code in self.answers.storage_locations)
 
     def established_in(self, region: str) -> bool:
         return self.in_region(self.answers.business.country, region)

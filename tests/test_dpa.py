@@ -10,11 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from generator import dpa, dpa_report, policy
 from generator.answers import load_answers_file
+from generator.answers.loader import load_document
 from generator.document import plain_text
 from generator.render import render
 from tests.conftest import ALLRU_ANSWERS
@@ -70,9 +72,15 @@ def test_every_art_28_3_item_is_in_the_agreement(name):
             assert phrase in text, f"Art. 28(3)({letter}): {phrase!r} not in the DPA for {name}"
     rep = dpa_report.report(answers, document)
     by_id = {i.element_id: i for i in rep.items}
-    for element in ("gdpr28.instructions", "gdpr28.confidentiality", "gdpr28.security",
-                    "gdpr28.data_subject_requests", "gdpr28.assistance", "gdpr28.deletion", "gdpr28.audits"):
+    for element in ("gdpr28.instructions", "gdpr28.confidentiality",
+                    "gdpr28.data_subject_requests", "gdpr28.assistance", "gdpr28.audits"):
         assert by_id[element].status == "met", by_id[element]
+    # no worked example states the measures it applies to customers' data (dpa.measures): the
+    # Annex says so and the report shows the problem (counsel round 2, M3)
+    assert by_id["gdpr28.security"].status == "problem" and "dpa.measures" in by_id["gdpr28.security"].advice
+    assert "We have not yet stated which security measures we apply to your data" in text
+    # us-reseller-eu backs customers' data up with no retention for the backups (counsel round 2, M4)
+    assert by_id["gdpr28.deletion"].status == ("problem" if name == "us-reseller-eu" else "met"), by_id["gdpr28.deletion"]
     # with no sub-processor named and none confirmed, the list is a problem, not "met" (counsel C3)
     assert by_id["gdpr28.subprocessors"].status == ("met" if WITH_DPA[name] else "problem")
 
@@ -209,7 +217,11 @@ def test_the_business_own_measures_text_is_data_in_every_format(tmp_path):
 
 
 def test_all_five_exports_and_the_pdf_text_holds_subprocessors_and_measures(tmp_path):
-    document = dpa.build_dpa(_answers("allcot"))
+    doc = yaml.safe_load((EXAMPLES / "allcot.yaml").read_text(encoding="utf-8"))
+    doc["dpa"] = {"measures": ["staff_training", "vulnerability_management"]}  # the DPA step's answer (M3)
+    result = load_document(doc)
+    assert result.ok, result.errors
+    document = dpa.build_dpa(result.answers)
     for fmt in ("markdown", "html", "snippet", "json"):
         assert "DigitalOcean" in render(document, fmt)
     pdf = tmp_path / "dpa.pdf"
@@ -225,11 +237,13 @@ def test_cli_writes_the_dpa_and_keeps_the_policy_as_default(tmp_path, capsys):
     out = tmp_path / "dpa.md"
     call_command("generate_policy", str(EXAMPLES / "munich-host.yaml"), "--document", "dpa", "-o", str(out), "--report")
     assert out.read_text(encoding="utf-8").startswith("# Data processing agreement")
-    # 72 hours in the answers are the authority's window: the report asks for the customers' hours (counsel M1)
     report = capsys.readouterr().out
-    # and the terms left at their defaults, and no Art. 32(1)(d) testing among the measures (m7, M2)
-    assert "GDPR Art. 28 (processor contract): 14 met, 0 missing, 3 problems" in report
-    assert "PROBLEM  gdpr28.breach_notice" in report
+    # no hours to customers answered: "without undue delay" is lawful, the hours a to-do (counsel round 2, n9);
+    # no measures stated for customers' data (round 2, M3), so no Art. 32(1)(a) or (d) measure either;
+    # and the terms left at their defaults (m7)
+    assert "GDPR Art. 28 (processor contract): 13 met, 0 missing, 4 problems, 2 to do outside the agreement" in report
+    assert "TO DO    gdpr28.breach_hours" in report and "PROBLEM  gdpr28.breach_notice" not in report
+    assert "PROBLEM  gdpr28.security" in report and "(dpa.measures)" in report
     assert "PROBLEM  gdpr28.terms_confirmed" in report and "PROBLEM  gdpr32.testing" in report
     call_command("generate_policy", str(EXAMPLES / "munich-host.yaml"), "-o", str(tmp_path / "policy.md"))
     assert not (tmp_path / "policy.md").read_text(encoding="utf-8").startswith("# Data processing agreement")

@@ -45,10 +45,12 @@ def test_business_completes_the_dpa_step_and_downloads_the_dpa_pdf(page, live_se
     page.get_by_label("Days the customer has to object after the notice").fill("30")
     save(page)
     assert page.url.endswith("/dpa/")
-    assert page.get_by_text("Make this at most 21 days, the notice you give").first.is_visible()
+    assert page.get_by_text("Make this fewer than 21 days, the notice you give").first.is_visible()
     page.get_by_label("Days the customer has to object after the notice").fill("14")
     page.get_by_label("Hours within which you tell customers of a breach (optional)").fill("24")
     page.locator("#id_acceptance_1").check()  # "Signed: both parties sign a copy"
+    # the measures on customers' data are asked here, suggested from the security step (counsel round 2, M3)
+    assert page.get_by_label("Multi-factor sign-in for staff").is_checked()
     page.get_by_label("Your security measures in your own words (optional)").fill(
         "Servers sit in locked racks in an ISO 27001 certified data centre.")
     save(page)

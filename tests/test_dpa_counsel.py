@@ -31,6 +31,15 @@ def _item(answers, element_id):
     return next(i for i in dpa_report.report(answers, dpa.build_dpa(answers)).items if i.element_id == element_id)
 
 
+def _saved_dpa_step(name):
+    """The example as if its business saved the Customer DPA step, keeping the measures it suggests
+    from the security step (dpa.measures; counsel round 2, M3)."""
+    from generator.answers.model import SECURITY_MEASURES
+    base = load_answers_file(EXAMPLES / f"{name}.yaml").document
+    measures = [m for m in base["security"].get("measures", ()) if m in SECURITY_MEASURES]
+    return answers_from(base, dpa={**(base.get("dpa") or {}), "measures": measures})
+
+
 def _with_data(base, item_id, **item):
     return [d for d in base["data"] if d["id"] != item_id] + [{"id": item_id, **item}]
 
@@ -44,10 +53,22 @@ def test_c1_backups_longer_than_the_deletion_period_are_stated_with_their_lifeti
     assert _item(_example("allcot"), "gdpr28.deletion").status == "met"
 
 
-def test_c1_backups_within_the_deletion_period_keep_the_single_promise():
+def test_c1_backups_within_the_deletion_period_are_stated_with_their_lifetime_too():
+    # round 2, M4: the answers do not say backing up stops when a service ends, so a copy made just
+    # before deletion outlives it; whenever customers' data is backed up the backups' wording applies
     text = _text(_example("munich-host"))  # hosted content 30 days, backups 14 days
-    assert "every copy we hold, 30 days after the service ends" in text
-    assert "Copies in our backups" not in text
+    assert "every copy we hold" not in text
+    assert "Copies in our backups are deleted when those backups expire, at most 14 days after they are made" in text
+    assert _item(_example("munich-host"), "gdpr28.deletion").status == "met"
+
+
+def test_c1_without_any_backups_the_single_promise_stands():
+    doc = copy.deepcopy(ALLRU_ANSWERS)
+    doc["security"]["measures"] = [m for m in doc["security"]["measures"] if m != "backups"]
+    doc["data"] = [d for d in doc["data"] if d["id"] != "backups"]
+    doc["services"] = [s for s in doc["services"] if s != "backups"]
+    text = _text(answers_from(doc))
+    assert "every copy we hold" in text and "Copies in our backups" not in text
 
 
 def test_c1_backups_kept_with_no_end_are_a_problem_in_the_report():
@@ -78,21 +99,46 @@ def test_c3_the_confirmation_is_irrelevant_when_subprocessors_are_listed():
 
 
 # M1: the hours answered for telling customers of a breach are printed; 72 is never carried across.
+# Round 2, n9: only the DPA's own answer is printed (the security step's figure is a suggestion in the
+# DPA step), and without one "without undue delay" stands with the hours as a to-do, not a problem.
 def test_m1_answered_customer_breach_hours_below_72_are_printed():
-    answers = _example("allcot")  # security.breach_notice_hours: 48, "alert our customers ... 48 hours"
+    base = load_answers_file(EXAMPLES / "allcot.yaml").document
+    answers = answers_from(base, dpa={"breach_notice_hours": 48})  # what the DPA step saves from its suggestion
     assert "without undue delay and in any case within 48 hours of becoming aware of it" in _text(answers)
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+    assert _item(answers, "gdpr28.breach_hours").status == "met"
+
+
+def test_round2_n9_the_security_steps_hours_are_never_read_as_the_customers():
+    answers = _example("allcot")  # security.breach_notice_hours: 48, no dpa.breach_notice_hours
+    text = _text(answers)
+    assert "within 48 hours" not in text and "we tell you without undue delay, by email" in text
+    item = _item(answers, "gdpr28.breach_hours")
+    assert item.status == "action" and "WP250rev.01" in item.advice and "its own 72 hours start" in item.advice
     assert _item(answers, "gdpr28.breach_notice").status == "met"
 
 
-def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_asks_for_hours():
+def test_m1_the_controllers_72_hours_are_not_carried_across_and_the_report_lists_the_hours_as_a_to_do():
     answers = _example("munich-host")  # security.breach_notice_hours: 72, the authority's window
     text = _text(answers)
     assert "within 72 hours" not in text and "we tell you without undue delay" in text
-    item = _item(answers, "gdpr28.breach_notice")
-    assert item.status == "problem" and "Customer DPA step" in item.advice
+    assert _item(answers, "gdpr28.breach_notice").status == "met"
+    item = _item(answers, "gdpr28.breach_hours")
+    assert item.status == "action" and "Customer DPA step" in item.advice
     given = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 24})
     assert "in any case within 24 hours" in _text(given)
     assert _item(given, "gdpr28.breach_notice").status == "met"
+    too_long = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 72})
+    assert _item(too_long, "gdpr28.breach_notice").status == "problem"
+
+
+def test_round2_n9_the_uk_list_has_breach_items():
+    answers = _example("all-ru")  # eu and uk, no hours to customers
+    assert _item(answers, "ukgdpr28.breach_notice").status == "met"
+    assert _item(answers, "ukgdpr28.breach_hours").status == "action"
+    too_long = answers_from(ALLRU_ANSWERS, dpa={"breach_notice_hours": 96})
+    item = _item(too_long, "ukgdpr28.breach_notice")
+    assert item.status == "problem" and "well under 72" in item.advice
 
 
 # C2: the SCCs between an EU customer and a host outside the EEA are incorporated with their
@@ -246,14 +292,18 @@ def test_m5_the_uk_mechanism_for_storage_in_the_eea_is_named():
     assert ("Under the UK General Data Protection Regulation (UK GDPR) and the Data Protection Act 2018, we store "
             "your data in the European Economic Area, outside the United Kingdom. Transfers from the United Kingdom "
             "to the EEA states are approved by UK regulations") in text
-    assert "(Sch. 21 para. 4, regulations under s. 17A)" in text and "UK GDPR Art. 45A" in text
-    assert "Data (Use and Access) Act 2025" in text
+    # second round, n6: the law in force first, no present-tense s. 17A
+    assert ("they are treated as approved by regulations made under UK GDPR Art. 45A (Data Protection Act 2018 "
+            "Sch. 21 para. 4(1), as amended by the Data (Use and Access) Act 2025 Sch. 9 para. 25 from "
+            "5 February 2026)") in text
+    assert "s. 17A" not in text
     assert "A transfer of the data out of the United Kingdom is protected by the UK mechanism named for it" in text
     assert "the supervisory authority is the Information Commissioner" in text  # m9: no commencement date found
 
 
 def test_m5_the_uk_block_names_no_mechanism_when_none_is_printed():
-    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"])  # no sub-processors either
+    # no sub-processors, confirmed (second round, M1: "none receives" needs that confirmation)
+    at_home = answers_from(ALLRU_ANSWERS, storage_locations=["GB"], dpa={"no_subprocessors_confirmed": True})
     text = _text(at_home)
     assert "we store your data in" not in text
     assert "none of our sub-processors receives your data outside the United Kingdom" in text
@@ -272,7 +322,7 @@ def test_m5_every_dpa_states_where_the_data_is_stored_and_the_sccs_annex_points_
 def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_authority():
     text = _text(_example("allcot"))
     assert "where we transfer the data from the EEA" not in text
-    assert ("DigitalOcean in the United States: Standard contractual clauses: our contract with the sub-processor "
+    assert ("DigitalOcean in the United States: standard contractual clauses: our contract with the sub-processor "
             "includes the European Commission's standard contractual clauses (Implementing Decision (EU) 2021/914), "
             "module 3 (processor to processor), which we conclude as data exporter established outside the EEA to "
             "which the GDPR applies for your data (GDPR Art. 3(2))") in text
@@ -283,8 +333,9 @@ def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_a
 def test_m6_mechanisms_are_given_per_destination_not_mixed():
     answers = _example("allcot")
     text = _text(answers)
-    assert "DigitalOcean in Germany: Adequate protection" in text
-    assert "DigitalOcean in the United States: Standard contractual clauses with Swiss adaptations" in text
+    # Germany's adequacy is in the storage paragraph, not repeated as a bullet (round 2, n5)
+    assert "we store your data in Germany, outside Switzerland. The Swiss Federal Council lists Germany" in text
+    assert "DigitalOcean in the United States: standard contractual clauses with Swiss adaptations" in text
     table = next(t for t in markdown_tables(render(dpa.build_dpa(answers), "markdown")) if t and "Sub-processor" in t[0])
     cell = table[0]["Transfer mechanism"]
     assert cell.startswith("FADP: adequate protection (Federal Council list) for Germany and standard contractual "
@@ -294,7 +345,7 @@ def test_m6_mechanisms_are_given_per_destination_not_mixed():
 def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
     answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
     text = _text(answers)
-    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: our contract with the "
+    assert ("Amazon Web Services (AWS) in the United States: standard contractual clauses: our contract with the "
             "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
             "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
             "data importer") in text
@@ -326,13 +377,13 @@ def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
     assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
-    assert "Hetzner in Germany: ANPD adequacy decision" in text
+    assert "Hetzner in Germany:" not in text  # the storage paragraph for Germany says it (round 2, n5)
 
 
 # M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
 # only from answers or the services sold; each letter of Art. 32(1) is checked.
 def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
-    text = _text(_example("munich-host"))
+    text = _text(_saved_dpa_step("munich-host"))
     assert "customer, billing and support databases" not in text and "in our own systems" not in text
     assert "The disks holding your data on the services we manage are encrypted." in text
     assert "On shared hosting, each customer's account is kept apart from the others'" in text  # shared hosting sold
@@ -342,13 +393,13 @@ def test_m2_annex_measures_speak_of_hosted_data_not_the_hosts_own_systems():
 
 
 def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
-    allcot = _text(_example("allcot"))  # measures: background checks, training, access control, patching; no encryption
+    allcot = _text(_saved_dpa_step("allcot"))  # measures: background checks, training, access control, patching; no encryption
     assert "encrypted" not in allcot.split("Annex: technical and organisational measures")[-1]
     assert "delete each copy at most 12 months after it is made" in allcot  # backup service and managed WordPress, P12M
     assert "each customer's account is kept apart" not in allcot  # no shared hosting sold
     assert "The physical security of the data centres where DigitalOcean holds your data" in allcot
     bare = answers_from(ALLRU_ANSWERS, security={"measures": []}, services=["vps"], processors=[],
-                        dpa={"no_subprocessors_confirmed": True})
+                        dpa={"no_subprocessors_confirmed": True, "measures": []})
     assert "Annex: technical and organisational measures" in _text(bare)
     annex = _text(bare).split("Annex: technical and organisational measures")[-1]
     for asserted in ("encrypted", "kept apart", "security patches", "physical security", "copies of your data"):
@@ -356,18 +407,18 @@ def test_m2_measures_are_never_asserted_without_an_answer_or_a_service():
 
 
 def test_m2_the_report_warns_for_each_art32_letter_without_a_hosted_data_measure():
-    allcot = _example("allcot")
+    allcot = _saved_dpa_step("allcot")
     assert _item(allcot, "gdpr32.encryption").status == "problem"
     assert "encrypts your customers' data" in _item(allcot, "gdpr32.encryption").advice
     for element_id in ("gdpr32.resilience", "gdpr32.restore", "gdpr32.testing"):
         assert _item(allcot, element_id).status == "met", element_id
-    munich = _example("munich-host")  # no vulnerability management ticked
+    munich = _saved_dpa_step("munich-host")  # no vulnerability management ticked
     assert _item(munich, "gdpr32.testing").status == "problem"
     assert _item(munich, "gdpr32.encryption").status == "met"
     # the backup service alone meets (c) and only through the answers' backups
-    no_backups = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]})
+    no_backups = answers_from(ALLRU_ANSWERS, dpa={"measures": ["tls"]})
     assert _item(no_backups, "gdpr32.restore").status == "problem"
-    with_service = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]},
+    with_service = answers_from(ALLRU_ANSWERS, dpa={"measures": ["tls"]},
                                 services=[*ALLRU_ANSWERS["services"], "backups"])
     assert _item(with_service, "gdpr32.restore").status == "met"
 
@@ -397,24 +448,46 @@ def test_m9_russian_hosts_customers_need_a_152fz_instruction():
         reason = dpa.why_not_available(_example(name))
         assert "not yet written" not in reason
         assert "instruction with the terms of Art. 6 part 3" in reason and "Art. 18 part 5 localisation" in reason
-        assert "Art. 19 security" in reason and "Art. 21 part 3.1 breach help" in reason
+        assert "Art. 19 security" in reason
+        # round 2, n8: the terms 266-FZ added, and incidents in the law's own words
+        assert "the list of personal data" in reason and "the Art. 18.1 measures" in reason
+        assert "documents showing compliance on request" in reason
+        assert "notifying the operator of incidents under Art. 21 part 3.1" in reason and "breach help" not in reason
         [item] = dpa_report.uncovered_items(_example(name))
         assert item.status == "problem" and item.element_id == "ru.processing_instruction"
-        assert item.citation == "152-FZ Art. 6 part 3" and "Your customers (operators)" in item.advice
+        assert item.citation.startswith("152-FZ Art. 6 part 3") and "266-FZ" in item.citation
+        assert "Your customers (operators)" in item.advice
 
 
-def test_m9_a_quebec_enterprise_is_told_of_section_18_3_not_pipeda():
-    quebec = _example("quebec-host")
+def test_m9_a_quebec_enterprise_is_told_of_section_18_3_and_every_other_applicable_entry():
+    quebec = _example("quebec-host")  # storage_locations: [CA], no province
     reason = dpa.why_not_available(quebec)
     assert "s. 18.3 of Quebec's Act respecting the protection of personal information in the private sector" in reason
-    assert "PIPEDA" not in reason
-    [item] = dpa_report.uncovered_items(quebec)
-    assert item.status == "problem" and item.citation == "Quebec private-sector Act (P-39.1) s. 18.3"
-    assert "written contract" in item.advice
+    # round 2, n8: every applicable entry, not the first match - s. 17 where the answers cannot place
+    # the data in Quebec, and PIPEDA for customers elsewhere in Canada
+    assert "your answers do not say in which province the data is" in reason
+    assert "Under PIPEDA your customers subject to it (for a Quebec host, those elsewhere in Canada)" in reason
+    items = dpa_report.uncovered_items(quebec)
+    assert [(i.element_id, i.status) for i in items] == [
+        ("quebec.processing_contract", "problem"), ("quebec.storage_province_unknown", "action"),
+        ("pipeda.processing_contract", "problem")]
+    assert items[0].citation == "Quebec private-sector Act (P-39.1) s. 18.3" and "written contract" in items[0].advice
+    assert items[1].citation == "Quebec private-sector Act (P-39.1) s. 17"
+    abroad = answers_from(load_answers_file(EXAMPLES / "quebec-host.yaml").document, storage_locations=["CA", "FR"])
+    assert [i.element_id for i in dpa_report.uncovered_items(abroad)] == [
+        "quebec.processing_contract", "quebec.communication_outside_quebec", "pipeda.processing_contract"]
+    assert "You store your customers' data outside Canada" in dpa.why_not_available(abroad)
     elsewhere = answers_from(ALLRU_ANSWERS, jurisdictions=["ca"], business={**ALLRU_ANSWERS["business"], "country": "CA", "region": "CA-ON"})
     assert "PIPEDA" in dpa.why_not_available(elsewhere) and "18.3" not in dpa.why_not_available(elsewhere)
     [item] = dpa_report.uncovered_items(elsewhere)
     assert item.element_id == "pipeda.processing_contract" and "contractual or other means" in item.advice
+
+
+def test_round2_n8_the_refusal_never_prints_a_vocabulary_key():
+    for name in ("russia-host", "wisecp-host", "quebec-host", "australia-host"):
+        reason = dpa.why_not_available(_example(name))
+        assert reason.startswith("The customer DPA is written for the GDPR, the UK GDPR"), name
+        assert "none_covered" not in reason and "not_written" not in reason, name
 
 
 def test_m9_australia_needs_no_processor_contract_and_it_is_not_called_a_gap():
@@ -448,12 +521,12 @@ def test_m8_m6_changes_to_the_agreement_need_notice_and_a_reducing_change_needs_
 
 
 def test_m2_a_host_selling_only_unmanaged_servers_promises_nothing_about_services_it_manages():
-    answers = answers_from(ALLRU_ANSWERS, services=["vps"], security={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
+    answers = answers_from(ALLRU_ANSWERS, services=["vps"], dpa={"measures": ["encryption_at_rest", "tls", "mfa_for_staff"]})
     annex = _text(answers).split("Annex: technical and organisational measures")[-1]
     assert "the services we manage" not in annex
     assert "Staff accounts that can reach your data use multi-factor authentication." in annex
     assert _item(answers, "gdpr32.encryption").status == "problem"
-    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], security={"measures": ["encryption_at_rest"]})
+    managed = answers_from(ALLRU_ANSWERS, services=["vps", "shared_hosting"], dpa={"measures": ["encryption_at_rest"]})
     assert "The disks holding your data on the services we manage are encrypted." in _text(managed)
 
 
@@ -677,3 +750,141 @@ def test_r2_n11_a_version_cannot_shorten_the_notice_for_its_own_new_subprocessor
     changed["dpa"].update({"subprocessor_notice_days": 31, "objection_days": 20})
     assert drafts.draft_save_answers(draft, changed) == ()
     assert public.earliest_effective_date(draft) == datetime.date(2027, 1, 9)  # 25 November + 45, not + 31
+
+
+# Second round (docs/reviews/dpa-counsel-2026-11-26.md).
+
+# M1: "none of our sub-processors receives your data outside ..." only once they are named or confirmed absent.
+def test_round2_m1_no_transfer_statement_while_subprocessors_are_unconfirmed():
+    for name in ("all-ru", "us-reseller-eu"):
+        answers = _example(name)
+        text = _text(answers)
+        assert "none of our sub-processors receives your data outside" not in text, name
+        assert ("our sub-processors' transfers of your data outside the European Economic Area (EEA) are set out "
+                "when they are named in the section on sub-processors") in text, name
+        assert "you authorise the sub-processors listed below" not in text, name
+        assert "general written authorisation to engage other processors" in text, name
+        item = _item(answers, "gdpr28.transfers")
+        assert item.status == "problem" and "dpa.no_subprocessors_confirmed" in item.advice, name
+    assert _item(_example("all-ru"), "ukgdpr28.transfers").status == "problem"
+
+
+def test_round2_m1_confirmed_or_named_subprocessors_keep_the_statement_and_the_authorisation():
+    confirmed = answers_from(ALLRU_ANSWERS, dpa={"no_subprocessors_confirmed": True})
+    text = _text(confirmed)
+    assert "none of our sub-processors receives your data outside the European Economic Area (EEA)" in text
+    assert "you authorise the sub-processors listed below" not in text
+    assert _item(confirmed, "gdpr28.transfers").status == "met"
+    munich = _text(_example("munich-host"))
+    assert "By accepting this agreement you authorise the sub-processors listed below." in munich
+    assert "are set out when they are named" not in munich
+
+
+# n7: one DPO title, then the LGPD's own word for the same person.
+def test_round2_n7_the_dpo_line_names_the_encarregado_once():
+    text = _text(_example("lisbon-host"))
+    assert ("Our data protection officer, who is also our encarregado under the LGPD: Ana Exemplo, "
+            "Rua do Exemplo 1") in text
+    assert "(under the LGPD, the data protection officer (encarregado))" not in text
+    assert "Our data protection officer: Dr. Erika Beispiel" in _text(_example("munich-host"))
+
+
+# n10: a reseller's customers are two groups; the data-subject lines never overlap.
+def test_round2_n10_reseller_data_subject_lines_do_not_overlap():
+    for name in ("us-reseller-eu", "all-ru"):
+        doc = dpa.build_dpa(_example(name))
+        section = plain_text(doc).split("Categories of data subjects", 1)[1].split("What stays yours", 1)[0]
+        text = " ".join(section.split())
+        assert "Your own customers (to whom you resell) and their contacts" in text, name
+        assert "Your staff and contacts" in text and "Your customers, staff and contacts" not in text, name
+        assert "Visitors and users of your own websites" in text, name
+        assert "Visitors and users of your websites" not in text and "Your customers and their contacts" not in text, name
+    munich = _text(_example("munich-host"))  # no reseller hosting: the shared-hosting words stand
+    assert "Your customers, staff and contacts" in munich and "to whom you resell" not in munich
+
+
+def test_round2_n10_every_replaced_line_is_another_services_line():
+    from generator.library import get_catalogues
+    services = get_catalogues().services.values()
+    phrases = {p for s in services for p in s.data_subjects}
+    for service in services:
+        for old, _new in service.data_subjects_instead:
+            assert old in phrases and old not in service.data_subjects, (service.id, old)
+
+
+# M3: the security step's ticks speak of the host's own systems; the Annex reads only dpa.measures.
+def test_round2_m3_the_annex_never_reads_the_security_steps_ticks():
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu", "lisbon-host"):  # no dpa.measures
+        answers = _example(name)
+        text = _text(answers)
+        annex = text.split("Annex: technical and organisational measures")[-1]
+        assert ("We have not yet stated which security measures we apply to your data. Until we do, this Annex "
+                "is not complete and this agreement is not offered for acceptance.") in annex, name
+        for ticked in ("encrypted with TLS", "salted hashes", "multi-factor authentication", "background-checked",
+                       "We back up the services we manage regularly"):
+            assert ticked not in annex, (name, ticked)
+        for element_id in ("gdpr28.security",) + (("ukgdpr28.security",) if "uk" in answers.jurisdictions else ()) \
+                + (("fadp9.security",) if "ch" in answers.jurisdictions else ()) + (("lgpd.security",) if "br" in answers.jurisdictions else ()):
+            item = _item(answers, element_id)
+            assert item.status == "problem" and "dpa.measures" in item.advice and item.step == "dpa", (name, element_id)
+    munich = _text(_example("munich-host"))  # what the services sold imply stays, with its own answer behind it
+    assert "On shared hosting, each customer's account is kept apart from the others'" in munich
+
+
+def test_round2_m3_stated_measures_are_printed_and_none_is_an_answer():
+    stated = answers_from(ALLRU_ANSWERS, security={"measures": ["tls"]}, dpa={"measures": ["mfa_for_staff"]})
+    annex = _text(stated).split("Annex: technical and organisational measures")[-1]
+    assert "Staff accounts that can reach your data use multi-factor authentication." in annex
+    assert "encrypted with TLS" not in annex and "not yet stated" not in annex
+    assert _item(stated, "gdpr28.security").status == "met" and _item(stated, "ukgdpr28.security").status == "met"
+    none = answers_from(ALLRU_ANSWERS, dpa={"measures": [], "measures_text": "Locked racks."})
+    assert "not yet stated" not in _text(none) and "Locked racks." in _text(none)
+    assert _item(none, "gdpr28.security").status == "met"
+
+
+# M4: backups made with no retention answered: no "every copy", and gdpr28.deletion asks for it.
+def test_round2_m4_backups_without_a_retention_are_not_promised_deleted():
+    answers = _example("us-reseller-eu")  # security.measures has backups; no backups data item
+    text = _text(answers)
+    assert "every copy we hold" not in text
+    assert ("We delete it 30 days after the service ends, unless a law we are subject to requires us to keep it") in text
+    assert "Copies in our backups are deleted only when those backups expire; this agreement does not yet state when that is." in text
+    item = _item(answers, "gdpr28.deletion")
+    assert item.status == "problem" and "give your backups' retention" in item.advice.lower()
+    # the DPA's own answer about customers' data decides once given: no backups there, no backups wording
+    base = load_answers_file(EXAMPLES / "us-reseller-eu.yaml").document
+    not_backed_up = answers_from(base, dpa={**base["dpa"], "measures": ["tls"]})
+    assert "every copy we hold, 30 days after the service ends" in _text(not_backed_up)
+    assert _item(not_backed_up, "gdpr28.deletion").status == "met"
+
+
+# n5: the per-sub-processor bullets name the country and the instrument, labels in lower case, and
+# do not repeat the storage paragraph just above them.
+def test_round2_n5_destination_bullets_name_the_country_and_the_instrument():
+    allcot = _text(_example("allcot"))  # stores in Germany; DigitalOcean in Germany and the United States
+    assert "the sub-processor's country" not in allcot
+    assert "DigitalOcean in Germany:" not in allcot  # the storage paragraph says it, with the same adequacy
+    assert "The Swiss Federal Council lists Germany as protecting personal data adequately" in allcot
+    assert "DigitalOcean in the United States: standard contractual clauses with Swiss adaptations:" in allcot
+    assert "DigitalOcean in the United States: standard contractual clauses: our contract" in allcot
+    lisbon = _text(_example("lisbon-host"))
+    assert "Hetzner in Germany:" not in lisbon
+    assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
+            "protecting personal data adequately, Germany included (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in lisbon
+    assert "the sub-processor's country" not in lisbon
+    # where the data is not stored in the country, the bullet stays, with the country and the Annex
+    base = load_answers_file(EXAMPLES / "allcot.yaml").document
+    elsewhere = _text(answers_from(base, storage_locations=["CH"]))
+    assert ("DigitalOcean in Germany: adequate protection: the Federal Council lists Germany as adequate "
+            "(FADP Art. 16(1); Annex 1 to the Data Protection Ordinance)") in elsewhere
+
+
+def test_round2_n8_the_cli_refusal_is_the_sentence_not_the_key():
+    import pytest
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("generate_policy", str(EXAMPLES / "quebec-host.yaml"), "--document", "dpa")
+    message = str(refused.value)
+    assert message.startswith("The customer DPA is written for the GDPR") and "none_covered" not in message

@@ -21,7 +21,7 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
     response = submit(client, token, "dpa", {"subprocessor_notice_days": "20", "objection_days": "25"})
     assert response.status_code == 200  # not saved: shown again
     html = text(response)
-    assert "Make this at most 20 days, the notice you give" in html
+    assert "Make this fewer than 20 days, the notice you give" in html
     assert 'value="25"' in html  # what was typed is kept
     ids, described = error_ids(raw_text(response))
     assert any(i.startswith("id_objection_days") for i in ids) and "id_objection_days" in described
@@ -35,6 +35,7 @@ def test_dpa_step_saves_its_answers_and_keeps_bad_input_with_a_named_error(clien
         "subprocessor_notice_days": 20, "objection_days": 10, "audit": "inspection_on_request",
         "acceptance": "signature", "breach_notice_hours": 24, "measures_text": "Locked racks, CCTV.",
         "terms_confirmed": True,  # saving the step is the business's choice of its terms (counsel, m7)
+        "measures": ["tls", "password_hashing", "backups"],  # suggested from the security step, saved here (round 2, M3)
     }
 
 
@@ -83,7 +84,7 @@ def test_report_gap_in_the_dpa_links_to_the_step_that_fixes_it(client, allru_ans
     allru_answers["dpa"] = {"breach_notice_hours": 96}
     token = new_draft(client, allru_answers)
     html = text(client.get(url(token, "review")))
-    assert "must hear from you well within that" in html
+    assert "which reads as if they had to wait that long" in html
     assert f'<a href="/d/{token}/dpa/">Fix this in the step “Customer DPA”</a>' in html
 
 
@@ -105,6 +106,36 @@ def test_dpa_step_offers_the_security_steps_breach_hours_only_below_72(client, a
     allru_answers["security"]["breach_notice_hours"] = 48
     token = new_draft(client, allru_answers)
     assert 'value="48"' in raw_text(client.get(url(token, "dpa")))
+    # only a suggestion: the agreement prints it once the business saves this step (round 2, n9)
+    body = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
+    assert "within 48 hours" not in body
+    assert submit(client, token, "dpa").status_code == 302
+    assert saved(token)["dpa"]["breach_notice_hours"] == 48
+    assert "in any case within 48 hours of becoming aware of it" in client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
+
+
+def test_dpa_step_suggests_the_security_steps_measures_and_the_annex_prints_only_what_is_saved(client, allru_answers):
+    # counsel round 2, M3: one tick, two meanings - the customers' data gets its own answer
+    token = new_draft(client, allru_answers)  # security.measures: tls, password_hashing, backups
+    html = text(client.get(url(token, "dpa")))
+    assert "Which of these measures do you apply to your customers' data on the services you manage?" in html
+    page = raw_text(client.get(url(token, "dpa")))
+    for measure in ("tls", "password_hashing", "backups"):
+        assert re.search(rf'name="measures" value="{measure}"[^>]*checked', page), measure
+    assert not re.search(r'name="measures" value="mfa_for_staff"[^>]*checked', page)
+    before = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
+    assert "We have not yet stated which security measures we apply to your data" in before
+    assert "encrypted with TLS" not in before
+    assert submit(client, token, "dpa", {"measures": ["tls", "mfa_for_staff"]}).status_code == 302
+    assert saved(token)["dpa"]["measures"] == ["tls", "mfa_for_staff"]
+    assert saved(token)["security"]["measures"] == ["tls", "password_hashing", "backups"]  # the policy's own answer untouched
+    after = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
+    assert "not yet stated" not in after
+    assert "encrypted with TLS" in after and "multi-factor authentication" in after and "salted hashes" not in after
+    assert submit(client, token, "dpa", {"measures": None}).status_code == 302  # none ticked is an answer
+    assert saved(token)["dpa"]["measures"] == []
+    page = raw_text(client.get(url(token, "dpa")))
+    assert not re.search(r'name="measures" value="tls"[^>]*checked', page)  # the saved choice, not the suggestion
 
 
 def _us_reseller_answers():
@@ -128,7 +159,9 @@ def test_scc_law_and_courts_are_asked_of_a_host_outside_the_eea_and_saved_as_eea
     assert response.status_code == 200 and "id_scc_governing_law_error" in error_ids(raw_text(response))[0]
     response = submit(client, token, "dpa", {"scc_governing_law": "IE"})
     assert response.status_code == 302
-    assert saved(token)["dpa"] == {"scc_governing_law": "IE", "terms_confirmed": True}  # the courts left to the same state: not written
+    saved_dpa = saved(token)["dpa"]
+    assert saved_dpa["scc_governing_law"] == "IE" and "scc_forum" not in saved_dpa  # the courts left to the same state
+    assert saved_dpa["terms_confirmed"] is True
     body = client.get(f"/d/{token}/dpa/download/markdown/").content.decode()
     assert "The clauses are governed by the law of Ireland." in body and "courts of Ireland" in body
 
@@ -149,3 +182,12 @@ def test_review_without_a_dpa_shows_what_a_russian_hosts_customers_need(client, 
     assert "What your customers need instead" in html
     assert "152-FZ Art. 6 part 3" in html and "problem in your answers" in html
     assert "/dpa/download/" not in html
+
+
+def test_dpa_step_refuses_an_objection_window_as_long_as_the_notice(client, allru_answers):
+    # counsel round 2, n11: the window must close before the change, leaving time for a solution
+    token = new_draft(client, allru_answers)
+    response = submit(client, token, "dpa", {"subprocessor_notice_days": "20", "objection_days": "20"})
+    assert response.status_code == 200
+    assert "Make this fewer than 20 days, the notice you give" in text(response)
+    assert "dpa" not in saved(token)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from django import forms
 
-from generator.answers import load_answers
+from generator.answers import load_answers, model
 from generator.web import steps
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "docs" / "examples").glob("*.yaml"))
@@ -94,7 +94,15 @@ def test_every_step_gives_back_the_answers_it_was_filled_from(step, path):
         pytest.skip(f"{step.slug} does not apply to {path.stem}")
     new = roundtrip(step, answers)
     if step.slug == "dpa":  # saving the DPA step confirms its terms as the business's own (counsel, m7)
-        answers = {**answers, "dpa": {**(answers.get("dpa") or {}), "terms_confirmed": True}}
+        dpa = {**(answers.get("dpa") or {}), "terms_confirmed": True}
+        # and the suggestions it shows from the security step become the business's saved answers
+        # for customers' data (counsel round 2, M3 and n9)
+        security = answers.get("security") or {}
+        dpa.setdefault("measures", [m for m in security.get("measures") or () if m in model.SECURITY_MEASURES])
+        hours = security.get("breach_notice_hours")
+        if "breach_notice_hours" not in dpa and isinstance(hours, int) and hours < 72:
+            dpa["breach_notice_hours"] = hours
+        answers = {**answers, "dpa": dpa}
     for field in step.answers_fields:
         assert meaning({field: new.get(field)}) == meaning({field: answers.get(field)}), (step.slug, field)
 
@@ -209,7 +217,7 @@ def full_answers(business):
     doc["policy"] = {"effective_date": "2026-12-01", "language": "en", "paper": "Letter"}
     doc["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20, "audit": "inspection_on_request",
                   "audit_notice_days": 14, "breach_notice_hours": 24, "acceptance": "signature",
-                  "measures_text": "Servers in locked racks.", "no_subprocessors_confirmed": True,
+                  "measures_text": "Servers in locked racks.", "measures": ["tls", "backups"], "no_subprocessors_confirmed": True,
                   "scc_governing_law": "IE", "scc_forum": "NL",
                   "subprocessor_list_url": "https://www.all-ru.net/p/all-ru/subprocessors/",
                   "terms_confirmed": True}

@@ -379,17 +379,20 @@ def _duplicate_errors(doc: JSON) -> list[AnswerError]:
 
 
 def _dpa_errors(doc: JSON, countries: Mapping[str, Any]) -> list[AnswerError]:
-    """The objection window must close before the change it objects to can take effect; the EU
+    """The objection window must close before the change it objects to takes effect; the EU
     clauses' governing law and courts must be an EU/EEA member state's (Clauses 17 and 18)."""
     dpa = doc.get("dpa") or {}
     errors: list[AnswerError] = []
     notice = dpa.get("subprocessor_notice_days", model.Dpa.subprocessor_notice_days)
     window = dpa.get("objection_days", model.Dpa.objection_days)
-    if isinstance(notice, int) and isinstance(window, int) and window > notice:
+    # strictly shorter: a window closing on the day of the change leaves no time for a solution or
+    # an exit before it (counsel review of the DPA, second round, n11)
+    if isinstance(notice, int) and isinstance(window, int) and window >= notice:
         errors.append(AnswerError(
             "dpa.objection_days",
-            f"{window} days is longer than the {notice} days' notice before a sub-processor change "
-            "(dpa.subprocessor_notice_days): the customer must be able to object before the change",
+            f"{window} days is not shorter than the {notice} days' notice before a sub-processor change "
+            "(dpa.subprocessor_notice_days): the customer's objection window must close before the change, "
+            "leaving time to find a solution or end the services first",
         ))
     for key, clause in (("scc_governing_law", "Clause 17"), ("scc_forum", "Clause 18")):
         code = dpa.get(key)

@@ -201,6 +201,10 @@ class Dpa:
     breach_notice_hours: int | None = None  # None: "without undue delay", Art. 33(2)
     acceptance: str = "online"  # online | signature | terms
     measures_text: str | None = None  # the business's own description of its measures, for the Annex
+    # the security measures (SECURITY_MEASURES ids) applied to customers' data on the services the
+    # business manages, for the Annex; None: not yet stated. security.measures speaks of the
+    # business's own systems and is never read as this (counsel review of the DPA, second round, M3)
+    measures: tuple[str, ...] | None = field(default=None, metadata={"keep_empty": True})
     # "we use no sub-processors" is printed only on this explicit answer (counsel review of the DPA, C3)
     no_subprocessors_confirmed: bool = False
     # the EU standard contractual clauses' Clause 17 (option 1) law and Clause 18 courts: an EEA state's
@@ -368,11 +372,16 @@ def from_dict(doc: JSON, known_data_ids: Collection[str] = ()) -> Answers:
             notice_days=changes.get("notice_days", 30), notify_by=tuple(changes.get("notify_by", ("email", "website")))
         ),
         registrations=tuple(doc.get("registrations", ())),
-        dpa=Dpa(**doc.get("dpa", {})),
+        dpa=_dpa(doc.get("dpa", {})),
         vat_oss=bool(doc.get("vat_oss", False)),
         quebec_governance_policy=bool(doc.get("quebec_governance_policy", False)),
         policy=PolicyMeta(effective_date=effective, language=policy.get("language", "en"), paper=policy.get("paper", "A4")),
     )
+
+
+def _dpa(dpa: JSON) -> Dpa:
+    measures = dpa.get("measures")
+    return Dpa(**{**dpa, "measures": tuple(measures) if measures is not None else None})
 
 
 def to_dict(value: Any) -> Any:
@@ -389,7 +398,7 @@ def to_dict(value: Any) -> Any:
             if f.name == "custom":
                 continue
             v = getattr(value, f.name)
-            if v is None or v == ():
+            if v is None or (v == () and not f.metadata.get("keep_empty")):  # an answered "none of these" stays
                 continue
             out[f.name] = to_dict(v)
         return out

@@ -121,6 +121,8 @@ class Service:
     hosts_customer_data: bool = False
     hosted_data: tuple[str, ...] = ()
     data_subjects: tuple[str, ...] = ()
+    # another service's data_subjects phrase -> its words when this service is also sold (no overlap)
+    data_subjects_instead: tuple[tuple[str, str], ...] = ()
     managed: bool = True  # False: the customer runs the system (an unmanaged server); our measures stop at the hardware and network
     dpa_measures: tuple[str, ...] = ()  # measures the service implies for hosted data (vocabulary dpa_security_measures)
 
@@ -234,6 +236,7 @@ def load_catalogues(root: str | Path = CLAUSES_DIR) -> Catalogues:
         item = _build(
             Service, entry, problems, f"services.yaml:{entry.get('id')}",
             suggests_data=_tuple, suggests_groups=_tuple, hosted_data=_tuple, data_subjects=_tuple, dpa_measures=_tuple,
+            data_subjects_instead=lambda v: tuple((str(k), str(w)) for k, w in (v or {}).items()),
         )
         if item:
             services[item.id] = item

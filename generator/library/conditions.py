@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 CALLS = {
     "law": 1, "service": 1, "data": 1, "processor": 1, "processor_group": 1, "cookie_purpose": 1,
     "field": 1, "equals": 2, "established_in": 1, "safeguard": 1,
-    "retention": 1, "consent_based": 0, "legitimate_interests": 0, "includes": 2, "stores_in": 1,
+    "retention": 1, "consent_based": 0, "legitimate_interests": 0, "includes": 2, "stores_in": 1, "stores_outside": 1,
     # what the host does (issue 9): inventory, retention and cookie checks
     "recipient_data_undeclared": 0, "activity_data_undeclared": 0, "missing_retention": 0,
     "tracker_without_cookies": 0, "unexempt_cookies": 0, "cookie_exemption": 1,
@@ -29,10 +29,10 @@ CALLS = {
     "answered_data": 1, "breach_hours_exceed": 1,
     # the customer DPA (generator/dpa.py)
     "subprocessors_used": 0, "hosts_customer_data": 0, "unmanaged_service": 0, "dpa_breach_hours_too_long": 0,
-    "dpa_transfer_gap": 1, "deletion_period_known": 0, "backups_outlast_deletion": 0, "backup_period_known": 0,
-    "dpa_breach_hours_given": 0, "dpa_breach_hours_unasked": 0, "own_transfer_by": 2,
+    "dpa_transfer_gap": 1, "deletion_period_known": 0, "customer_data_backed_up": 0, "backup_period_known": 0,
+    "dpa_breach_hours_given": 0, "own_transfer_by": 2,
     "dpa_mechanism_named": 1,
-    "dpa_measures_given": 0, "art32_measure": 1,
+    "dpa_measures_given": 0, "dpa_measures_stated": 0, "art32_measure": 1,
 }
 
 

@@ -280,7 +280,7 @@ def lint_dpa(root: Path, catalogues: Catalogues, seeds: dict[str, str], problems
             uncovered_ids.add(entry.get("id"))
             if entry.get("applies"):
                 _check_condition(entry["applies"], where, catalogues, paths, problems)
-        if entries and entries[-1].get("applies"):
+        if entries and entries[-1].get("applies"):  # every applicable entry is shown; this one always is
             problems.append(f"dpa_checklist.yaml:uncovered.{law_id}: the last entry must apply always (no applies)")
     library = load_library(root, folder="dpa")
     problems.extend(library.problems)

@@ -177,6 +177,7 @@ def computed_values(facts: Facts, today: date) -> dict[str, Callable[..., Placeh
     chosen = [registry[law] for law in answers.jurisdictions if law in registry]
     values["controller_term"] = lambda: _role_words(chosen, "controller_term")
     values["dpo_title"] = lambda: _role_words(chosen, "dpo_title")
+    values["dpo_title_also"] = lambda: _dpo_title_also(chosen)
     values["controller_role"] = lambda: chosen[0].controller_term if chosen else None
     values["processor_role"] = lambda: chosen[0].processor_term if chosen else None
     for law in LAWS:
@@ -257,6 +258,28 @@ def _role_words(chosen: Sequence[Law], attr: str) -> str | None:
     return f"{first} ({'; '.join(f'under {where}, the {term}' for term, where in others.items())})"
 
 
+def _dpo_title_also(chosen: Sequence[Law]) -> str | None:
+    """"data protection officer, who is also our encarregado under the LGPD": one person under one
+    title, then each other law's own word for that person (counsel review of the DPA, second round,
+    n7: "data protection officer (encarregado)" is the title with the LGPD's word in brackets)."""
+    if not chosen:
+        return None
+
+    def parts(title: str) -> tuple[str, str | None]:
+        base, _, bracket = title.partition(" (")
+        return base, bracket.rstrip(")") or None
+
+    title = parts(chosen[0].dpo_title)[0]
+    also: dict[str, str] = {}
+    for law in chosen:
+        base, own_word = parts(law.dpo_title)
+        term = own_word or (base if base != title else None)
+        if term and term not in also:
+            also[term] = law.in_text
+    extra = "; ".join(f"our {term} under {where}" for term, where in also.items())
+    return f"{title}, who is also {extra}" if extra else title
+
+
 def running_label(label: str) -> str:
     """A catalogue label inside a sentence: "Shared hosting" -> "shared hosting", "VPS" kept."""
     return label[0].lower() + label[1:] if len(label) > 1 and label[1].islower() else label
@@ -276,7 +299,7 @@ COMPUTED_NAMES = (
     "uk_representative", "ch_representative", "storage_countries",
     "request_channels", "response_period", "notice_period", "notify_by",
     *(f"authority_{law}" for law in LAWS), *(f"response_period_{law}" for law in LAWS),
-    "controller_term", "controller_role", "processor_role", "dpo_title",
+    "controller_term", "controller_role", "processor_role", "dpo_title", "dpo_title_also",
     "gdpr_where", "gdpr_heading", "gdpr_names", "gdpr_articles", "response_period_gdpr", "hosted_data_period", "backup_period", "customer_breach_hours", "hosting_service_names",
     "scc_governing_law", "scc_forum",
 )

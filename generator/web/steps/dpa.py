@@ -18,7 +18,7 @@ from generator.resolve import Facts
 
 from .. import catalogue as cat_
 from .. import services
-from .base import Bundle, Choice, Step, UrlInput, choices, deep_copy, field_help, field_label, put
+from .base import Bundle, Checkboxes, Choice, Step, UrlInput, choices, deep_copy, field_help, field_label, in_owner_order, put
 
 DEFAULTS = model.Dpa()
 
@@ -57,6 +57,9 @@ class DpaForm(forms.Form):
     scc_governing_law = Choice(label=field_label("dpa.scc_governing_law"), required=False,
                                help_text=field_help("dpa.scc_governing_law"))
     scc_forum = Choice(label=field_label("dpa.scc_forum"), required=False, help_text=field_help("dpa.scc_forum"))
+    # the measures on customers' data: their own answer, never read from the security step's ticks,
+    # which describe the business's own systems (counsel review of the DPA, second round, M3)
+    measures = Checkboxes(label=field_label("dpa.measures"), required=False, help_text=field_help("dpa.measures"))
     measures_text = forms.CharField(
         label=field_label("dpa.measures_text"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}), help_text=field_help("dpa.measures_text"),
@@ -67,6 +70,7 @@ class DpaForm(forms.Form):
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["audit"]).choices = choices(model.DPA_AUDIT, "wizard_dpa_audit")
         cast(forms.ChoiceField, self.fields["acceptance"]).choices = choices(model.DPA_ACCEPTANCE, "wizard_dpa_acceptance")
+        cast(forms.ChoiceField, self.fields["measures"]).choices = choices(model.SECURITY_MEASURES, "wizard_security_measures")
         member_states = cat_.representative_country_choices("eu")  # the EU and EEA states (Clauses 17, 18)
         cast(forms.ChoiceField, self.fields["scc_governing_law"]).choices = [("", "Not chosen yet")] + member_states
         cast(forms.ChoiceField, self.fields["scc_forum"]).choices = [("", "The same state's courts")] + member_states
@@ -80,10 +84,10 @@ class DpaForm(forms.Form):
     def clean(self):
         data = cast(dict[str, Any], super().clean())
         notice, window = data.get("subprocessor_notice_days"), data.get("objection_days")
-        if notice and window and window > notice:
+        if notice and window and window >= notice:
             self.add_error("objection_days", ValidationError(
-                f"Make this at most {notice} days, the notice you give: the customer must be able to object "
-                "before the change."))
+                f"Make this fewer than {notice} days, the notice you give: the customer's objection must come "
+                "in time to find a solution or end the services before the change."))
         return data
 
 
@@ -95,7 +99,8 @@ def hosts_customer_data(answers):
 
 def _customer_hours_from_security(answers):
     """The security step's breach hours, offered here only below 72: 72 hours is the controller's own
-    window towards the authority (Art. 33(1)), never a notice period to customers (counsel, M1)."""
+    window towards the authority (Art. 33(1)), never a notice period to customers (counsel, M1). Only
+    a suggestion shown in this form: the agreement reads the hours saved here (second round, n9)."""
     hours = (answers.get("security") or {}).get("breach_notice_hours")
     return hours if isinstance(hours, int) and hours < 72 else None
 
@@ -147,6 +152,9 @@ class DpaStep(Step):
             "audit_notice_days": saved.get("audit_notice_days", DEFAULTS.audit_notice_days),
             "acceptance": saved.get("acceptance", DEFAULTS.acceptance),
             "measures_text": saved.get("measures_text") or "",
+            # suggested from the security step until the business saves its own choice here (M3)
+            "measures": list(saved["measures"]) if "measures" in saved else [
+                m for m in (answers.get("security") or {}).get("measures") or () if m in model.SECURITY_MEASURES],
             "no_subprocessors_confirmed": bool(saved.get("no_subprocessors_confirmed")),
             "scc_governing_law": saved.get("scc_governing_law") or "",
             "scc_forum": saved.get("scc_forum") or "",
@@ -168,11 +176,11 @@ class DpaStep(Step):
             # answers file passes through the step unchanged
             if key in before or d[key] != getattr(DEFAULTS, key):
                 dpa[key] = d[key]
-        hours = d.get("breach_notice_hours")
-        # the security step's figure offered here is read from there anyway (Facts.customer_breach_hours):
-        # written only when the owner answered it here, so an answers file passes through unchanged
-        if "breach_notice_hours" in before or hours != _customer_hours_from_security(answers):
-            put(dpa, "breach_notice_hours", hours)
+        # what the business saves here is the agreement's only source for these two (n9, M3): the
+        # suggestions from the security step count once saved, and "none ticked" is an answer
+        put(dpa, "breach_notice_hours", d.get("breach_notice_hours"))
+        suggested = (answers.get("security") or {}).get("measures")
+        dpa["measures"] = in_owner_order(d["measures"], before.get("measures", suggested), model.SECURITY_MEASURES)
         put(dpa, "measures_text", (d.get("measures_text") or "").strip())
         put(dpa, "subprocessor_list_url", d.get("subprocessor_list_url"))
         if d.get("no_subprocessors_confirmed"):
