@@ -70,16 +70,22 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
             if element.get("applies") and not conditions.evaluate(element["applies"], facts):
                 continue
             clause_id = meeting.get(element["id"])
+            # a sub-processor with no answered region: its location and transfers are unknown (M2)
+            region_unstated = bool(element.get("region_question") and facts.region_unstated)
             if element.get("outside_agreement"):
                 status, clause_id = "action", None
-            elif clause_id and element.get("verify") and not conditions.evaluate(element["verify"], facts):
+            elif clause_id and (region_unstated or (element.get("verify") and not conditions.evaluate(element["verify"], facts))):
                 status, clause_id = "problem", None
             elif clause_id:
                 status = "met"
             else:
                 status = "missing"
             advice = ""
-            if status == "problem":
+            if status == "problem" and region_unstated:
+                advice = " ".join(facts.catalogues.words("dpa", "region_unstated_advice", name=p.name) for p in facts.region_unstated)
+                if element.get("verify") and not conditions.evaluate(element["verify"], facts):
+                    advice = f"{advice} {element['verify_advice']}"
+            elif status == "problem":
                 advice = element["verify_advice"]
             elif status != "met":
                 advice = element.get("advice") or f"No clause of the agreement says this: {element['requirement']}"

@@ -3,6 +3,8 @@ is pinned here by the generated agreement's text or its compliance report."""
 import copy
 from pathlib import Path
 
+import yaml
+
 from generator import dpa, dpa_report
 from generator.answers import load_answers_file
 from generator.answers.loader import load_document
@@ -18,6 +20,11 @@ def _example(name):
     result = load_answers_file(EXAMPLES / f"{name}.yaml")
     assert result.ok, result.errors
     return result.answers
+
+
+def _raw(name):
+    """An example's answers as the document (a dict), to change before loading (answers_from)."""
+    return yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def _text(answers):
@@ -289,8 +296,11 @@ def test_m6_mechanisms_are_given_per_destination_not_mixed():
 
 
 def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
-    answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
-    text = _text(answers)
+    # Portugal; the AWS contract is with its US company, which holds the data in the United States
+    raw = _raw("lisbon-host")
+    raw["processors"] = [{"id": "hetzner", "country": "DE"},
+                         {"id": "aws", "entity": "Amazon Web Services, Inc.", "country": "US"}]
+    text = _text(answers_from(raw))
     assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: our contract with the "
             "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
             "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
@@ -317,13 +327,15 @@ def test_m10_lgpd_breach_line_states_hours_for_the_controllers_three_working_day
 
 def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
     text = _text(_example("lisbon-host"))
-    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: our contract with the "
-            "sub-processor incorporates the standard contractual clauses approved by the ANPD in full and without "
-            "alteration") in text and "Resolution CD/ANPD No. 19/2024" in text
+    # AWS's US leg is its own onward transfer (round 2, M2): the ANPD clauses sit in its contract
+    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: the sub-processor we "
+            "contract with is established in Luxembourg, and its contract with us incorporates the standard "
+            "contractual clauses approved by the ANPD, in full and without alteration") in text
+    assert "Resolution CD/ANPD No. 19/2024" in text
+    assert "Hetzner and Amazon Web Services (AWS) in Germany: ANPD adequacy decision" in text
     assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
-    assert "Hetzner in Germany: ANPD adequacy decision" in text
 
 
 # M2: the Annex describes the customer's hosted data, not the host's own systems, and measures come
@@ -453,3 +465,97 @@ def test_m9_a_business_that_hosts_nothing_is_told_nothing_about_its_customers_co
     alexrust = _example("alexrust")  # Russian, sells no hosting
     assert "not their processor" in dpa.why_not_available(alexrust)
     assert dpa_report.uncovered_items(alexrust) == ()
+
+
+# Round 2, M2: where a sub-processor holds customers' data is an answer (the region, `country` on
+# the processor reference), never the contracting entity's seat; the third-country leg of an EEA
+# entity's affiliates is its onward transfer, not ours with it as importer.
+def _lisbon_without_regions():
+    raw = _raw("lisbon-host")
+    raw["processors"] = [{"id": "hetzner"}, {"id": "aws"}]  # AWS's entity: EMEA SARL, Luxembourg
+    return answers_from(raw)
+
+
+def _subprocessor_rows(answers, document=None):
+    document = document or dpa.build_dpa(answers)
+    table = next(t for t in markdown_tables(render(document, "markdown")) if t and "Sub-processor" in t[0])
+    return {row["Sub-processor"]: row for row in table}
+
+
+def test_round2_m2_an_unanswered_region_is_not_yet_stated_never_the_entitys_seat():
+    answers = _lisbon_without_regions()
+    rows = _subprocessor_rows(answers)
+    aws = rows["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+    assert aws["Location"] == "not yet stated; also United States"
+    assert rows["Hetzner (Hetzner Online GmbH)"]["Location"] == "not yet stated"
+    text = _text(answers)
+    assert "Luxembourg" not in text.replace("established in Luxembourg", "")
+    assert "AWS) in Luxembourg" not in text
+    assert ("Where we have Hetzner and Amazon Web Services (AWS) hold your data is not yet stated, so this agreement "
+            "does not yet set out whether that is outside the European Economic Area (EEA)") in text
+    # no "none of our sub-processors receives your data outside" while a region is unknown
+    assert "none of our sub-processors receives" not in text
+
+
+def test_round2_m2_the_report_asks_where_each_unanswered_sub_processor_holds_the_data():
+    answers = _lisbon_without_regions()
+    for element_id in ("gdpr28.subprocessors", "gdpr28.transfers", "lgpd.transfers"):
+        item = _item(answers, element_id)
+        assert item.status == "problem", element_id
+        assert "Where does Hetzner hold your customers' data?" in item.advice
+        assert "Where does Amazon Web Services (AWS) hold your customers' data?" in item.advice
+    answered = _example("lisbon-host")
+    for element_id in ("gdpr28.subprocessors", "gdpr28.transfers", "lgpd.transfers"):
+        assert _item(answered, element_id).status == "met", element_id
+
+
+def test_round2_m2_the_answered_region_drives_the_location_and_the_transfer_reasoning():
+    answers = _example("lisbon-host")  # AWS: country DE (Frankfurt), its US affiliates reach the data
+    rows = _subprocessor_rows(answers)
+    aws = rows["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+    assert aws["Location"] == "Germany and United States"
+    assert aws["Transfer mechanism"] == ("GDPR: standard contractual clauses for the United States; LGPD: ANPD "
+                                         "adequacy decision for Germany and ANPD standard contractual clauses for "
+                                         "the United States")
+    text = _text(answers)
+    assert "Luxembourg and United States" not in text and "(AWS) in Luxembourg" not in text
+    # the third-country leg is AWS's own onward transfer to its affiliates, not ours with it as importer
+    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: the sub-processor we "
+            "contract with is established in Luxembourg, and its contract with us includes the European "
+            "Commission's standard contractual clauses (Implementing Decision (EU) 2021/914) for its onward "
+            "transfer to its affiliates in the United States") in text
+    assert "with the sub-processor as data importer" not in text
+    assert ("for its onward transfer to its affiliates in the United States (LGPD Art. 33 II(b); Resolution "
+            "CD/ANPD No. 19/2024)") in text
+
+
+def test_round2_m2_the_policy_and_the_dpa_agree_on_the_location_and_the_mechanism():
+    from generator.policy import build as build_policy
+
+    for answers in (_example("lisbon-host"), _lisbon_without_regions()):
+        dpa_row = _subprocessor_rows(answers)["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+        policy_tables = markdown_tables(render(build_policy(answers), "markdown"))
+        policy_row = next(row for t in policy_tables for row in t
+                          if row.get("Recipient", "").startswith("Amazon Web Services"))
+        assert policy_row["Country"] == dpa_row["Location"]
+        assert policy_row["Safeguard"] == dpa_row["Transfer mechanism"]
+
+
+def test_round2_m2_the_policy_report_asks_for_the_region_too():
+    from generator import compliance
+    from generator.policy import build as build_policy
+
+    def region_items(answers):
+        rep = compliance.report(answers, build_policy(answers))
+        return [i for i in rep.items if i.element_id == "recipients.region_unstated"]
+
+    items = region_items(_lisbon_without_regions())
+    assert items and all(i.status == "problem" for i in items)
+    assert region_items(_example("lisbon-host")) == []
+
+
+# Round 2, n4: the GDPR cell names its destination when the location includes an EEA country.
+def test_round2_n4_the_gdpr_cell_names_the_destination_per_country():
+    rows = _subprocessor_rows(_example("allcot"))
+    cell = rows["DigitalOcean (DigitalOcean, LLC)"]["Transfer mechanism"]
+    assert cell.endswith("; GDPR: standard contractual clauses for the United States")
