@@ -3,6 +3,7 @@ is pinned here by the generated agreement's text or its compliance report."""
 import copy
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator import dpa, dpa_report
@@ -559,3 +560,28 @@ def test_round2_n4_the_gdpr_cell_names_the_destination_per_country():
     rows = _subprocessor_rows(_example("allcot"))
     cell = rows["DigitalOcean (DigitalOcean, LLC)"]["Transfer mechanism"]
     assert cell.endswith("; GDPR: standard contractual clauses for the United States")
+
+
+# Round 2, M2, wizard: the Processors step asks where each chosen provider of hosted data holds it,
+# prefilled only from the answers (never the entity's seat), and saves it even when it equals the seat.
+@pytest.mark.django_db
+def test_round2_m2_the_processors_step_asks_the_region_of_a_hosted_data_provider(client, allru_answers):
+    from tests.test_wizard import new_draft, page_form, saved, submit, text, url
+
+    allru_answers["business"].update(country="PT", address="Rua Exemplo 1, 1000-001 Lisboa, Portugal")
+    allru_answers["processors"] = [{"id": "aws"}, {"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "processors")))
+    assert "Where does Amazon Web Services (AWS) hold your customers&#x27; data?" in html
+    form = page_form(html)
+    assert form["region_aws"] == [""]  # not Luxembourg, the seat of AWS EMEA SARL
+    assert "region_stripe" not in form and "country_stripe" in form  # Stripe holds no hosted data
+    assert "not yet stated" in html  # the summary of chosen processors
+    response = submit(client, token, "processors", {"region_aws": "Germany"})
+    assert response.status_code == 302, text(response)
+    assert {"id": "aws", "country": "DE"} in saved(token)["processors"]
+    response = submit(client, token, "processors", {"region_aws": "Atlantis"})
+    assert response.status_code == 200 and "“Atlantis” is not a country in the list" in text(response)
+    # the seat itself is an answer too, once typed
+    submit(client, token, "processors", {"region_aws": "Luxembourg"})
+    assert {"id": "aws", "country": "LU"} in saved(token)["processors"]

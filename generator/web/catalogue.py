@@ -126,6 +126,15 @@ def processor_entity(proc, business_country, cat=None):
     return proc.entity_for(business_country, bool(business_country) and applicability.is_eea(business_country, cat))
 
 
+def holds_customer_data(proc, cat=None):
+    """Whether a catalogue processor receives customers' hosted data (a data category with the
+    processor role) and acts for the business on it: a sub-processor, whose region is asked
+    (Facts.subprocessors; counsel review of the DPA, round 2, M2)."""
+    cat = cat or get_catalogues()
+    hosted = any(d in cat.data_categories and cat.data_categories[d].role == "processor" for d in proc.data)
+    return hosted and proc.group not in ("registrars", "certificate_authorities", "payments", "advertising")
+
+
 def processor_where(proc, cat=None, country=None):
     """Where a processor keeps data, in words: "Ireland; also the United States"."""
     cat = cat or get_catalogues()
