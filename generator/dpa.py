@@ -243,11 +243,27 @@ def _processor_text(facts: Facts, law: Law, mechanism: Mechanism, onward: tuple[
     outside = facts.own_transfer(law)[0]
     if not (outside and mechanism.processor_text_exporter_outside):
         return mechanism.processor_text or mechanism.text
+    return mechanism.processor_text_exporter_outside.format(clause13=clause13_authority(facts, law))
+
+
+def clause13_authority(facts: Facts, law: Law) -> str:
+    """The supervisory authority SCC Clause 13(a) and Annex I.C name for us as an exporter outside
+    the EEA: by name, the authority of our Art. 27 representative's Member State, in Germany of its
+    Land (counsel review of the DPA, round 2, n1); where the answers do not identify the Land, the rule
+    that does (the report asks for the address: Facts.clause13_land_unknown)."""
     words = facts.catalogues.words
     seat = laws_registry.establishment_country(law, facts.answers, facts.catalogues.countries)
-    clause13 = (words("dpa", "scc_clause13_representative", country=facts.catalogues.country_name(seat))
-                if seat else words("dpa", "scc_clause13_no_representative"))
-    return mechanism.processor_text_exporter_outside.format(clause13=clause13)
+    if not seat:
+        return words("dpa", "scc_clause13_no_representative")
+    country = facts.catalogues.country_name(seat)
+    authority = laws_registry.representative_authority(facts.answers, facts.catalogues)
+    if authority and authority.region:
+        return words("dpa", "scc_clause13_representative_land", authority=authority.name)
+    if authority:
+        return words("dpa", "scc_clause13_representative_named", authority=authority.name, country=country)
+    if seat == "DE":
+        return words("dpa", "scc_clause13_representative_land_unknown")
+    return words("dpa", "scc_clause13_representative", country=country)
 def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
     """(measure id, its words) for each hosted-data measure (Facts.dpa_measure_ids): a service-implied
     measure names the services that imply it, the physical-security line comes once per sub-processor."""

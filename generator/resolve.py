@@ -525,6 +525,15 @@ class Facts:
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_missing(law, self.answers, self.catalogues.countries)
 
+    def clause13_land_unknown(self) -> bool:
+        """We conclude the SCCs as an exporter outside the EEA with our EU representative in Germany,
+        but its address gives no Land, so Annex I.C cannot name the Land authority (round 2, n1)."""
+        eu = laws_registry.get_laws().get("eu")
+        if eu is None or self.in_region(self.answers.business.country, "EEA"):
+            return False
+        seat = laws_registry.establishment_country(eu, self.answers, self.catalogues.countries)
+        return seat == "DE" and laws_registry.representative_authority(self.answers, self.catalogues) is None
+
     def representative_needed(self, law_id: str) -> bool:
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_needed(law, self.answers.business.country, self.catalogues.countries)

@@ -585,3 +585,42 @@ def test_round2_m2_the_processors_step_asks_the_region_of_a_hosted_data_provider
     # the seat itself is an answer too, once typed
     submit(client, token, "processors", {"region_aws": "Luxembourg"})
     assert {"id": "aws", "country": "LU"} in saved(token)["processors"]
+
+
+# Round 2, n1: Clause 13(a) / Annex I.C name an identifiable authority: a German representative's
+# Land authority; without its Land, the rule and a report problem asking for the address.
+def test_round2_n1_a_representative_in_berlin_names_the_berlin_commissioner():
+    answers = _example("allcot")  # Swiss host, EU representative at a 10115 Berlin address
+    text = _text(answers)
+    assert ("under their Clause 13(a) the competent supervisory authority is the Berlin Commissioner for Data "
+            "Protection and Freedom of Information, the supervisory authority of the German Land where our "
+            "representative in the European Union is established") in text
+    assert "the supervisory authority of Germany" not in text
+    assert _item(answers, "gdpr28.scc_authority").status == "met"
+
+
+def test_round2_n1_a_german_representative_without_a_land_is_a_problem_naming_the_rule():
+    raw = _raw("allcot")
+    raw["business"]["eu_representative"]["address"] = "Beispielstrasse 1, Germany"
+    answers = answers_from(raw)
+    text = _text(answers)
+    assert ("the competent supervisory authority is the supervisory authority of the German Land where our "
+            "representative in the European Union is established (GDPR Art. 27; section 40 of Germany's Federal "
+            "Data Protection Act)") in text
+    item = _item(answers, "gdpr28.scc_authority")
+    assert item.status == "problem" and "postcode" in item.advice
+
+
+def test_round2_n1_a_representative_elsewhere_names_the_national_authority():
+    raw = _raw("allcot")
+    raw["business"]["eu_representative"].update(address="1 Example Street, Dublin 2, Ireland", country="IE")
+    text = _text(answers_from(raw))
+    assert ("the competent supervisory authority is the Data Protection Commission (Ireland), the supervisory "
+            "authority of the Member State where our representative") in text
+
+
+def test_round2_n1_the_third_limb_of_clause_13a_names_the_customer_choice_or_the_clause_17_state():
+    text = _text(_example("us-reseller-eu"))  # dpa.scc_governing_law: IE
+    assert ("where you need no representative (Article 27(2)), it is the authority of one of the Member States where "
+            "the people whose data is transferred are located: the one you name when you accept this agreement or, "
+            "if you name none, that of Ireland, the Member State whose law governs these clauses.") in text
