@@ -624,3 +624,24 @@ def test_round2_n1_the_third_limb_of_clause_13a_names_the_customer_choice_or_the
     assert ("where you need no representative (Article 27(2)), it is the authority of one of the Member States where "
             "the people whose data is transferred are located: the one you name when you accept this agreement or, "
             "if you name none, that of Ireland, the Member State whose law governs these clauses.") in text
+
+
+# Round 2, n2: the SCCs with an Art. 3(2) importer: the premise stated in the clause, which carries a
+# vetting note and verified: false that the provenance shows.
+def test_round2_n2_the_scc_incorporation_states_its_premise_and_is_not_yet_verified():
+    from generator.provenance import format_traces, trace
+
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert ("The Commission made these clauses for importers whose processing of the data is not itself subject to "
+            "the GDPR (Decision (EU) 2021/914, recital 7 and Article 1(1)), and we conclude them on that premise: "
+            "our processing of your data, as your processor on your instructions, does not itself offer goods or "
+            "services to people in the Union or monitor their behaviour (GDPR Article 3(2))") in text
+    clause = next(c for c in dpa.get_dpa_library().clauses() if c.id == "transfers.scc_incorporated")
+    assert clause.verified is False and "round 2, n2" in clause.vetting
+    traces = trace(dpa.build_dpa(answers), library=dpa.get_dpa_library())
+    item = next(t for t in traces if t.clause_id == "transfers.scc_incorporated")
+    assert item.verified is False
+    explained = format_traces(traces).split("[transfers.scc_incorporated]")[1].split("\n[")[0]
+    assert "not yet verified" in explained
+    assert all(t.verified for t in traces if t.clause_id != "transfers.scc_incorporated")
