@@ -645,3 +645,22 @@ def test_round2_n2_the_scc_incorporation_states_its_premise_and_is_not_yet_verif
     explained = format_traces(traces).split("[transfers.scc_incorporated]")[1].split("\n[")[0]
     assert "not yet verified" in explained
     assert all(t.verified for t in traces if t.clause_id != "transfers.scc_incorporated")
+
+
+# Round 2, n3: Annex I.A (contact person, activities, signature and date), I.B (sensitive-data
+# safeguards) and, for module 3, Annex II (assistance) point to passages the agreement holds.
+def test_round2_n3_the_scc_annexes_point_to_passages_that_exist():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert ("The record of your acceptance of this agreement (who accepted which version, and when), or the "
+            "signatures where it is signed, is each party's signature and date.") in text
+    assert "as contact person, the person who accepts it for you unless you name another" in text
+    assert ("for special categories the restrictions and safeguards applied are those you decide and tell us of "
+            "under the paragraph on special categories in that section") in text
+    assert ("under Module Three, the measures by which we help you with your own obligations are those under "
+            "\"Help with your own obligations\" and \"Requests from the people concerned\".") in text
+    markdown = render(dpa.build_dpa(answers), "markdown")
+    for heading in ("Help with your own obligations", "Requests from the people concerned"):
+        assert f"# {heading}\n" in markdown
+    assert "Special categories of data, such as data about health" in text
+    assert "We keep a record of who accepted which version of it and when" in text  # the record the annex names
