@@ -253,10 +253,13 @@ class ProcessorsStep(Step):
                 or any(f is not None and f.errors for f in (item["country_field"], item["region_field"]))
                 for item in items)
             chosen_here = sum(p.id in chosen for p in procs)
+            # a chosen provider of hosted data whose region is unanswered: its question must be seen
+            region_asked = any(item["region_field"] is not None and not (refs.get(item["p"].id) or {}).get("country")
+                               for item in items)
             # Suggested groups stay open until something is chosen from them (the list on top then
-            # shows it); the others are collapsed, unless their fields have errors.
+            # shows it); the others are collapsed, unless their fields have errors or a region is asked.
             rows.append({"group": group, "label": label, "reasons": reasons, "items": items, "chosen_count": chosen_here,
-                         "open": (bool(reasons) and not chosen_here) or has_errors})
+                         "open": (bool(reasons) and not chosen_here) or has_errors or region_asked})
         summary = []
         for ref in answers.get("processors", ()):
             if ref.get("id"):
