@@ -135,9 +135,13 @@ def holds_customer_data(proc, cat=None):
     return hosted and proc.group not in ("registrars", "certificate_authorities", "payments", "advertising")
 
 
-def processor_where(proc, cat=None, country=None):
-    """Where a processor keeps data, in words: "Ireland; also the United States"."""
+def processor_where(proc, cat=None, country=None, region_asked=False):
+    """Where a processor keeps data, in words: "Ireland; also the United States". region_asked: a
+    provider of hosted data whose region is not answered, "not yet stated", never its seat."""
     cat = cat or get_catalogues()
+    if region_asked and not country:
+        extra = [country_label(c, cat) for c in proc.transfer_countries]
+        return cat.words("location_not_stated") + (f"; also {', '.join(extra)}" if extra else "")
     country = country or proc.country
     text = country_label(country, cat) if country else "unknown"
     extra = [country_label(c, cat) for c in proc.transfer_countries if c != country]

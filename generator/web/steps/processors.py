@@ -241,7 +241,8 @@ class ProcessorsStep(Step):
                     "p": p, "box": boxes.get(p.id),
                     "entity": entity,
                     "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                    "where": cat_.processor_where(p, cat, country),
+                    "where": (cat_.processor_where(p, cat, ref.get("country"), region_asked=True) if region_field is not None
+                              else cat_.processor_where(p, cat, country)),
                     "search": " ".join([p.name, p.id, p.group, label, entity or "", *p.aliases]).lower(),
                     "entity_field": entity_field, "country_field": country_field, "region_field": region_field,
                     "override_open": bool(ref.get("entity") or (country_field is not None and ref.get("country"))
@@ -270,9 +271,8 @@ class ProcessorsStep(Step):
                     summary.append({"name": p.name, "entity": ref.get("entity") or entity,
                                     "data": [cat_.data_name(x, answers, cat) for x in ref.get("data") or p.data],
                                     # a region not yet answered is not yet stated, never the entity's seat
-                                    "where": (cat_.processor_where(p, cat, ref.get("country") or country)
-                                              if ref.get("country") or not hosted else
-                                              cat.words("location_not_stated")),
+                                    "where": (cat_.processor_where(p, cat, ref.get("country"), region_asked=True) if hosted
+                                              else cat_.processor_where(p, cat, ref.get("country") or country)),
                                     "purpose": p.description})
             else:
                 summary.append({"name": ref.get("name"), "entity": ref.get("entity"),
