@@ -564,6 +564,13 @@ def test_round2_n4_the_gdpr_cell_names_the_destination_per_country():
     assert cell.endswith("; GDPR: standard contractual clauses for the United States")
 
 
+def _group_tag(html, field_name):
+    """The opening <details> tag of the processor group that holds the field."""
+    before = html[:html.index(f'name="{field_name}"')]
+    start = before.rindex('<details class="processor-group')
+    return before[start:before.index(">", start)]
+
+
 # Round 2, M2, wizard: the Processors step asks where each chosen provider of hosted data holds it,
 # prefilled only from the answers (never the entity's seat), and saves it even when it equals the seat.
 @pytest.mark.django_db
@@ -579,9 +586,11 @@ def test_round2_m2_the_processors_step_asks_the_region_of_a_hosted_data_provider
     assert form["region_aws"] == [""]  # not Luxembourg, the seat of AWS EMEA SARL
     assert "region_stripe" not in form and "country_stripe" in form  # Stripe holds no hosted data
     assert "not yet stated" in html  # the summary of chosen processors
+    assert _group_tag(html, "region_aws").endswith(" open")  # the question is seen, not folded away
     response = submit(client, token, "processors", {"region_aws": "Germany"})
     assert response.status_code == 302, text(response)
     assert {"id": "aws", "country": "DE"} in saved(token)["processors"]
+    assert not _group_tag(text(client.get(url(token, "processors"))), "region_aws").endswith(" open")
     response = submit(client, token, "processors", {"region_aws": "Atlantis"})
     assert response.status_code == 200 and "“Atlantis” is not a country in the list" in text(response)
     # the seat itself is an answer too, once typed
