@@ -228,6 +228,16 @@ def _table_country(facts: Facts, code: str) -> str:
     return facts.catalogues.country_name(code).removeprefix("the ")
 
 
+def location_cell(facts: Facts, p: ResolvedProcessor) -> Inlines:
+    """Where a recipient holds or reaches the data: its answered region and transfer countries; for a
+    recipient of hosted data with no answered region, "not yet stated", never its entity's seat."""
+    names = [_table_country(facts, c) for c in p.places]
+    if p.region_stated:
+        return _t(join_words(names))
+    words = facts.catalogues.words
+    return _t(words("location_not_stated_and", countries=join_words(names)) if names else words("location_not_stated"))
+
+
 def mechanisms_cell(facts: Facts, recipient: ResolvedProcessor) -> Inlines:
     """The transfer mechanism under each law that sees this recipient's data leave its territory:
     "GDPR: EU-US Data Privacy Framework; LGPD: ANPD standard contractual clauses". The law's name is
@@ -242,14 +252,20 @@ def mechanisms_cell(facts: Facts, recipient: ResolvedProcessor) -> Inlines:
         # two mechanisms under one law for different destinations: each names its own, so none reads
         # as covering all of them (counsel review of the DPA, M6: "Germany: adequacy; United States:
         # SCC"); mechanisms that overlap on a destination apply together and are simply listed
+        # one mechanism names its destinations too when the recipient also holds the data where the law
+        # sees no transfer (counsel review of the DPA, round 2, n4: "Germany and United States" ->
+        # "standard contractual clauses for the United States", as the FADP and LGPD cells say)
         places_seen = [set(places) for places in labels.values()]
-        if len(labels) == 1 or sum(len(p) for p in places_seen) != len(set().union(*places_seen)):
+        every_place = len(labels) == 1 and places_seen[0] >= set(recipient.places)
+        if every_place or sum(len(p) for p in places_seen) != len(set().union(*places_seen)):
             return join_words(list(labels))
         return join_words([f"{label} for {join_words([facts.catalogues.country_name(c) for c in places])}"
                            for label, places in labels.items()])
 
     if not per_law:
-        return _t(words("not_applicable"))
+        # where it holds the data is unanswered: whether a law sees a transfer is not known (M2)
+        unknown = not recipient.region_stated and any(law.has_transfer_rules for law in facts.laws)
+        return _t(words("transfer_not_yet_named" if unknown else "not_applicable"))
     with_rules = [law for law in facts.laws if law.has_transfer_rules]
     if len(with_rules) == 1:
         return _t(labels_cell(next(iter(per_law.values()))))
@@ -267,12 +283,11 @@ def processors_table(facts: Facts, clause_id: str, recipients: Sequence[Resolved
         recipients = [p for p in facts.processors if p not in advertisers]
     rows = []
     for p in recipients:
-        countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
         rows.append((
             _name_cell(p),
             _t(p.description),
             _t(join_words(cell_labels([facts.data_name(d) for d in p.data]))),
-            _t(join_words([_table_country(facts, c) for c in countries])),
+            location_cell(facts, p),
             mechanisms_cell(facts, p),
             _privacy_cell(p, words),
         ))

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from generator import laws as laws_registry
-from generator.assembly import _name_cell, _t, _table_country, assemble, mechanisms_cell
+from generator.assembly import _name_cell, _t, assemble, location_cell, mechanisms_cell
 from generator.answers.model import Answers
 from generator.document import Block, BulletList, Inlines, Heading, Paragraph, PolicyDocument, Table, Text
 from generator.laws import Law, Mechanism
@@ -32,7 +32,7 @@ from generator.library.clauses import Library
 from generator.library import CLAUSES_DIR, conditions, get_catalogues
 from generator.library.clauses import load_complete_library
 from generator.library.placeholders import join_words, running_label
-from generator.resolve import Facts
+from generator.resolve import Facts, ResolvedProcessor
 
 DPA_FOLDER = "dpa"  # clauses/dpa/NN_section.yaml
 
@@ -136,10 +136,8 @@ def subprocessors_table(facts: Facts, clause_id: str) -> list[Block]:
     very cell the policy's recipients table prints for the same recipient (mechanisms_cell)."""
     rows = []
     for p in facts.subprocessors:
-        countries = (p.country,) + tuple(c for c in p.transfer_countries if c != p.country)
         rows.append((
-            _name_cell(p), _t(p.description),
-            _t(join_words([_table_country(facts, c) for c in countries])),
+            _name_cell(p), _t(p.description), location_cell(facts, p),
             mechanisms_cell(facts, p),
         ))
     if not rows:
@@ -181,26 +179,34 @@ def transfers_by_law(facts: Facts, clause_id: str) -> list[Block]:
                 country=facts.catalogues.country_name(code), mechanism=_storage_adequacy(facts, law, code, adequacy),
             )), clause_id))
         transfers = [t for p in facts.subprocessors for t in facts.transfers_for(p) if t.law is law]
+        if facts.region_unstated:
+            # where they hold the data is unanswered: no "none receives it outside", no seat's mechanism (M2)
+            blocks.append(Paragraph(_t(words(
+                "dpa", "region_unstated", recipients=join_words([p.name for p in facts.region_unstated]),
+                territory=territory, law=law_name)), clause_id))
         if not transfers:
-            # "none receives" is a statement about the sub-processors: only once they are named or
-            # confirmed absent (counsel review of the DPA, second round, M1)
-            key = "transfers_none" if facts.subprocessors_confirmed() else "transfers_subprocessors_unconfirmed"
-            blocks.append(Paragraph(_t(words("dpa", key, law=law_name, territory=territory)), clause_id))
+            if not facts.region_unstated:
+                # "none receives" is a statement about the sub-processors: only once they are named or
+                # confirmed absent (counsel review of the DPA, second round, M1)
+                key = "transfers_none" if facts.subprocessors_confirmed() else "transfers_subprocessors_unconfirmed"
+                blocks.append(Paragraph(_t(words("dpa", key, law=law_name, territory=territory)), clause_id))
             continue
-        by_destination: dict[tuple[str, str | None], dict[str, None]] = {}
+        by_destination: dict[tuple[str, str | None, bool], dict[str, None]] = {}
         mechanisms = {t.mechanism.id: t.mechanism for t in transfers if t.mechanism}
         for t in transfers:
-            by_destination.setdefault((t.country, t.mechanism.id if t.mechanism else None), {})[t.recipient.name] = None
+            destination = (t.country, t.mechanism.id if t.mechanism else None, _onward(facts, law, t.recipient, t.country))
+            by_destination.setdefault(destination, {})[t.recipient.name] = None
         stored = [code for code, _ in facts.storage_abroad(law)]
         items = []
-        for (code, mechanism_id), names in by_destination.items():
+        for (code, mechanism_id, onward), names in by_destination.items():
             if mechanism_id == "adequacy" and _within(facts, code, stored):
                 continue  # the storage paragraph just said it, with the same adequacy (n5)
             found = mechanisms.get(mechanism_id) if mechanism_id else None
+            country = facts.catalogues.country_name(code)
             items.append(_t(words(
-                "dpa", "transfer_destination", country=facts.catalogues.country_name(code),
-                recipients=join_words(list(names)),
-                mechanism=_destination_text(facts, law, found, code) if found else words("dpa", "transfer_destination_gap"),
+                "dpa", "transfer_destination", country=country, recipients=join_words(list(names)),
+                mechanism=_destination_text(facts, law, found, code, onward=(country, names) if onward else None)
+                if found else words("dpa", "transfer_destination_gap"),
             )))
         if not items:
             blocks.append(Paragraph(_t(words("dpa", "transfers_only_where_stored", law=law_name, territory=territory)), clause_id))
@@ -220,7 +226,8 @@ def _within(facts: Facts, code: str, places: list[str]) -> bool:
     return code in places or ("EEA" in places and _in_eea(facts, code))
 
 
-def _destination_text(facts: Facts, law: Law, mechanism: Mechanism, code: str) -> str:
+def _destination_text(facts: Facts, law: Law, mechanism: Mechanism, code: str,
+                      onward: tuple[str, dict[str, None]] | None = None) -> str:
     """A mechanism's words in a per-destination bullet: an adequacy names the country and its
     instrument (vocabulary dpa_subprocessor_adequacy), any other mechanism its own words with the
     label in lower case, since it follows "Hetzner in Germany:" (counsel review of the DPA, second
@@ -230,7 +237,24 @@ def _destination_text(facts: Facts, law: Law, mechanism: Mechanism, code: str) -
     if mechanism.id == "adequacy" and key in texts:
         decision = (facts.catalogues.words("dpa_eu_adequacy_decisions") or {}).get(code) if law.id == "eu" else None
         return str(texts[key]).format(country=facts.catalogues.country_name(code), decision=f"{decision}; " if decision else "")
-    return running_label(_processor_text(facts, law, mechanism))
+    return running_label(_processor_text(facts, law, mechanism, onward=onward))
+
+
+def _onward(facts: Facts, law: Law, recipient: ResolvedProcessor, code: str) -> bool:
+    """The leg to `code` is the sub-processor's own onward transfer to its affiliates: the entity we
+    contract with (its catalogue seat) and the region it holds the data in are inside the law's
+    territory or adequate under it, and `code` is not
+    where it holds the data for us but one of the countries its group reaches it from (counsel
+    review of the DPA, round 2, M2: AWS EMEA SARL in Luxembourg is not the importer for the US)."""
+    countries = facts.catalogues.countries
+
+    def covered(place: str) -> bool:
+        return laws_registry.in_territory(law, place, countries) or laws_registry.is_adequate(law, place, countries)
+
+    return bool(
+        recipient.entity_country and recipient.region_stated and code != recipient.country
+        and code in recipient.transfer_countries and covered(recipient.entity_country) and covered(recipient.country)
+    )
 
 
 def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:
@@ -243,18 +267,40 @@ def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) ->
     return str(text).format(country=facts.catalogues.country_name(code)) if text else adequacy.text
 
 
-def _processor_text(facts: Facts, law: Law, mechanism: Mechanism) -> str:
-    """A mechanism's words for a sub-processor; when we are ourselves outside the law's territory
-    and the mechanism has words for that, those, with the supervisory authority the clauses then
-    name (Clause 13(a) for an exporter outside the EEA: its Art. 27 representative's Member State)."""
+def _processor_text(facts: Facts, law: Law, mechanism: Mechanism, onward: tuple[str, dict[str, None]] | None = None) -> str:
+    """A mechanism's words for a sub-processor; for its onward transfer to its affiliates in
+    the country of `onward` (_onward), the mechanism's words for that; when we are ourselves outside the law's
+    territory and the mechanism has words for that, those, with the supervisory authority the clauses
+    then name (Clause 13(a) for an exporter outside the EEA: its Art. 27 representative's Member State)."""
+    if onward and mechanism.processor_text_onward:
+        country, names = onward
+        seats = [p.entity_country for p in facts.subprocessors if p.name in names and p.entity_country]
+        return mechanism.processor_text_onward.format(
+            country=country, seat=join_words([facts.catalogues.country_name(c) for c in dict.fromkeys(seats)]))
     outside = facts.own_transfer(law)[0]
     if not (outside and mechanism.processor_text_exporter_outside):
         return mechanism.processor_text or mechanism.text
+    return mechanism.processor_text_exporter_outside.format(clause13=clause13_authority(facts, law))
+
+
+def clause13_authority(facts: Facts, law: Law) -> str:
+    """The supervisory authority SCC Clause 13(a) and Annex I.C name for us as an exporter outside
+    the EEA: by name, the authority of our Art. 27 representative's Member State, in Germany of its
+    Land (counsel review of the DPA, round 2, n1); where the answers do not identify the Land, the rule
+    that does (the report asks for the address: Facts.clause13_land_unknown)."""
     words = facts.catalogues.words
-    country = laws_registry.establishment_country(law, facts.answers, facts.catalogues.countries)
-    clause13 = (words("dpa", "scc_clause13_representative", country=facts.catalogues.country_name(country))
-                if country else words("dpa", "scc_clause13_no_representative"))
-    return mechanism.processor_text_exporter_outside.format(clause13=clause13)
+    seat = laws_registry.establishment_country(law, facts.answers, facts.catalogues.countries)
+    if not seat:
+        return words("dpa", "scc_clause13_no_representative")
+    country = facts.catalogues.country_name(seat)
+    authority = laws_registry.representative_authority(facts.answers, facts.catalogues)
+    if authority and authority.region:
+        return words("dpa", "scc_clause13_representative_land", authority=authority.name)
+    if authority:
+        return words("dpa", "scc_clause13_representative_named", authority=authority.name, country=country)
+    if seat == "DE":
+        return words("dpa", "scc_clause13_representative_land_unknown")
+    return words("dpa", "scc_clause13_representative", country=country)
 def _measure_texts(facts: Facts) -> list[tuple[str, str]]:
     """(measure id, its words) for each hosted-data measure (Facts.dpa_measure_ids): a service-implied
     measure names the services that imply it, the physical-security line comes once per sub-processor."""

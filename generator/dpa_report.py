@@ -72,8 +72,12 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
                 continue
             clause_id = meeting.get(element["id"])
             failed_verify = False
+            # a sub-processor with no answered region: its location and transfers are unknown (M2)
+            region_unstated = bool(element.get("region_question") and facts.region_unstated)
             if element.get("outside_agreement"):
                 status, clause_id = "action", None
+            elif clause_id and region_unstated:
+                status, clause_id = "problem", None
             elif clause_id and element.get("verify") and not conditions.evaluate(element["verify"], facts):
                 # "action" where the text is lawful but an answer is still expected (breach hours, n9)
                 status, clause_id, failed_verify = element.get("verify_status", "problem"), None, True
@@ -82,7 +86,11 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
             else:
                 status = "missing"
             advice = ""
-            if failed_verify:
+            if status == "problem" and region_unstated:
+                advice = " ".join(facts.catalogues.words("dpa", "region_unstated_advice", name=p.name) for p in facts.region_unstated)
+                if element.get("verify") and not conditions.evaluate(element["verify"], facts):
+                    advice = f"{advice} {element['verify_advice']}"
+            elif failed_verify:
                 advice = element["verify_advice"]
             elif status != "met":
                 advice = element.get("advice") or f"No clause of the agreement says this: {element['requirement']}"

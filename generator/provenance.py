@@ -36,6 +36,7 @@ class Trace:
     legal_basis: tuple[str, ...]
     vetting: str
     generated: str | None  # the generated block (processors_table...) when rows come from the answers
+    verified: bool = True  # false: the clause's premise or citation is still to be checked (its vetting says what)
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +75,7 @@ def trace(document: PolicyDocument, library: Library | None = None) -> list[Trac
                 legal_basis=clause.legal_basis if clause else (),
                 vetting=clause.vetting if clause else "",
                 generated=clause.block if clause else None,
+                verified=clause.verified if clause else True,
             ))
     return traces
 
@@ -98,4 +100,6 @@ def format_traces(traces: list[Trace]) -> str:
             lines.append(f"    required by: {'; '.join(item.legal_basis)}")
         if item.vetting:
             lines.append(f"    vetting: {item.vetting}")
+        if not item.verified:
+            lines.append("    not yet verified: see the vetting note")
     return "\n".join(lines).lstrip("\n") + "\n"

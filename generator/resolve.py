@@ -82,6 +82,16 @@ class ResolvedProcessor:
     scc: bool = False
     bcr: bool = False
     restricted_processing: bool = False  # an ad/analytics vendor used in its restricted, non-targeting mode
+    # a recipient of customers' hosted data whose region (`country`) is not answered: where it holds
+    # the data is unknown, never the catalogue entity's seat (counsel review of the DPA, round 2, M2)
+    region_stated: bool = True
+    entity_country: str | None = None  # the catalogue entity's seat, when the business kept that entity
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where the data is held or reached from: the answered region, then transfer_countries."""
+        region = (self.country,) if self.region_stated else ()
+        return tuple(dict.fromkeys((*region, *self.transfer_countries)))
 
 
 class Facts:
@@ -242,6 +252,7 @@ class Facts:
                 entity, country = entry.entity_for(business.country, self.in_region(business.country, "EEA"))
                 # the catalogue's confirmed DPF parts, or the business's own answer for this recipient
                 dpf = entry.dpf or (("eu", "uk", "ch") if ref.safeguard == "dpf" else ())
+                hosted = self._receives_hosted_data(ref.data or entry.data, entry.group, ref.restricted_processing)
                 out.append(ResolvedProcessor(
                     id=entry.id, name=entry.name, entity=ref.entity or entity, group=entry.group,
                     country=ref.country or country, description=entry.description,
@@ -257,6 +268,8 @@ class Facts:
                     scc=entry.scc or entry.safeguard == "scc",
                     bcr=entry.bcr or entry.safeguard == "bcr",
                     restricted_processing=ref.restricted_processing,
+                    region_stated=bool(ref.country) or not hosted,
+                    entity_country=None if ref.entity else country,
                 ))
             else:
                 name: str = ref.name or ref.id  # type: ignore[assignment]  # the contract requires an id or a name
@@ -277,6 +290,13 @@ class Facts:
                     restricted_processing=ref.restricted_processing,
                 ))
         return tuple(out)
+
+    def _receives_hosted_data(self, data: tuple[str, ...], group: str | None, restricted: bool) -> bool:
+        """A recipient of this data and group is a sub-processor of customers' hosted data (see subprocessors)."""
+        cats = self.catalogues.data_categories
+        hosted = any(cats[d].role == "processor" for d in data if d in cats)
+        never = (*laws_registry.OWN_ACCOUNT_GROUPS, "payments")
+        return hosted and group not in never and not (group == "advertising" and not restricted)
 
     @cached_property
     def cookies(self) -> tuple[ResolvedCookie, ...]:
@@ -347,6 +367,14 @@ class Facts:
         """The sub-processors are named, or the business confirms it has none: only then can the
         agreement say what they receive and where (counsel review of the DPA, second round, M1)."""
         return self.subprocessors_used() or self.answers.dpa.no_subprocessors_confirmed
+
+    @cached_property
+    def region_unstated(self) -> tuple[ResolvedProcessor, ...]:
+        """Sub-processors whose region (where they hold customers' data) is not answered."""
+        return tuple(p for p in self.subprocessors if not p.region_stated)
+
+    def subprocessor_region_unstated(self) -> bool:
+        return bool(self.region_unstated)
 
     def hosts_customer_data(self) -> bool:
         return bool(self.hosting_services)
@@ -502,6 +530,15 @@ class Facts:
     def representative_missing(self, law_id: str) -> bool:
         law = laws_registry.get_laws()[law_id]
         return laws_registry.representative_missing(law, self.answers, self.catalogues.countries)
+
+    def clause13_land_unknown(self) -> bool:
+        """We conclude the SCCs as an exporter outside the EEA with our EU representative in Germany,
+        but its address gives no Land, so Annex I.C cannot name the Land authority (round 2, n1)."""
+        eu = laws_registry.get_laws().get("eu")
+        if eu is None or self.in_region(self.answers.business.country, "EEA"):
+            return False
+        seat = laws_registry.establishment_country(eu, self.answers, self.catalogues.countries)
+        return seat == "DE" and laws_registry.representative_authority(self.answers, self.catalogues) is None
 
     def representative_needed(self, law_id: str) -> bool:
         law = laws_registry.get_laws()[law_id]

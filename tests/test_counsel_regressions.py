@@ -238,8 +238,9 @@ def test_contracting_entity_follows_the_business_region_and_each_law_reasons_abo
     uk = markdown(answers(processors=[{"id": "stripe"}]))
     stripe = recipient_row(uk, "Stripe")
     assert stripe["Recipient"] == "Stripe (Stripe Payments UK, Ltd)"
+    # the mechanism names its destination, as the UK leg needs none (DPA counsel, round 2, n4)
     assert (stripe["Country"], stripe["Safeguard"]) == (
-        "United Kingdom and United States", "UK Extension to the EU-US Data Privacy Framework")
+        "United Kingdom and United States", "UK Extension to the EU-US Data Privacy Framework for the United States")
 
 
 def test_no_eea_entity_for_a_business_outside_the_listed_regions():
@@ -261,7 +262,7 @@ BRAZIL = {
 def _brazil(dpo):
     return answers(
         business={**BRAZIL, "dpo": dpo}, jurisdictions=["br"], storage_locations=["BR"],
-        processors=[{"id": "hetzner"}, {"id": "maxmind"}], transfers={"safeguards": ["scc"]},
+        processors=[{"id": "hetzner", "country": "DE"}, {"id": "maxmind"}], transfers={"safeguards": ["scc"]},
     )
 
 
@@ -323,7 +324,7 @@ def test_report_transfer_without_mechanism_is_not_met():
     business = {**BASE["business"], "legal_name": "Beispiel GmbH", "address": "Beispielstraße 1, 80331 München, Germany",
                 "country": "DE"}
     ans = answers(business=business, jurisdictions=["eu"], storage_locations=["DE"],
-                  processors=[{"id": "digitalocean"}], transfers={"safeguards": []})
+                  processors=[{"id": "digitalocean", "country": "US"}], transfers={"safeguards": []})
     assert status(ans, "gdpr.transfer_fact_and_adequacy") == "problem"
     assert recipient_row(markdown(ans), "DigitalOcean")["Safeguard"] != "—"
 

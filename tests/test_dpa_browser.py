@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def hosting_draft(live_server, allru_answers):
     """A draft of a host with a sub-processor, made before the task worker starts polling: the
     in-memory test database refuses a write that meets the worker's read ('table is locked')."""
-    allru_answers["processors"].append({"id": "hetzner"})
+    allru_answers["processors"].append({"id": "hetzner", "country": "DE"})
     allru_answers["security"]["measures"] = ["tls", "encryption_at_rest", "mfa_for_staff"]
     return services.draft_create(allru_answers)[1]
 

@@ -5,6 +5,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator import dpa, dpa_report
 from generator.answers import load_answers_file
@@ -21,6 +22,11 @@ def _example(name):
     result = load_answers_file(EXAMPLES / f"{name}.yaml")
     assert result.ok, result.errors
     return result.answers
+
+
+def _raw(name):
+    """An example's answers as the document (a dict), to change before loading (answers_from)."""
+    return yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
 def _text(answers):
@@ -326,8 +332,10 @@ def test_m6_swiss_exporter_concludes_module_3_under_art_3_2_with_its_clause_13_a
             "includes the European Commission's standard contractual clauses (Implementing Decision (EU) 2021/914), "
             "module 3 (processor to processor), which we conclude as data exporter established outside the EEA to "
             "which the GDPR applies for your data (GDPR Art. 3(2))") in text
-    assert ("under their Clause 13(a) the competent supervisory authority is the supervisory authority of Germany, "
-            "the Member State where our representative in the European Union is established (GDPR Art. 27)") in text
+    # named since round 2, n1: the Land authority of the representative's Land (Berlin)
+    assert ("under their Clause 13(a) the competent supervisory authority is the Berlin Commissioner for Data "
+            "Protection and Freedom of Information, the supervisory authority of the German Land where our "
+            "representative in the European Union is established (GDPR Art. 27; section 40") in text
 
 
 def test_m6_mechanisms_are_given_per_destination_not_mixed():
@@ -343,8 +351,11 @@ def test_m6_mechanisms_are_given_per_destination_not_mixed():
 
 
 def test_m6_an_eea_host_concludes_module_3_as_exporter_without_a_condition():
-    answers = _example("lisbon-host")  # Portugal; AWS's US entity reaches the data
-    text = _text(answers)
+    # Portugal; the AWS contract is with its US company, which holds the data in the United States
+    raw = _raw("lisbon-host")
+    raw["processors"] = [{"id": "hetzner", "country": "DE"},
+                         {"id": "aws", "entity": "Amazon Web Services, Inc.", "country": "US"}]
+    text = _text(answers_from(raw))
     assert ("Amazon Web Services (AWS) in the United States: standard contractual clauses: our contract with the "
             "sub-processor includes the European Commission's standard contractual clauses (Implementing Decision "
             "(EU) 2021/914), module 3 (processor to processor), with us as data exporter and the sub-processor as "
@@ -371,9 +382,12 @@ def test_m10_lgpd_breach_line_states_hours_for_the_controllers_three_working_day
 
 def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
     text = _text(_example("lisbon-host"))
-    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: our contract with the "
-            "sub-processor incorporates the standard contractual clauses approved by the ANPD in full and without "
-            "alteration") in text and "Resolution CD/ANPD No. 19/2024" in text
+    # AWS's US leg is its own onward transfer (round 2, M2): the ANPD clauses sit in its contract
+    assert ("Amazon Web Services (AWS) in the United States: ANPD standard contractual clauses: the sub-processor we "
+            "contract with is established in Luxembourg, and its contract with us incorporates the standard "
+            "contractual clauses approved by the ANPD, in full and without alteration") in text
+    assert "Resolution CD/ANPD No. 19/2024" in text
+    assert "Hetzner and Amazon Web Services (AWS) in Germany: ANPD adequacy decision" in text
     assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
@@ -888,3 +902,210 @@ def test_round2_n8_the_cli_refusal_is_the_sentence_not_the_key():
         call_command("generate_policy", str(EXAMPLES / "quebec-host.yaml"), "--document", "dpa")
     message = str(refused.value)
     assert message.startswith("The customer DPA is written for the GDPR") and "none_covered" not in message
+
+
+# Round 2, M2: where a sub-processor holds customers' data is an answer (the region, `country` on
+# the processor reference), never the contracting entity's seat; the third-country leg of an EEA
+# entity's affiliates is its onward transfer, not ours with it as importer.
+def _lisbon_without_regions():
+    raw = _raw("lisbon-host")
+    raw["processors"] = [{"id": "hetzner"}, {"id": "aws"}]  # AWS's entity: EMEA SARL, Luxembourg
+    return answers_from(raw)
+
+
+def _subprocessor_rows(answers, document=None):
+    document = document or dpa.build_dpa(answers)
+    table = next(t for t in markdown_tables(render(document, "markdown")) if t and "Sub-processor" in t[0])
+    return {row["Sub-processor"]: row for row in table}
+
+
+def test_round2_m2_an_unanswered_region_is_not_yet_stated_never_the_entitys_seat():
+    answers = _lisbon_without_regions()
+    rows = _subprocessor_rows(answers)
+    aws = rows["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+    assert aws["Location"] == "not yet stated; also United States"
+    assert rows["Hetzner (Hetzner Online GmbH)"]["Location"] == "not yet stated"
+    text = _text(answers)
+    assert "Luxembourg" not in text.replace("established in Luxembourg", "")
+    assert "AWS) in Luxembourg" not in text
+    assert ("Where we have Hetzner and Amazon Web Services (AWS) hold your data is not yet stated, so this agreement "
+            "does not yet set out whether that is outside the European Economic Area (EEA)") in text
+    # no "none of our sub-processors receives your data outside" while a region is unknown
+    assert "none of our sub-processors receives" not in text
+
+
+def test_round2_m2_the_report_asks_where_each_unanswered_sub_processor_holds_the_data():
+    answers = _lisbon_without_regions()
+    for element_id in ("gdpr28.subprocessors", "gdpr28.transfers", "lgpd.transfers"):
+        item = _item(answers, element_id)
+        assert item.status == "problem", element_id
+        assert "Where does Hetzner hold your customers' data?" in item.advice
+        assert "Where does Amazon Web Services (AWS) hold your customers' data?" in item.advice
+    answered = _example("lisbon-host")
+    for element_id in ("gdpr28.subprocessors", "gdpr28.transfers", "lgpd.transfers"):
+        assert _item(answered, element_id).status == "met", element_id
+
+
+def test_round2_m2_the_answered_region_drives_the_location_and_the_transfer_reasoning():
+    answers = _example("lisbon-host")  # AWS: country DE (Frankfurt), its US affiliates reach the data
+    rows = _subprocessor_rows(answers)
+    aws = rows["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+    assert aws["Location"] == "Germany and United States"
+    assert aws["Transfer mechanism"] == ("GDPR: standard contractual clauses for the United States; LGPD: ANPD "
+                                         "adequacy decision for Germany and ANPD standard contractual clauses for "
+                                         "the United States")
+    text = _text(answers)
+    assert "Luxembourg and United States" not in text and "(AWS) in Luxembourg" not in text
+    # the third-country leg is AWS's own onward transfer to its affiliates, not ours with it as importer
+    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: the sub-processor we "
+            "contract with is established in Luxembourg, and its contract with us includes the European "
+            "Commission's standard contractual clauses (Implementing Decision (EU) 2021/914) for its onward "
+            "transfer to its affiliates in the United States") in text
+    assert "with the sub-processor as data importer" not in text
+    assert ("for its onward transfer to its affiliates in the United States (LGPD Art. 33 II(b); Resolution "
+            "CD/ANPD No. 19/2024)") in text
+
+
+def test_round2_m2_the_policy_and_the_dpa_agree_on_the_location_and_the_mechanism():
+    from generator.policy import build as build_policy
+
+    for answers in (_example("lisbon-host"), _lisbon_without_regions()):
+        dpa_row = _subprocessor_rows(answers)["Amazon Web Services (AWS) (Amazon Web Services EMEA SARL)"]
+        policy_tables = markdown_tables(render(build_policy(answers), "markdown"))
+        policy_row = next(row for t in policy_tables for row in t
+                          if row.get("Recipient", "").startswith("Amazon Web Services"))
+        assert policy_row["Country"] == dpa_row["Location"]
+        assert policy_row["Safeguard"] == dpa_row["Transfer mechanism"]
+
+
+def test_round2_m2_the_policy_report_asks_for_the_region_too():
+    from generator import compliance
+    from generator.policy import build as build_policy
+
+    def region_items(answers):
+        rep = compliance.report(answers, build_policy(answers))
+        return [i for i in rep.items if i.element_id == "recipients.region_unstated"]
+
+    items = region_items(_lisbon_without_regions())
+    assert items and all(i.status == "problem" for i in items)
+    assert region_items(_example("lisbon-host")) == []
+
+
+# Round 2, n4: the GDPR cell names its destination when the location includes an EEA country.
+def test_round2_n4_the_gdpr_cell_names_the_destination_per_country():
+    rows = _subprocessor_rows(_example("allcot"))
+    cell = rows["DigitalOcean (DigitalOcean, LLC)"]["Transfer mechanism"]
+    assert cell.endswith("; GDPR: standard contractual clauses for the United States")
+
+
+def _group_tag(html, field_name):
+    """The opening <details> tag of the processor group that holds the field."""
+    before = html[:html.index(f'name="{field_name}"')]
+    start = before.rindex('<details class="processor-group')
+    return before[start:before.index(">", start)]
+
+
+# Round 2, M2, wizard: the Processors step asks where each chosen provider of hosted data holds it,
+# prefilled only from the answers (never the entity's seat), and saves it even when it equals the seat.
+@pytest.mark.django_db
+def test_round2_m2_the_processors_step_asks_the_region_of_a_hosted_data_provider(client, allru_answers):
+    from tests.test_wizard import new_draft, page_form, saved, submit, text, url
+
+    allru_answers["business"].update(country="PT", address="Rua Exemplo 1, 1000-001 Lisboa, Portugal")
+    allru_answers["processors"] = [{"id": "aws"}, {"id": "stripe"}]
+    token = new_draft(client, allru_answers)
+    html = text(client.get(url(token, "processors")))
+    assert "Where does Amazon Web Services (AWS) hold your customers&#x27; data?" in html
+    form = page_form(html)
+    assert form["region_aws"] == [""]  # not Luxembourg, the seat of AWS EMEA SARL
+    assert "region_stripe" not in form and "country_stripe" in form  # Stripe holds no hosted data
+    assert "not yet stated" in html  # the summary of chosen processors
+    assert _group_tag(html, "region_aws").endswith(" open")  # the question is seen, not folded away
+    response = submit(client, token, "processors", {"region_aws": "Germany"})
+    assert response.status_code == 302, text(response)
+    assert {"id": "aws", "country": "DE"} in saved(token)["processors"]
+    assert not _group_tag(text(client.get(url(token, "processors"))), "region_aws").endswith(" open")
+    response = submit(client, token, "processors", {"region_aws": "Atlantis"})
+    assert response.status_code == 200 and "“Atlantis” is not a country in the list" in text(response)
+    # the seat itself is an answer too, once typed
+    submit(client, token, "processors", {"region_aws": "Luxembourg"})
+    assert {"id": "aws", "country": "LU"} in saved(token)["processors"]
+
+
+# Round 2, n1: Clause 13(a) / Annex I.C name an identifiable authority: a German representative's
+# Land authority; without its Land, the rule and a report problem asking for the address.
+def test_round2_n1_a_representative_in_berlin_names_the_berlin_commissioner():
+    answers = _example("allcot")  # Swiss host, EU representative at a 10115 Berlin address
+    text = _text(answers)
+    assert ("under their Clause 13(a) the competent supervisory authority is the Berlin Commissioner for Data "
+            "Protection and Freedom of Information, the supervisory authority of the German Land where our "
+            "representative in the European Union is established") in text
+    assert "the supervisory authority of Germany" not in text
+    assert _item(answers, "gdpr28.scc_authority").status == "met"
+
+
+def test_round2_n1_a_german_representative_without_a_land_is_a_problem_naming_the_rule():
+    raw = _raw("allcot")
+    raw["business"]["eu_representative"]["address"] = "Beispielstrasse 1, Germany"
+    answers = answers_from(raw)
+    text = _text(answers)
+    assert ("the competent supervisory authority is the supervisory authority of the German Land where our "
+            "representative in the European Union is established (GDPR Art. 27; section 40 of Germany's Federal "
+            "Data Protection Act)") in text
+    item = _item(answers, "gdpr28.scc_authority")
+    assert item.status == "problem" and "postcode" in item.advice
+
+
+def test_round2_n1_a_representative_elsewhere_names_the_national_authority():
+    raw = _raw("allcot")
+    raw["business"]["eu_representative"].update(address="1 Example Street, Dublin 2, Ireland", country="IE")
+    text = _text(answers_from(raw))
+    assert ("the competent supervisory authority is the Data Protection Commission (Ireland), the supervisory "
+            "authority of the Member State where our representative") in text
+
+
+def test_round2_n1_the_third_limb_of_clause_13a_names_the_customer_choice_or_the_clause_17_state():
+    text = _text(_example("us-reseller-eu"))  # dpa.scc_governing_law: IE
+    assert ("where you need no representative (Article 27(2)), it is the authority of one of the Member States where "
+            "the people whose data is transferred are located: the one you name when you accept this agreement or, "
+            "if you name none, that of Ireland, the Member State whose law governs these clauses.") in text
+
+
+# Round 2, n2: the SCCs with an Art. 3(2) importer: the premise stated in the clause, which carries a
+# vetting note and verified: false that the provenance shows.
+def test_round2_n2_the_scc_incorporation_states_its_premise_and_is_not_yet_verified():
+    from generator.provenance import format_traces, trace
+
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert ("The Commission made these clauses for importers whose processing of the data is not itself subject to "
+            "the GDPR (Decision (EU) 2021/914, recital 7 and Article 1(1)), and we conclude them on that premise: "
+            "our processing of your data, as your processor on your instructions, does not itself offer goods or "
+            "services to people in the Union or monitor their behaviour (GDPR Article 3(2))") in text
+    clause = next(c for c in dpa.get_dpa_library().clauses() if c.id == "transfers.scc_incorporated")
+    assert clause.verified is False and "round 2, n2 -" in clause.vetting.lower()
+    traces = trace(dpa.build_dpa(answers), library=dpa.get_dpa_library())
+    item = next(t for t in traces if t.clause_id == "transfers.scc_incorporated")
+    assert item.verified is False
+    explained = format_traces(traces).split("[transfers.scc_incorporated]")[1].split("\n[")[0]
+    assert "not yet verified" in explained
+    assert all(t.verified for t in traces if t.clause_id != "transfers.scc_incorporated")
+
+
+# Round 2, n3: Annex I.A (contact person, activities, signature and date), I.B (sensitive-data
+# safeguards) and, for module 3, Annex II (assistance) point to passages the agreement holds.
+def test_round2_n3_the_scc_annexes_point_to_passages_that_exist():
+    answers = _example("us-reseller-eu")
+    text = _text(answers)
+    assert ("The record of your acceptance of this agreement (who accepted which version, and when), or the "
+            "signatures where it is signed, is each party's signature and date.") in text
+    assert "as contact person, the person who accepts it for you unless you name another" in text
+    assert ("for special categories the restrictions and safeguards applied are those you decide and tell us of "
+            "under the paragraph on special categories in that section") in text
+    assert ("under Module Three, the measures by which we help you with your own obligations are those under "
+            "\"Help with your own obligations\" and \"Requests from the people concerned\".") in text
+    markdown = render(dpa.build_dpa(answers), "markdown")
+    for heading in ("Help with your own obligations", "Requests from the people concerned"):
+        assert f"# {heading}\n" in markdown
+    assert "Special categories of data, such as data about health" in text
+    assert "We keep a record of who accepted which version of it and when" in text  # the record the annex names

@@ -32,7 +32,7 @@ def fixed_clock(settings, tmp_path):
 def host_answers(allru_answers):
     """All-Ru with its servers at Hetzner (a sub-processor), 45 days' notice of a new sub-processor
     (longer than the policy's 30) and 20 days to object."""
-    allru_answers["processors"].append({"id": "hetzner"})
+    allru_answers["processors"].append({"id": "hetzner", "country": "DE"})  # its region: an answer (DPA counsel, round 2, M2)
     allru_answers["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20}
     return allru_answers
 
@@ -59,9 +59,12 @@ def text_of(html):
     return " ".join(re.sub(r"<[^>]+>", " ", inline_gone).split())
 
 
+REGIONS = {"hetzner": "DE", "ovhcloud": "FR"}  # where each holds the data: an answer (DPA counsel, round 2, M2)
+
+
 def add_processor(draft, processor_id):
     answers = copy.deepcopy(draft.answers)
-    answers["processors"].append({"id": processor_id})
+    answers["processors"].append({"id": processor_id, "country": REGIONS[processor_id]})
     assert services.draft_save_answers(draft, answers) == ()
 
 
@@ -158,7 +161,7 @@ def test_a_new_subprocessor_needs_the_dpa_notice_before_it_takes_effect(client, 
 def test_the_drafted_summary_names_added_and_removed_subprocessors(client, host_answers):
     draft, token = published(client, host_answers)
     answers = copy.deepcopy(draft.answers)
-    answers["processors"] = [p for p in answers["processors"] if p["id"] != "hetzner"] + [{"id": "ovhcloud"}]
+    answers["processors"] = [p for p in answers["processors"] if p["id"] != "hetzner"] + [{"id": "ovhcloud", "country": "FR"}]
     services.draft_save_answers(draft, answers)
     lines = public.drafted_summary(draft).splitlines()
     assert "We no longer use Hetzner (Hetzner Online GmbH) as a sub-processor for the data you store with us." in lines

@@ -25,7 +25,7 @@ LIST_URL = "https://policies.all-ru.net/p/all-ru/subprocessors/"
 def hosting_draft(live_server, allru_answers):
     """A host with its servers at Hetzner, made before the task worker starts polling (the
     in-memory test database refuses a write that meets the worker's read)."""
-    allru_answers["processors"].append({"id": "hetzner"})
+    allru_answers["processors"].append({"id": "hetzner", "country": "DE"})
     allru_answers["security"]["measures"] = ["tls", "encryption_at_rest", "mfa_for_staff"]
     return services.draft_create(allru_answers)[1]
 
@@ -94,6 +94,10 @@ def test_dpa_publish_add_a_subprocessor_and_the_customer_gets_the_notice(
         go(page, f"{live_server.url}/d/{token}/processors/")
         page.get_by_label("Search processors by name or group").fill("ovh")
         page.get_by_label(re.compile(r"^OVHcloud")).check()
+        save(page)
+        # where OVHcloud holds the data is asked once it is chosen, never taken from its seat (round 2, M2)
+        go(page, f"{live_server.url}/d/{token}/processors/")
+        page.get_by_label("Where does OVHcloud hold your customers' data?").fill("France")
         save(page)
 
         # the earliest date is the DPA's 45 days, and the summary names the new sub-processor

@@ -82,11 +82,11 @@ BREAKS = [
     ("munich-host", "eu", "gdpr.complaint_supervisory_authority",
      {"business.address": "Musterweg 1, Muenchen, Germany", "business.region": None}),   # no postcode: no Land
     ("munich-host", "eu", "gdpr.transfer_fact_and_adequacy",
-     {"transfers.safeguards": [], "processors": [{"id": "hetzner"}, {"id": "digitalocean"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "hetzner", "country": "DE"}, {"id": "digitalocean", "country": "US"}]}),
     ("all-ru", "uk", "ukgdpr.transfer_fact_and_adequacy",
-     {"transfers.safeguards": [], "processors": [{"id": "digitalocean"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "digitalocean", "country": "US"}]}),
     ("allcot", "ch", "fadp.foreign_countries_and_safeguards",
-     {"transfers.safeguards": [], "processors": [{"id": "digitalocean"}]}),
+     {"transfers.safeguards": [], "processors": [{"id": "digitalocean", "country": "US"}]}),
     ("quebec-host", "ca", "pipeda.cross_border_processing",
      {"transfers.safeguards": [], "transfers.quebec_assessment": None, "business.region": None}),
     ("russia-host", "ru", "ru.cross_border_transfer", {"registrations": ["roskomnadzor"]}),
@@ -143,7 +143,7 @@ def test_brazil_transfer_without_the_anpd_clauses_is_a_problem():
                             "dpo": {"name": "Maria Exemplo", "email": "dpo@host.example"}})
     for key in ("eu_representative", "uk_representative", "region"):
         doc["business"].pop(key, None)
-    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[{"id": "digitalocean"}],
+    doc.update(jurisdictions=["br"], storage_locations=["BR"], processors=[{"id": "digitalocean", "country": "US"}],
                transfers={"safeguards": ["scc"]})
     assert _status(doc, "br", "lgpd.international_transfer") == "met"
     doc["transfers"] = {"safeguards": []}

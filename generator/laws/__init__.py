@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "OWN_ACCOUNT_GROUPS", "Basis", "Law", "Mechanism", "Transfer", "analyse", "choose_mechanism", "authorities_for", "basis_cell", "gaps", "get_laws",
     "in_territory", "is_adequate", "law_ids", "load_laws", "representative_missing", "representative_needed",
-    "response_days", "response_period", "german_land", "suggested_laws", "territory_name", "transfer_law_name",
+    "response_days", "response_period", "german_land", "representative_authority", "suggested_laws", "territory_name", "transfer_law_name",
 ]
 
 
@@ -195,6 +195,24 @@ def authorities_for(law: Law, answers: Answers, catalogues: Catalogues) -> tuple
         # e-mail hosting is a telecommunications service: the BfDI supervises it (§ 29 TDDDG)
         chosen += [a for a in national if a.scope == "federal"]
     return tuple(chosen)
+
+
+def representative_authority(answers: Answers, catalogues: Catalogues) -> Authority | None:
+    """The one EU supervisory authority of the Member State where a business outside the EEA has its
+    Art. 27 representative (SCC Clause 13(a), Annex I.C): in Germany the Land authority of the
+    representative's Land (section 40 BDSG; its postcode), elsewhere the national authority; None
+    when the answers do not identify one (no representative, or a German address with no Land)."""
+    contact = answers.business.eu_representative
+    country = _representative_country(contact, catalogues.countries)
+    if country is None or contact is None:
+        return None
+    national = [a for a in catalogues.authorities if a.law == "eu" and a.country == country and a.scope is None]
+    if country == "DE":
+        land = german_land(None, contact.address)
+        national = [a for a in national if land and a.region == land]
+    else:
+        national = [a for a in national if not a.region]
+    return national[0] if len(national) == 1 else None
 
 
 # -- what each chosen law needs from the answers before a policy is finished ---------------------

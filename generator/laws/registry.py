@@ -32,6 +32,9 @@ class Mechanism:
     # processor_text when we are ourselves established outside the law's territory ({clause13}: the
     # supervisory authority the clauses name for such an exporter; counsel review of the DPA, M6)
     processor_text_exporter_outside: str = ""
+    # processor_text for a sub-processor inside the territory whose affiliates reach the data in
+    # {country}: its onward transfer (counsel review of the DPA, round 2, M2)
+    processor_text_onward: str = ""
 
 
 @dataclass(frozen=True)

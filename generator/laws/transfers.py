@@ -105,7 +105,7 @@ def analyse(facts: Facts, laws: dict[str, Law]) -> tuple[Transfer, ...]:
             continue
         province = _province(law, facts.answers)
         for recipient in facts.processors:
-            destinations = dict.fromkeys((recipient.country, *recipient.transfer_countries))
+            destinations = recipient.places  # the answered region, never an unanswered entity seat
             for code in destinations:
                 if not in_territory(law, code, countries):
                     mechanism_id = choose_mechanism(law, recipient, code, facts.answers, countries)

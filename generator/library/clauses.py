@@ -89,6 +89,7 @@ class Clause:
     heading: str | None = None
     block: str | None = None
     file: str = ""
+    verified: bool = True  # false: a premise or citation still to be checked (the vetting note says what)
 
     @property
     def placeholders(self) -> tuple[str, ...]:
@@ -216,6 +217,7 @@ def _load_clause(entry: dict[str, Any], section_id: str, file_name: str, problem
             heading=entry.get("heading"),
             block=entry.get("block"),
             file=file_name,
+            verified=bool(entry.get("verified", True)),
         )
     except KeyError as exc:
         problems.append(f"{where}: missing {exc.args[0]}")

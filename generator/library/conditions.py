@@ -28,7 +28,7 @@ CALLS = {
     "representative_needed": 1, "shares_for_advertising": 0, "region": 1, "entity_unconfirmed": 0,
     "answered_data": 1, "breach_hours_exceed": 1,
     # the customer DPA (generator/dpa.py)
-    "subprocessors_used": 0, "hosts_customer_data": 0, "unmanaged_service": 0, "dpa_breach_hours_too_long": 0,
+    "subprocessors_used": 0, "subprocessor_region_unstated": 0, "clause13_land_unknown": 0, "hosts_customer_data": 0, "unmanaged_service": 0, "dpa_breach_hours_too_long": 0,
     "dpa_transfer_gap": 1, "deletion_period_known": 0, "customer_data_backed_up": 0, "backup_period_known": 0,
     "dpa_breach_hours_given": 0, "own_transfer_by": 2,
     "dpa_mechanism_named": 1,

@@ -60,7 +60,8 @@ def _country(code: str | None) -> str:
 
 
 def _processor_label(p: ResolvedProcessor) -> str:
-    country = _country(p.country).removeprefix("the ")
+    # an unanswered region is not a place: never the contracting entity's seat (DPA counsel, round 2, M2)
+    country = _country(p.country).removeprefix("the ") if p.region_stated else ""
     mechanism = next((words for key, words in MECHANISMS if
                       (key == "dpf" and p.dpf) or (key == "bcr" and p.bcr) or (key == "scc" and p.scc)
                       or p.safeguard == key), None)
@@ -95,7 +96,7 @@ def _processors(old: Facts, new: Facts, new_data: dict[str, str]) -> list[str]:
             out.append(f"We now use {_processor_label(p)}{purpose}.{extra}")
         elif before[k] != p:
             b = before[k]
-            if (b.entity, b.country) != (p.entity, p.country):
+            if (b.entity, b.country, b.region_stated) != (p.entity, p.country, p.region_stated):
                 out.append(f"{p.name} is now {_processor_label(p)} instead of {_processor_label(b)}.")
             elif set(b.data) != set(p.data):
                 out.append(f"We changed which personal data {p.name} receives.")

@@ -175,11 +175,15 @@ def processor_items(items, processors_field):
         ]
         if item["restricted"] is not None:
             parts.append(f'<div class="mt-1 processor-restricted">{field(item["restricted"])}</div>')
+        if item.get("region_field") is not None:
+            # asked in the open: where it holds customers' data is an answer the DPA needs (M2)
+            parts.append(f'<div class="mt-1 processor-region">{field(item["region_field"])}</div>')
         if item["entity_field"] is not None:
+            country = field(item["country_field"]) if item["country_field"] is not None else ""
             parts.append(
                 f'<details class="mt-1 processor-entity"{" open" if item["override_open"] else ""}><summary>Your contract '
                 f'is with a different entity?</summary><div class="pt-2">{field(item["entity_field"])}'
-                f'{field(item["country_field"])}</div></details>')
+                f'{country}</div></details>')
         out.append(f'<li class="form-check processor-item py-1" data-filter-item data-filter-text="{escape(item["search"])}">'
                    f'{"".join(parts)}</li>')
     return mark_safe("".join(out))

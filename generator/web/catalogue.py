@@ -126,9 +126,22 @@ def processor_entity(proc, business_country, cat=None):
     return proc.entity_for(business_country, bool(business_country) and applicability.is_eea(business_country, cat))
 
 
-def processor_where(proc, cat=None, country=None):
-    """Where a processor keeps data, in words: "Ireland; also the United States"."""
+def holds_customer_data(proc, cat=None):
+    """Whether a catalogue processor receives customers' hosted data (a data category with the
+    processor role) and acts for the business on it: a sub-processor, whose region is asked
+    (Facts.subprocessors; counsel review of the DPA, round 2, M2)."""
     cat = cat or get_catalogues()
+    hosted = any(d in cat.data_categories and cat.data_categories[d].role == "processor" for d in proc.data)
+    return hosted and proc.group not in ("registrars", "certificate_authorities", "payments", "advertising")
+
+
+def processor_where(proc, cat=None, country=None, region_asked=False):
+    """Where a processor keeps data, in words: "Ireland; also the United States". region_asked: a
+    provider of hosted data whose region is not answered, "not yet stated", never its seat."""
+    cat = cat or get_catalogues()
+    if region_asked and not country:
+        extra = [country_label(c, cat) for c in proc.transfer_countries]
+        return cat.words("location_not_stated") + (f"; also {', '.join(extra)}" if extra else "")
     country = country or proc.country
     text = country_label(country, cat) if country else "unknown"
     extra = [country_label(c, cat) for c in proc.transfer_countries if c != country]

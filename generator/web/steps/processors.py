@@ -16,10 +16,12 @@ from .base import (
 class ProcessorsForm(forms.Form):
     processors = Checkboxes(label=field_label("processors.processors"), required=False)
 
-    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), **kwargs):
+    def __init__(self, *args, processor_choices=(), details=(), restrictable=(), regions=(), **kwargs):
         """details: (id, name) of the chosen catalogue processors, which get an entity and a country
         (their contracting entity, when it is not the one the catalogue gives); restrictable: (id,
-        name) of the advertising and analytics processors, which get the restricted-mode box."""
+        name) of the advertising and analytics processors, which get the restricted-mode box;
+        regions: ids of those among `details` that hold customers' data, which are asked where they
+        hold it (their `country` is that region, not the entity's seat)."""
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["processors"]).choices = list(processor_choices)
         for pid, name in details:
@@ -27,9 +29,15 @@ class ProcessorsForm(forms.Form):
                 label=field_label("processors.catalogue_entity", name=name), max_length=300, required=False,
                 help_text=field_help("processors.catalogue_entity"),
             )
-            self.fields[f"country_{pid}"] = CountryInput(
-                label=field_label("processors.catalogue_country"), required=False,
-            )
+            if pid in regions:
+                self.fields[f"region_{pid}"] = CountryInput(
+                    label=field_label("processors.region", name=name), required=False,
+                    help_text=field_help("processors.region"),
+                )
+            else:
+                self.fields[f"country_{pid}"] = CountryInput(
+                    label=field_label("processors.catalogue_country"), required=False,
+                )
         for pid, name in restrictable:
             self.fields[f"restricted_{pid}"] = forms.BooleanField(
                 label=field_label("processors.restricted", name=name), required=False, help_text=field_help("processors.restricted"),
@@ -118,7 +126,7 @@ class ProcessorsStep(Step):
         business_country = (answers.get("business") or {}).get("country")
         by_id = {cat.resolve_processor_id(r["id"]) or r["id"]: r for r in refs if r.get("id")}
         initial: dict[str, Any] = {"processors": chosen}
-        details = []
+        details, regions = [], []
         for pid in chosen:
             proc = cat.processors.get(pid)
             if proc is None:
@@ -126,13 +134,17 @@ class ProcessorsStep(Step):
             details.append((pid, proc.name))
             entity, country = cat_.processor_entity(proc, business_country, cat)
             initial[f"entity_{pid}"] = by_id[pid].get("entity") or entity
-            initial[f"country_{pid}"] = by_id[pid].get("country") or country
+            if cat_.holds_customer_data(proc, cat):
+                regions.append(pid)
+                initial[f"region_{pid}"] = by_id[pid].get("country") or ""  # only an answer, never the seat
+            else:
+                initial[f"country_{pid}"] = by_id[pid].get("country") or country
         restrictable = [(p.id, p.name) for p in visible if p.group in cat_.RESTRICTABLE_GROUPS]
         for pid, _ in restrictable:
             initial[f"restricted_{pid}"] = bool((by_id.get(pid) or {}).get("restricted_processing"))
         main = ProcessorsForm(
             data, initial=initial, processor_choices=[(p.id, p.name) for p in visible],
-            details=details, restrictable=restrictable,
+            details=details, restrictable=restrictable, regions=regions,
         )
         data_choices = [(d["id"], cat_.data_name(d["id"], answers, cat)) for d in answers.get("data", ())]
         customs = [
@@ -172,7 +184,11 @@ class ProcessorsStep(Step):
                     entity, country = cat_.processor_entity(cat.processors[pid], business_country, cat)
                     typed = (d.get(f"entity_{pid}") or "").strip()
                     put(entry, "entity", typed if typed and typed != entity else None)
-                    put(entry, "country", d.get(f"country_{pid}") if d.get(f"country_{pid}") not in ("", country) else None)
+                    if f"region_{pid}" in bundle.main.fields:
+                        # where it holds customers' data: an answer even when it is the entity's seat
+                        put(entry, "country", d.get(f"region_{pid}") or None)
+                    else:
+                        put(entry, "country", d.get(f"country_{pid}") if d.get(f"country_{pid}") not in ("", country) else None)
                 if f"restricted_{pid}" in bundle.main.fields and pid in d["processors"]:
                     put(entry, "restricted_processing", True if d.get(f"restricted_{pid}") else None)
                 refs.append(ordered(entry, ("id", "entity", "country")))
@@ -219,34 +235,44 @@ class ProcessorsStep(Step):
                 entity, country = cat_.processor_entity(p, business_country, cat)
                 ref = refs.get(p.id) or {}
                 entity_field = form[f"entity_{p.id}"] if f"entity_{p.id}" in form.fields else None
-                country_field: Any = form[f"country_{p.id}"] if entity_field else None  # set whenever entity_field is
+                region_field = form[f"region_{p.id}"] if f"region_{p.id}" in form.fields else None
+                country_field: Any = form[f"country_{p.id}"] if f"country_{p.id}" in form.fields else None
                 items.append({
                     "p": p, "box": boxes.get(p.id),
                     "entity": entity,
                     "data": [cat_.data_name(x, answers, cat) for x in p.data],
-                    "where": cat_.processor_where(p, cat, country),
+                    "where": (cat_.processor_where(p, cat, ref.get("country"), region_asked=True) if region_field is not None
+                              else cat_.processor_where(p, cat, country)),
                     "search": " ".join([p.name, p.id, p.group, label, entity or "", *p.aliases]).lower(),
-                    "entity_field": entity_field, "country_field": country_field,
-                    "override_open": bool(ref.get("entity") or ref.get("country")
-                                          or (entity_field and (entity_field.errors or country_field.errors))),
+                    "entity_field": entity_field, "country_field": country_field, "region_field": region_field,
+                    "override_open": bool(ref.get("entity") or (country_field is not None and ref.get("country"))
+                                          or (entity_field and (entity_field.errors or (country_field is not None and country_field.errors)))),
                     "restricted": form[f"restricted_{p.id}"] if f"restricted_{p.id}" in form.fields else None,
                 })
-            has_errors = any(item["entity_field"] is not None and (item["entity_field"].errors or item["country_field"].errors)
-                             for item in items)
+            has_errors = any(
+                (item["entity_field"] is not None and item["entity_field"].errors)
+                or any(f is not None and f.errors for f in (item["country_field"], item["region_field"]))
+                for item in items)
             chosen_here = sum(p.id in chosen for p in procs)
+            # a chosen provider of hosted data whose region is unanswered: its question must be seen
+            region_asked = any(item["region_field"] is not None and not (refs.get(item["p"].id) or {}).get("country")
+                               for item in items)
             # Suggested groups stay open until something is chosen from them (the list on top then
-            # shows it); the others are collapsed, unless their fields have errors.
+            # shows it); the others are collapsed, unless their fields have errors or a region is asked.
             rows.append({"group": group, "label": label, "reasons": reasons, "items": items, "chosen_count": chosen_here,
-                         "open": (bool(reasons) and not chosen_here) or has_errors})
+                         "open": (bool(reasons) and not chosen_here) or has_errors or region_asked})
         summary = []
         for ref in answers.get("processors", ()):
             if ref.get("id"):
                 p = cat.processors.get(cat.resolve_processor_id(ref["id"]) or "")
                 if p:
                     entity, country = cat_.processor_entity(p, business_country, cat)
+                    hosted = cat_.holds_customer_data(p, cat)
                     summary.append({"name": p.name, "entity": ref.get("entity") or entity,
                                     "data": [cat_.data_name(x, answers, cat) for x in ref.get("data") or p.data],
-                                    "where": cat_.processor_where(p, cat, ref.get("country") or country),
+                                    # a region not yet answered is not yet stated, never the entity's seat
+                                    "where": (cat_.processor_where(p, cat, ref.get("country"), region_asked=True) if hosted
+                                              else cat_.processor_where(p, cat, ref.get("country") or country)),
                                     "purpose": p.description})
             else:
                 summary.append({"name": ref.get("name"), "entity": ref.get("entity"),
