@@ -387,7 +387,9 @@ def test_m10_anpd_clauses_in_full_and_the_anpds_own_adequacy():
             "contract with is established in Luxembourg, and its contract with us incorporates the standard "
             "contractual clauses approved by the ANPD, in full and without alteration") in text
     assert "Resolution CD/ANPD No. 19/2024" in text
-    assert "Hetzner and Amazon Web Services (AWS) in Germany: ANPD adequacy decision" in text
+    # Hetzner's and AWS's German storage: the storage paragraph's adequacy, no bullet repeating it (round 2, n5)
+    assert "Hetzner and Amazon Web Services (AWS) in Germany:" not in text
+    assert "we store your data in Germany, outside Brazil." in text
     assert ("Brazil's data protection authority has recognised the European Union, with the other EEA states, as "
             "protecting personal data adequately (LGPD Art. 33 I; Resolution CD/ANPD No. 32/2026)") in text
     assert "has recognised the country as protecting" not in text
@@ -957,7 +959,7 @@ def test_round2_m2_the_answered_region_drives_the_location_and_the_transfer_reas
     text = _text(answers)
     assert "Luxembourg and United States" not in text and "(AWS) in Luxembourg" not in text
     # the third-country leg is AWS's own onward transfer to its affiliates, not ours with it as importer
-    assert ("Amazon Web Services (AWS) in the United States: Standard contractual clauses: the sub-processor we "
+    assert ("Amazon Web Services (AWS) in the United States: standard contractual clauses: the sub-processor we "
             "contract with is established in Luxembourg, and its contract with us includes the European "
             "Commission's standard contractual clauses (Implementing Decision (EU) 2021/914) for its onward "
             "transfer to its affiliates in the United States") in text
