@@ -745,14 +745,34 @@ def test_r2_m1_the_list_page_says_the_agreement_does_not_yet_name_its_subprocess
     text = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
     assert "The agreement in force does not yet name its sub-processors." in text
     assert "names no sub-processors" not in text
-    assert "a draft, not offered for acceptance: it does not yet name its sub-processors" in text
-    # once the business confirms there is none, the page may say so, and the DPA is the one in force
+    # a draft, with the reasons its report gives (round 3: any problem, not only the sub-processors')
+    assert "It is a draft, not offered for acceptance, until the business settles what its report still asks for:" in text
+    assert "The data processing agreement in force:" not in text
+    # once the business confirms there is none, and settles the rest its report asks for (its terms
+    # and the measures on customers' data), the page may say so, and the DPA is the one in force
     confirmed = copy.deepcopy(allru_answers)
-    confirmed["dpa"] = {"no_subprocessors_confirmed": True}
+    confirmed["dpa"] = {"no_subprocessors_confirmed": True, "terms_confirmed": True,
+                        "measures": ["tls", "password_hashing", "backups", "vulnerability_management"]}
     pub.published(client, confirmed, slug="all-ru-two")
     text = pub.text_of(pub.page(client, "/p/all-ru-two/subprocessors/"))
     assert "The data processing agreement in force names no sub-processors." in text
     assert "does not yet name" not in text and "not offered for acceptance" not in text
+    assert "The data processing agreement in force:" in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r3_the_list_page_offers_no_dpa_whose_own_report_has_a_problem(client, settings, tmp_path, allru_answers):
+    """Round 3, major: a DPA whose Annex says it is not offered (the measures on customers' data not
+    stated) was shown as "in force"; every problem of its report now makes it a draft, with the reason."""
+    pub = _notice_setup(settings, tmp_path)
+    answers = copy.deepcopy(allru_answers)
+    answers["dpa"] = {"no_subprocessors_confirmed": True, "terms_confirmed": True}  # no dpa.measures
+    pub.published(client, answers)
+    text = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert "It is a draft, not offered for acceptance" in text
+    assert "The data processing agreement in force:" not in text
+    dpa_text = pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
+    assert "this agreement is not offered for acceptance" in dpa_text  # what the page now agrees with
 
 
 @pytest.mark.django_db(transaction=True)

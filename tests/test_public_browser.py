@@ -54,6 +54,15 @@ def wait_for(condition, timeout_s=60):
         time.sleep(0.5)
 
 
+def publish_first_version(page, live_server, token, public_name):
+    """From the review step, as the business does: a public name, then Publish."""
+    go(page, f"{live_server.url}/d/{token}/review/")
+    page.get_by_label("Public name (optional)").fill(public_name)
+    page.get_by_role("button", name="Publish this version").click()
+    settle(page)
+    assert page.get_by_text(f"Published as version 1 at /p/{public_name}/").is_visible()
+
+
 def test_publish_subscribe_notice_and_the_change_taking_effect(page, live_server, task_worker, mailbox, settings,
                                                                 allru_answers):
     settings.HOSTPOLICY_TODAY = "2026-11-25"
@@ -63,11 +72,7 @@ def test_publish_subscribe_notice_and_the_change_taking_effect(page, live_server
     draft, token = services.draft_create(allru_answers)
 
     # the business publishes version 1 under a public name
-    go(page, f"{live_server.url}/d/{token}/review/")
-    page.get_by_label("Public name (optional)").fill("nordlicht")
-    page.get_by_role("button", name="Publish this version").click()
-    settle(page)
-    assert page.get_by_text("Published as version 1 at /p/nordlicht/").is_visible()
+    publish_first_version(page, live_server, token, "nordlicht")
 
     # a visitor reads it and subscribes
     visitor = page.context.browser.new_context()

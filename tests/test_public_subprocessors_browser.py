@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from generator.web import services
-from test_public_browser import go, settle, wait_for
+from test_public_browser import go, publish_first_version, settle, wait_for
 from test_wizard_browser import (  # noqa: F401 - fixtures
     BROWSER_TIMEOUT_MS, allow_orm_beside_playwright, axe_violations, chromium, page, save_and_continue, shot,
     task_worker,
@@ -59,11 +59,7 @@ def test_dpa_publish_add_a_subprocessor_and_the_customer_gets_the_notice(
     assert LIST_URL in text
 
     # publish under a public name
-    go(page, f"{live_server.url}/d/{token}/review/")
-    page.get_by_label("Public name (optional)").fill("all-ru")
-    page.get_by_role("button", name="Publish this version").click()
-    settle(page)
-    assert page.get_by_text("Published as version 1 at /p/all-ru/").is_visible()
+    publish_first_version(page, live_server, token, "all-ru")
 
     # a customer finds the list from the policy page and subscribes to it
     customer_context = page.context.browser.new_context()

@@ -163,6 +163,9 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
         notified += (" Required: email the notice shown on this page to every customer's account address, "
                      "then record the day you sent it. The changes to the sub-processor list and the data "
                      "processing agreement take effect only after that notice, and customers may object from it.")
+    if version.dpa_document and subprocessors.not_offered_reasons(version):
+        notified += (" Your customer DPA still has problems in its report, so the public sub-processor page "
+                     "offers it as a draft, not for acceptance, until you settle them and publish again.")
     messages.success(request, f"Published as version {version.number} at {address}, in force from "
                               f"{version.effective_on:%d %B %Y}.{notified}")
     return redirect(reverse("web:version", kwargs={"token": token, "number": version.number}))

@@ -116,3 +116,21 @@ def draft_change(answers: Answers, last: PublishedVersion | None) -> Change:
 def contact_email(version: PublishedVersion) -> str:
     """Where customers send an objection: the business's contact address as published."""
     return str((version.answers.get("business") or {}).get("contact_email") or "")
+
+
+def not_offered_reasons(version: PublishedVersion) -> list[str]:
+    """Why the published DPA is a draft, not an agreement offered for acceptance: the requirements
+    its own report (from the stored answers and document) shows as problems or missing. The same
+    rule as the README's and the report's: any problem means the agreement is not ready to offer,
+    which covers every clause that says "not offered for acceptance" (counsel, round 3)."""
+    from generator import dpa_report
+    from generator.web import services as drafts
+
+    from . import services  # the publishing services read this module
+
+    result = drafts.validate(version.answers)
+    if not result.ok or result.answers is None:
+        return ["the answers it was published from are not complete"]
+    rep = dpa_report.report(result.answers, services.version_dpa_document(version))
+    return list(dict.fromkeys(
+        i.requirement for i in rep.items if i.status in ("problem", "missing")))

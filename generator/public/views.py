@@ -347,18 +347,6 @@ def _unconfirmed(version: PublishedVersion) -> bool:
     return "subprocessors.unconfirmed" in services.version_dpa_document(version).clause_ids
 
 
-def _not_offered(version: PublishedVersion) -> bool:
-    """The published DPA's report has a problem with its sub-processors (gdpr28.subprocessors and its
-    kin): its download is a draft, not an agreement offered for acceptance (counsel M1)."""
-    from generator import dpa_report
-
-    result = services.drafts.validate(version.answers)
-    if not result.ok or result.answers is None:
-        return True
-    rep = dpa_report.report(result.answers, services.version_dpa_document(version))
-    return any(i.element_id.endswith(".subprocessors") and i.status in ("problem", "missing") for i in rep.items)
-
-
 @require_safe
 @public_view
 def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpResponse:
@@ -381,7 +369,7 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
             "rows": subprocessors.version_rows(listed) if listed else None,
             "columns": subprocessors.columns_of(listed.dpa_document) if listed and listed.dpa_document else (),
             "unconfirmed": bool(listed and _unconfirmed(listed)),
-            "not_offered": bool(listed and _not_offered(listed)),
+            "not_offered": subprocessors.not_offered_reasons(listed) if listed else [],
             "coming_changes": [h for h in history if not h.first and h.entry.version.number > (
                 listed.number if listed else 0) and (h.starts_on is None or h.starts_on > today)],
             # a coming change of the agreement's own text (M6), with the day it applies once noticed
