@@ -251,10 +251,11 @@ def _onward(facts: Facts, law: Law, recipient: ResolvedProcessor, code: str) -> 
     def covered(place: str) -> bool:
         return laws_registry.in_territory(law, place, countries) or laws_registry.is_adequate(law, place, countries)
 
-    return bool(
-        recipient.entity_country and recipient.region_stated and code != recipient.country
-        and code in recipient.transfer_countries and covered(recipient.entity_country) and covered(recipient.country)
-    )
+    # the rule rests on the contracting entity's seat, which is known; an unanswered region does not
+    # turn the leg back into a transfer to the sub-processor (counsel, round 3, n3)
+    region_fits = not recipient.region_stated or (code != recipient.country and covered(recipient.country))
+    return bool(recipient.entity_country and code in recipient.transfer_countries
+                and covered(recipient.entity_country) and region_fits)
 
 
 def _storage_adequacy(facts: Facts, law: Law, code: str, adequacy: Mechanism) -> str:

@@ -116,9 +116,13 @@ def test_m1_answered_customer_breach_hours_below_72_are_printed():
 
 
 def test_round2_n9_the_security_steps_hours_are_never_read_as_the_customers():
-    answers = _example("allcot")  # security.breach_notice_hours: 48, no dpa.breach_notice_hours
+    raw = _raw("allcot")  # security.breach_notice_hours: 48; without its dpa.breach_notice_hours (round 3, n1)
+    raw["dpa"].pop("breach_notice_hours")
+    answers = answers_from(raw)
     text = _text(answers)
     assert "within 48 hours" not in text and "we tell you without undue delay, by email" in text
+    # the worked example states the seed's 48 hours to customers in the DPA's own answer (round 3, n1)
+    assert "within 48 hours" in _text(_example("allcot"))
     item = _item(answers, "gdpr28.breach_hours")
     assert item.status == "action" and "WP250rev.01" in item.advice and "its own 72 hours start" in item.advice
     assert _item(answers, "gdpr28.breach_notice").status == "met"
@@ -850,8 +854,10 @@ def test_round2_n10_every_replaced_line_is_another_services_line():
 
 # M3: the security step's ticks speak of the host's own systems; the Annex reads only dpa.measures.
 def test_round2_m3_the_annex_never_reads_the_security_steps_ticks():
-    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu", "lisbon-host"):  # no dpa.measures
-        answers = _example(name)
+    for name in ("munich-host", "allcot", "all-ru", "us-reseller-eu", "lisbon-host"):
+        raw = _raw(name)
+        (raw.get("dpa") or {}).pop("measures", None)  # the measures on customers' data not answered
+        answers = answers_from(raw)
         text = _text(answers)
         annex = text.split("Annex: technical and organisational measures")[-1]
         assert ("We have not yet stated which security measures we apply to your data. Until we do, this Annex "
@@ -863,8 +869,14 @@ def test_round2_m3_the_annex_never_reads_the_security_steps_ticks():
                 + (("fadp9.security",) if "ch" in answers.jurisdictions else ()) + (("lgpd.security",) if "br" in answers.jurisdictions else ()):
             item = _item(answers, element_id)
             assert item.status == "problem" and "dpa.measures" in item.advice and item.step == "dpa", (name, element_id)
-    munich = _text(_example("munich-host"))  # what the services sold imply stays, with its own answer behind it
-    assert "On shared hosting, each customer's account is kept apart from the others'" in munich
+        # what the services sold imply stays, with its own answer behind it
+        if name == "munich-host":
+            assert "On shared hosting, each customer's account is kept apart from the others'" in text
+    # the worked examples that answer dpa.measures print them (round 3, n1); the others say they are not stated
+    munich = _text(_example("munich-host")).split("Annex: technical and organisational measures")[-1]
+    assert "The disks holding your data on the services we manage are encrypted." in munich
+    assert "not yet stated" not in munich and _item(_example("munich-host"), "gdpr28.security").status == "met"
+    assert "We have not yet stated which security measures" in _text(_example("all-ru"))
 
 
 def test_round2_m3_stated_measures_are_printed_and_none_is_an_answer():
@@ -950,7 +962,7 @@ def test_round2_m2_an_unanswered_region_is_not_yet_stated_never_the_entitys_seat
     text = _text(answers)
     assert "Luxembourg" not in text.replace("established in Luxembourg", "")
     assert "AWS) in Luxembourg" not in text
-    assert ("Where we have Hetzner and Amazon Web Services (AWS) hold your data is not yet stated, so this agreement "
+    assert ("We have not yet stated where Hetzner and Amazon Web Services (AWS) hold your data, so this agreement "
             "does not yet set out whether that is outside the European Economic Area (EEA)") in text
     # no "none of our sub-processors receives your data outside" while a region is unknown
     assert "none of our sub-processors receives" not in text
@@ -981,10 +993,12 @@ def test_round2_m2_the_answered_region_drives_the_location_and_the_transfer_reas
     # the third-country leg is AWS's own onward transfer to its affiliates, not ours with it as importer
     assert ("Amazon Web Services (AWS) in the United States: standard contractual clauses: the sub-processor we "
             "contract with is established in Luxembourg, and its contract with us includes the European "
-            "Commission's standard contractual clauses (Implementing Decision (EU) 2021/914) for its onward "
+            "Commission's standard contractual clauses (Implementing Decision (EU) 2021/914) for the "
             "transfer to its affiliates in the United States") in text
     assert "with the sub-processor as data importer" not in text
-    assert ("for its onward transfer to its affiliates in the United States (LGPD Art. 33 II(b); Resolution "
+    # who signs them as importer is the provider's own contract's to say, not ours (round 3, n2)
+    assert "its affiliates as data importers" not in text
+    assert ("for the transfer to its affiliates in the United States (LGPD Art. 33 II(b); Resolution "
             "CD/ANPD No. 19/2024)") in text
 
 
@@ -1131,3 +1145,11 @@ def test_round2_n3_the_scc_annexes_point_to_passages_that_exist():
         assert f"# {heading}\n" in markdown
     assert "Special categories of data, such as data about health" in text
     assert "We keep a record of who accepted which version of it and when" in text  # the record the annex names
+
+
+def test_round3_n7_the_policy_names_the_encarregado_once_beside_the_dpo():
+    from generator.policy import build as build_policy
+
+    policy = " ".join(plain_text(build_policy(_example("lisbon-host"))).split())
+    assert "We have appointed a data protection officer (under the LGPD, the encarregado)," in policy
+    assert "the data protection officer (encarregado))" not in policy

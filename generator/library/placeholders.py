@@ -251,6 +251,8 @@ def _role_words(chosen: Sequence[Law], attr: str) -> str | None:
     others: dict[str, str] = {}
     for law in chosen[1:]:
         term = getattr(law, attr)
+        if term.startswith(f"{first} (") and term.endswith(")"):
+            term = term[len(first) + 2:-1]  # "data protection officer (encarregado)": its own word only
         if term != first and term not in others:
             others[term] = law.in_text
     if not others:
