@@ -608,6 +608,7 @@ def test_r2_m5_a_new_subprocessor_leaves_a_required_notice_to_every_customer(cli
     assert download["Content-Type"] == "text/plain; charset=utf-8"
     notice_text = download.content.decode()
     assert notice_text.startswith("Subject: All-Ru: our sub-processors change on 9 January 2027\n\nHello,\n\n"
+                                  "This notice is dated 25 November 2026; the dates below count from that day.\n\n"
                                   "All-Ru is changing the sub-processors that process the data you store with it.")
     assert "- OVHcloud\n" in notice_text and "You may object until 15 December 2026" in notice_text  # if sent today
     # the publish box says it plainly

@@ -146,9 +146,12 @@ def test_a_new_subprocessor_needs_the_dpa_notice_before_it_takes_effect(client, 
             "the day you sent it.") in messages[0]
     version = PublishedVersion.objects.get(number=2)
     assert version.objection_until is None  # no notice given yet: no window runs (counsel M5)
-    assert record_notice(client, token, 2, "2026-11-25")[0].startswith(
+    recorded = record_notice(client, token, 2, "2026-11-25")[0]
+    assert recorded.startswith(
         "Recorded: you emailed the notice to your customers on 25 November 2026. They may object until "
         "15 December 2026. The changes take effect on 9 January 2027.")
+    # a text copied on an earlier day names earlier dates: the business is told to send the re-dated one (round 3, n4)
+    assert "If the notice you sent is dated before 25 November 2026 (its first lines say so)" in recorded
     version.refresh_from_db()
     assert version.objection_until == datetime.date(2026, 12, 15)  # recorded notice day + 20 days
     # removing a sub-processor needs no notice beyond the policy's own

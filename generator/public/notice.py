@@ -177,7 +177,8 @@ def subject(notice: CustomerNotice, business: str, sent_on: datetime.date) -> st
 def text(notice: CustomerNotice, business: str, sent_on: datetime.date, list_url: str, dpa_url: str) -> str:
     """The notice, as plain text: what changes, from when, until when to object and to whom."""
     return render_to_string("public/email/_customer_notice.txt", {
-        "business": business, "change": notice.list_change, "needs_list_notice": notice.list_change.needs_notice,
+        "business": business, "sent_on": sent_on,
+        "change": notice.list_change, "needs_list_notice": notice.list_change.needs_notice,
         "dpa_sections": notice.dpa_sections, "starts_on": notice.starts_on(sent_on),
         "objection_until": notice.objection_until(sent_on),
         "contact_email": subprocessors.contact_email(notice.version),

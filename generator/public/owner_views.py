@@ -253,6 +253,10 @@ def record_notice_sent(request: HttpRequest, draft: Draft, token: str, number: i
                  f"on {version.effective_on:%-d %B %Y}.")
     else:
         said += f" The changes take effect on {starts_on:%-d %B %Y}."
+    # the text on the page is dated the day it is read: one copied earlier and sent later names earlier
+    # dates than these (counsel, round 3, n4)
+    said += (f" If the notice you sent is dated before {sent_on:%-d %B %Y} (its first lines say so), its dates are "
+             "earlier than these: email your customers the notice below, which is dated the day you recorded.")
     publication = version.publication
     if publication is not None and publication.live and publication.subscribers.filter(
             confirmed_at__isnull=False, topic="subprocessors").exists():
