@@ -71,6 +71,9 @@ class PublishedVersion(models.Model):
     # which `objection_until` and the change's own start count (generator.public.notice).
     dpa_changes = models.JSONField(default=list, blank=True)
     notice_sent_on = models.DateField(null=True, blank=True)
+    # Counsel round 3, n5: the business's answer, at publish, that one of `dpa_changes` reduces the
+    # protection of customers' data; such a change applies to a customer only once it accepts it.
+    dpa_change_reduces = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["draft", "number"]

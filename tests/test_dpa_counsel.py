@@ -585,7 +585,9 @@ def _publish_new_subprocessor(client, pub, answers, **dpa_answers):
         changed = copy.deepcopy(draft.answers)
         changed["dpa"].update(dpa_answers)
         assert drafts.draft_save_answers(draft, changed) == ()
-    messages = pub.publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09")
+    # a change of the DPA's own text asks whether it reduces protection (round 3, n5): here it does
+    reduces = {"dpa_change_reduces": "yes"} if dpa_answers else {}
+    messages = pub.publish(client, token, summary="We add OVHcloud.", effective_on="2027-01-09", **reduces)
     assert messages[0].startswith("Published as version 2"), messages
     return draft, token, messages
 
@@ -702,7 +704,8 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     assert "We changed our data processing agreement: the section “Sub-processors”." in summary
     assert not any(line.startswith("We updated") for line in summary)
     mail.outbox.clear()
-    messages = pub.publish(client, token, summary="\n".join(summary), effective_on="2026-12-25", notify="on")
+    messages = pub.publish(client, token, summary="\n".join(summary), effective_on="2026-12-25", notify="on",
+                           dpa_change_reduces="no")
     assert "Required: email the notice" in messages[0]
     # the privacy policy does not change: its subscribers are not told it does
     assert "The privacy policy's text does not change, so its subscribers get no email." in messages[0]
@@ -740,6 +743,119 @@ def test_r2_m6_a_change_to_the_dpa_is_summarised_and_noticed_to_customers(client
     settings.HOSTPOLICY_TODAY = "2026-12-25"
     assert "within 15 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
     assert "The data processing agreement changes on" not in pub.page(client, "/p/all-ru/subprocessors/")
+
+
+def _offered_host(allru_answers):
+    """All-Ru at Hetzner in Germany with a DPA whose report has no problem: offered for acceptance."""
+    allru_answers["processors"].append({"id": "hetzner", "country": "DE"})
+    allru_answers["dpa"] = {"subprocessor_notice_days": 45, "objection_days": 20, "terms_confirmed": True,
+                            "measures": ["tls", "password_hashing", "backups", "vulnerability_management"]}
+    return allru_answers
+
+
+def _change_objection_days(client, pub, answers, days):
+    """Publish version 1, then change the DPA's own text: the days a customer has to object."""
+    draft, token = pub.published(client, answers)
+    changed = copy.deepcopy(draft.answers)
+    changed["dpa"]["objection_days"] = days
+    assert drafts.draft_save_answers(draft, changed) == ()
+    return draft, token
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r3_n5_a_dpa_change_asks_whether_it_reduces_protection(client, settings, tmp_path, allru_answers):
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token = pub.published(client, _host(allru_answers))
+    # while the DPA's text is the published one, nothing is asked
+    assert "Does a change reduce protection?" not in pub.page(client, f"/d/{token}/review/")
+    changed = copy.deepcopy(draft.answers)
+    changed["dpa"]["objection_days"] = 10
+    assert drafts.draft_save_answers(draft, changed) == ()
+    review = pub.text_of(pub.page(client, f"/d/{token}/review/"))
+    assert ("Does a change reduce protection? This version changes your data processing agreement in the section "
+            "“Sub-processors”. Does any of these changes reduce the protection of customers' data") in review
+    # unanswered: nothing is published, the message names the field, and what was typed is kept
+    messages = pub.publish(client, token, summary="We shorten the time to object.", effective_on="2026-12-27")
+    assert messages == ["Not published: Does a change reduce protection? Answer yes or no: does any change to your "
+                        "data processing agreement (the section “Sub-processors”) reduce the protection of "
+                        "customers' data?"]
+    assert not PublishedVersion.objects.filter(number=2).exists()
+    kept = pub.page(client, f"/d/{token}/review/")
+    assert "We shorten the time to object." in kept and 'value="2026-12-27"' in kept
+    assert 'value="yes" checked' not in kept and 'value="no" checked' not in kept
+    # an answer is kept too when another field fails
+    messages = pub.publish(client, token, summary="We shorten the time to object.", effective_on="2026-11-30",
+                           dpa_change_reduces="yes")
+    assert messages[0].startswith("Not published: Takes effect on: the earliest date is"), messages
+    assert 'value="yes" checked' in pub.page(client, f"/d/{token}/review/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r3_n5_a_reducing_change_applies_only_to_customers_who_accept_it(client, settings, tmp_path, allru_answers):
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token = _change_objection_days(client, pub, _offered_host(allru_answers), 10)
+    assert "It is a draft" not in pub.page(client, "/p/all-ru/subprocessors/")
+    messages = pub.publish(client, token, summary="We shorten the time to object.", effective_on="2026-12-25",
+                           dpa_change_reduces="yes")
+    assert messages[0].startswith("Published as version 2"), messages
+    assert ("You answered that a change to your data processing agreement reduces the protection of customers' "
+            "data: it applies to a customer only once that customer accepts it, so collect each customer's "
+            "acceptance") in messages[0]
+    assert PublishedVersion.objects.get(number=2).dpa_change_reduces is True
+    # the to-do says acceptance must be collected
+    todo = pub.text_of(pub.page(client, f"/d/{token}/versions/2/"))
+    assert "Required as well: collect each customer's acceptance." in todo
+    # the notice says so, and how to accept
+    notice_text = client.get(f"/d/{token}/versions/2/notice.txt").content.decode()
+    assert ("At least one of these changes reduces the protection the agreement gives your data, so the changes "
+            "apply to you only when you accept them: to accept them, say so in writing to") in notice_text
+    assert "Until you do, the version you accepted continues to apply to you" in notice_text
+    assert "A change that reduces the protection the agreement gives your data applies" not in notice_text
+    coming = pub.text_of(pub.page(client, "/p/all-ru/subprocessors/"))
+    assert ("These changes reduce the protection the agreement gives customers' data, so they apply to a customer "
+            "only once it accepts them; for the others, the agreement they accepted continues.") in coming
+    pub.record_notice(client, token, 2, "2026-11-25")
+    # from its start, the page offers the new text only to the customers who accepted it, the old one beside it
+    settings.HOSTPOLICY_TODAY = "2026-12-25"
+    html = pub.page(client, "/p/all-ru/subprocessors/")
+    text = pub.text_of(html)
+    assert ("The data processing agreement in force for the customers who accepted the changes of version 2 "
+            "(“Sub-processors”), which reduce the protection it gives their data and so apply only to customers "
+            "who accepted them:") in text
+    assert "The data processing agreement in force:" not in text
+    assert ("For customers who have not accepted those changes, the terms of the agreement published with "
+            "version 1 continue:") in text
+    assert 'href="/p/all-ru/versions/1/dpa/markdown/"' in html
+    assert "within 10 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
+    assert "within 20 days" in pub.page(client, "/p/all-ru/versions/1/dpa/markdown/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r3_n5_a_change_that_reduces_nothing_applies_to_everyone(client, settings, tmp_path, allru_answers):
+    from generator.models import PublishedVersion
+
+    pub = _notice_setup(settings, tmp_path)
+    draft, token = _change_objection_days(client, pub, _offered_host(allru_answers), 30)
+    messages = pub.publish(client, token, summary="We lengthen the time to object.", effective_on="2026-12-25",
+                           dpa_change_reduces="no")
+    assert messages[0].startswith("Published as version 2") and "collect each customer's acceptance" not in messages[0]
+    assert PublishedVersion.objects.get(number=2).dpa_change_reduces is False
+    assert "collect each customer's acceptance" not in pub.text_of(pub.page(client, f"/d/{token}/versions/2/"))
+    notice_text = client.get(f"/d/{token}/versions/2/notice.txt").content.decode()
+    assert "A change that reduces the protection the agreement gives your data applies to you only when you accept it" \
+        in notice_text
+    assert "At least one of these changes reduces" not in notice_text
+    pub.record_notice(client, token, 2, "2026-11-25")
+    settings.HOSTPOLICY_TODAY = "2026-12-25"
+    html = pub.page(client, "/p/all-ru/subprocessors/")
+    text = pub.text_of(html)
+    assert "The data processing agreement in force:" in text
+    assert "who accepted" not in text and "/p/all-ru/versions/1/dpa/" not in html
+    assert "within 30 days" in pub.page(client, "/p/all-ru/subprocessors/dpa/markdown/")
 
 
 @pytest.mark.django_db(transaction=True)

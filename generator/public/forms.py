@@ -21,6 +21,10 @@ class PublishForm(forms.Form):
                               help_text="One change a line, in plain words. It is shown on the version page, "
                                         "in the feed and in the emails to subscribers.")
     notify = forms.BooleanField(label="Email the change summary to the confirmed subscribers", required=False)
+    # asked only when the DPA's own text changes (services.publish requires it then: counsel round 3, n5)
+    dpa_change_reduces = forms.TypedChoiceField(
+        label=services.REDUCES_LABEL, required=False, choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes", empty_value=None, widget=forms.RadioSelect)
 
 
 class RenameForm(forms.Form):

@@ -94,6 +94,12 @@ class CustomerNotice:
                    + ([self.dpa_notice_days] if self.dpa_sections else []))
 
     @property
+    def reduces(self) -> bool:
+        """The business answered, at publish, that a change to the DPA's text reduces protection: it
+        applies to a customer only once that customer accepts it (counsel round 3, n5)."""
+        return bool(self.dpa_sections and self.version.dpa_change_reduces)
+
+    @property
     def sent_on(self) -> datetime.date | None:
         return self.version.notice_sent_on
 
@@ -179,7 +185,7 @@ def text(notice: CustomerNotice, business: str, sent_on: datetime.date, list_url
     return render_to_string("public/email/_customer_notice.txt", {
         "business": business, "sent_on": sent_on,
         "change": notice.list_change, "needs_list_notice": notice.list_change.needs_notice,
-        "dpa_sections": notice.dpa_sections, "starts_on": notice.starts_on(sent_on),
+        "dpa_sections": notice.dpa_sections, "reduces": notice.reduces, "starts_on": notice.starts_on(sent_on),
         "objection_until": notice.objection_until(sent_on),
         "contact_email": subprocessors.contact_email(notice.version),
         "list_url": list_url, "dpa_url": dpa_url,

@@ -99,6 +99,10 @@ def publish_context(draft: Draft) -> dict[str, Any]:
         "has_subprocessor_list": bool(publication and subprocessors.has_list(publication)),
         "subprocessor_list_url_given": bool((draft.answers.get("dpa") or {}).get("subprocessor_list_url")),
         "rename_form": RenameForm(),
+        # the DPA's own sections this version would change: the box then asks whether one reduces
+        # protection (counsel round 3, n5)
+        "dpa_sections_changing": notice.dpa_text_changes(last, draft.answers)
+        if last is not None and services.drafts.validate(draft.answers).ok else [],
         # versions whose notice to every customer is still to send: the change waits for it
         "pending_notices": [v for v in services.public_versions(publication)
                             if v.notice_sent_on is None and notice.customer_notice(v) is not None]
@@ -133,7 +137,8 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         version, errors = services.publish(draft, services.PublishRequest(
-            slug=data["public_name"], effective_on=data["effective_on"], summary=data["summary"]))
+            slug=data["public_name"], effective_on=data["effective_on"], summary=data["summary"],
+            dpa_change_reduces=data["dpa_change_reduces"]))
     else:
         labels = {name: str(field.label) for name, field in form.fields.items()}
         version, errors = None, [str(e) if str(e).startswith(labels[name]) else f"{labels[name]}: {e}"
@@ -163,6 +168,10 @@ def publish(request: HttpRequest, draft: Draft, token: str) -> HttpResponse:
         notified += (" Required: email the notice shown on this page to every customer's account address, "
                      "then record the day you sent it. The changes to the sub-processor list and the data "
                      "processing agreement take effect only after that notice, and customers may object from it.")
+    if version.dpa_change_reduces:
+        notified += (" You answered that a change to your data processing agreement reduces the protection of "
+                     "customers' data: it applies to a customer only once that customer accepts it, so collect "
+                     "each customer's acceptance; the others stay on the agreement they accepted.")
     if version.dpa_document and subprocessors.not_offered_reasons(version):
         notified += (" Your customer DPA still has problems in its report, so the public sub-processor page "
                      "offers it as a draft, not for acceptance, until you settle them and publish again.")

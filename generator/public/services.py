@@ -156,6 +156,12 @@ class PublishRequest:
     slug: str = ""              # the public name: needed once, ignored after
     effective_on: datetime.date | None = None
     summary: str = ""
+    # counsel round 3, n5: does any change to the DPA's own text reduce the protection of customers'
+    # data? None while unanswered; required when the DPA's text changes
+    dpa_change_reduces: bool | None = None
+
+
+REDUCES_LABEL = "Does a change reduce protection?"
 
 
 def publish(draft: Draft, request: PublishRequest,
@@ -185,6 +191,15 @@ def publish(draft: Draft, request: PublishRequest,
     answers_result = drafts.validate(draft.answers)
     if not answers_result.ok:
         errors.extend(str(e) for e in answers_result.errors)
+    last = last_public_version(draft)
+    # what the DPA's own terms change (M6); the notice of it, and of a list change, is the business's
+    # email to every customer, so the objection window opens when it records sending it (notice.record)
+    dpa_changes = notice.dpa_text_changes(last, draft.answers) if answers_result.ok else []
+    if dpa_changes and request.dpa_change_reduces is None:
+        errors.append(f"{REDUCES_LABEL} Answer yes or no: does any change to your data processing agreement "
+                      f"(the section{'s' if len(dpa_changes) > 1 else ''} "
+                      f"{', '.join(f'“{title}”' for title in dpa_changes)}) reduce the protection of "
+                      "customers' data?")
     if errors:
         return None, errors
     # built before the transaction, so the write lock is held only for the writes
@@ -193,10 +208,8 @@ def publish(draft: Draft, request: PublishRequest,
     # the customer DPA beside it, when the answers call for one: its table is the public sub-processor list
     dpa_document = snapshot.document_to_json(documents.build("dpa", dated, today=effective_on)) \
         if dpa.why_not_available(dated) is None else None
-    last = last_public_version(draft)
-    # what the DPA's own terms change (M6); the notice of it, and of a list change, is the business's
-    # email to every customer, so the objection window opens when it records sending it (notice.record)
-    dpa_changes = notice.dpa_text_changes(last, draft.answers) if dpa_document is not None else []
+    if dpa_document is None:
+        dpa_changes = []
     try:
         with transaction.atomic():
             if publication is None:
@@ -215,6 +228,7 @@ def publish(draft: Draft, request: PublishRequest,
             version.document = document
             version.dpa_document = dpa_document
             version.dpa_changes = dpa_changes
+            version.dpa_change_reduces = bool(dpa_changes and request.dpa_change_reduces)
             version.library_fingerprint = snapshot.library_fingerprint()
             version.renderer_version = RENDERER_VERSION
             version.save()

@@ -35,7 +35,7 @@ from . import clock, notice as notice_, services, subprocessors
 from .forms import SubscribeForm
 
 # Bump when the public templates change, so cached pages are not served as "not modified".
-PAGES_REVISION = "2"
+PAGES_REVISION = "3"
 # (id, label) of each output format, in the registry's order (generator.render.formats)
 FORMATS = {fmt.id: fmt.label for fmt in OUTPUT_FORMATS}
 
@@ -334,6 +334,18 @@ def _dpa_in_force(entries: list[services.Entry], today: datetime.date) -> tuple[
     return applied[-1] if applied else None
 
 
+def _reduced_by(entries: list[services.Entry], listed: PublishedVersion) -> tuple[PublishedVersion, PublishedVersion] | None:
+    """The latest version up to `listed` whose change to the DPA's text reduces protection, with the
+    public version before it that published a DPA: the reduction applies only to the customers who
+    accepted it; for the others that earlier agreement continues (counsel round 3, n5)."""
+    upto = [e.version for e in entries if e.version.number <= listed.number]
+    reducing = [v for v in upto if v.dpa_changes and v.dpa_change_reduces]
+    if not reducing:
+        return None
+    earlier = [v for v in upto if v.number < reducing[-1].number and v.dpa_document is not None]
+    return (reducing[-1], earlier[-1]) if earlier else None
+
+
 def _with_list(publication: Publication) -> list[services.Entry]:
     entries = services.timeline(publication)
     if not entries or not subprocessors.has_list(publication):
@@ -370,6 +382,7 @@ def subprocessor_list(request: HttpRequest, publication: Publication) -> HttpRes
             "columns": subprocessors.columns_of(listed.dpa_document) if listed and listed.dpa_document else (),
             "unconfirmed": bool(listed and _unconfirmed(listed)),
             "not_offered": subprocessors.not_offered_reasons(listed) if listed else [],
+            "reduced": _reduced_by(entries, listed) if listed else None,
             "coming_changes": [h for h in history if not h.first and h.entry.version.number > (
                 listed.number if listed else 0) and (h.starts_on is None or h.starts_on > today)],
             # a coming change of the agreement's own text (M6), with the day it applies once noticed
