@@ -456,19 +456,25 @@ def subscribe(request: HttpRequest, publication: Publication, topic: str = "poli
     return render(request, "public/subscribe.html", context, status=400 if form.is_bound else 200)
 
 
+def _subscription_link(request: HttpRequest, publication: Publication, token: str, template: str,
+                       outcome: str, act: Callable[[Publication, str], bool]) -> HttpResponse:
+    """A link from a subscription email: GET shows one button, POST acts on the signed token."""
+    context = _base_context(request, publication, services.timeline(publication))
+    context["topic"] = services.token_topic(publication, token)
+    if request.method == "POST":
+        context[outcome] = act(publication, token)
+        return render(request, template, context, status=200 if context[outcome] else 400)
+    context["asking"] = True
+    return render(request, template, context)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
 def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
     """The link in the confirmation email opens a page with one button: a mail scanner that
     follows links cannot subscribe anyone."""
-    context = _base_context(request, publication, services.timeline(publication))
-    context["topic"] = services.token_topic(publication, token)
-    if request.method == "POST":
-        context["confirmed"] = services.confirm(publication, token)
-        return render(request, "public/confirm.html", context, status=200 if context["confirmed"] else 400)
-    context["asking"] = True
-    return render(request, "public/confirm.html", context)
+    return _subscription_link(request, publication, token, "public/confirm.html", "confirmed", services.confirm)
 
 
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs with no cookie; the signed token is the proof
@@ -476,10 +482,4 @@ def confirm(request: HttpRequest, publication: Publication, token: str) -> HttpR
 @limit("subscribe", "HOSTPOLICY_RATE_SUBSCRIBE")
 @public_view
 def unsubscribe(request: HttpRequest, publication: Publication, token: str) -> HttpResponse:
-    context = _base_context(request, publication, services.timeline(publication))
-    context["topic"] = services.token_topic(publication, token)
-    if request.method == "POST":
-        context["done"] = services.unsubscribe(publication, token)
-        return render(request, "public/unsubscribe.html", context, status=200 if context["done"] else 400)
-    context["asking"] = True
-    return render(request, "public/unsubscribe.html", context)
+    return _subscription_link(request, publication, token, "public/unsubscribe.html", "done", services.unsubscribe)
