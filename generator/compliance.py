@@ -80,6 +80,18 @@ def _element_applies(element: dict[str, Any], rule: dict[str, Any] | None, facts
     return element["level"] == "mandatory"
 
 
+def clauses_meeting(library: Library, document: PolicyDocument) -> dict[str, str]:
+    """Each checklist element met by a clause the document includes: element id -> the first such
+    clause's id, in library order (the policy's report and the DPA's read it alike)."""
+    included = set(document.clause_ids)
+    meeting: dict[str, str] = {}
+    for clause in library.clauses():
+        if clause.id in included:
+            for element_id in clause.meets:
+                meeting.setdefault(element_id, clause.id)
+    return meeting
+
+
 def report(answers: Answers, document: PolicyDocument, library: Library | None = None,
            catalogues: Catalogues | None = None, checklist: dict[str, Any] | None = None,
            compliance_map: dict[str, list[dict[str, Any]]] | None = None) -> Report:
@@ -90,12 +102,7 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
     facts = Facts(answers, catalogues)
     rules = {r["id"]: r for r in compliance_map["elements"]}
 
-    included = set(document.clause_ids)
-    meeting: dict[str, str] = {}
-    for clause in library.clauses():
-        if clause.id in included:
-            for element_id in clause.meets:
-                meeting.setdefault(element_id, clause.id)
+    meeting = clauses_meeting(library, document)
 
     items: list[ReportItem] = []
     seen: set[tuple[str, str]] = set()

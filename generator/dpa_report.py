@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator.answers.model import Answers
-from generator.compliance import Report, ReportItem, STATUSES
+from generator.compliance import Report, ReportItem, STATUSES, clauses_meeting
 from generator.compliance import format_report as format_policy_report
 from generator.document import PolicyDocument
 from generator.library.catalogues import Catalogues
@@ -53,12 +53,7 @@ def report(answers: Answers, document: PolicyDocument, library: Library | None =
     library = library or get_dpa_library()
     facts = Facts(answers, catalogues or get_catalogues())
     checklist = checklist or load_dpa_checklist()
-    included = set(document.clause_ids)
-    meeting: dict[str, str] = {}
-    for clause in library.clauses():
-        if clause.id in included:
-            for element_id in clause.meets:
-                meeting.setdefault(element_id, clause.id)
+    meeting = clauses_meeting(library, document)
     items: list[ReportItem] = []
     uncovered = {law.id: entry for law, entry in uncovered_requirements(facts)}
     for law_id in answers.jurisdictions:
